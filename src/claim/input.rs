@@ -1,0 +1,201 @@
+//! Opening inputs: mmap files, detect the format by content, and split them into
+//! [`Pending`] claims in input order. Parsing a pending claim is independent of the
+//! others, so the runner does it in parallel.
+
+use std::fs::File;
+use std::ops::{Deref, Range};
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::Claim;
+use super::json;
+use super::source::{Location, Source};
+
+/// Bytes of one input, mapped or owned (stdin, tests).
+#[derive(Debug)]
+pub enum Bytes {
+    Mapped(memmap2::Mmap),
+    Owned(Vec<u8>),
+}
+
+impl Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Mapped(m) => m,
+            Bytes::Owned(v) => v,
+        }
+    }
+}
+
+/// The claim formats claimscrub reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InputFormat {
+    /// Our JSON: one claim object or an array of claims.
+    Json,
+    /// One claim object a line.
+    Ndjson,
+    /// ANSI X12 837P / 837I.
+    X12,
+    /// FHIR R4 Claim or Bundle (JSON).
+    Fhir,
+}
+
+/// A claim that could not be read. Its message names the place and what was expected,
+/// never a value from the claim.
+#[derive(Debug, Clone, thiserror::Error, Serialize)]
+#[error("{message}")]
+pub struct ClaimError {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<Arc<str>>,
+    /// 0-based position of the claim in its file.
+    pub index: usize,
+    /// The claim's id when it could still be read (output records only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claim_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    pub message: String,
+}
+
+/// An input that cannot be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("cannot read `{path}`: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("`{path}`: cannot tell the format (not X12, FHIR, JSON or NDJSON); use --input-format")]
+    UnknownFormat { path: String },
+    #[error("`{path}`: {message}")]
+    Unsupported { path: String, message: String },
+}
+
+/// One claim located in an input but not yet parsed.
+#[derive(Debug)]
+pub enum Pending {
+    /// Already parsed (or failed) while splitting, as X12 and FHIR are.
+    Ready(Result<Claim, ClaimError>),
+    /// A JSON value to parse.
+    Json {
+        doc: Arc<Bytes>,
+        range: Range<usize>,
+        source: Source,
+    },
+}
+
+impl Pending {
+    /// Parse the claim.
+    pub fn materialize(self) -> Result<Claim, ClaimError> {
+        match self {
+            Pending::Ready(r) => r,
+            Pending::Json { doc, range, source } => json::parse_claim(&doc, range, source),
+        }
+    }
+}
+
+/// Read an input file (or `-` for stdin) into bytes; files are memory-mapped.
+pub fn open(path: &str) -> Result<Arc<Bytes>, InputError> {
+    let io = |source| InputError::Io {
+        path: path.to_string(),
+        source,
+    };
+    if path == "-" {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut v).map_err(io)?;
+        return Ok(Arc::new(Bytes::Owned(v)));
+    }
+    let file = File::open(Path::new(path)).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    if len == 0 {
+        return Ok(Arc::new(Bytes::Owned(Vec::new())));
+    }
+    Ok(Arc::new(Bytes::Mapped(map(&file).map_err(io)?)))
+}
+
+#[allow(
+    unsafe_code,
+    reason = "read-only mapping of an input file; a file truncated underneath us is the one risk, as for every mmap reader (ripgrep makes the same trade)"
+)]
+fn map(file: &File) -> std::io::Result<memmap2::Mmap> {
+    // SAFETY: the map is read-only and private to this process.
+    unsafe { memmap2::Mmap::map(file) }
+}
+
+/// Guess the format from the first bytes: `ISA` is X12, `resourceType` is FHIR, a line-per-object
+/// file is NDJSON, anything else starting with `{` or `[` is our JSON.
+pub fn detect(bytes: &[u8]) -> Option<InputFormat> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
+    let head = &bytes[start..bytes.len().min(start + 4096)];
+    if head.starts_with(b"ISA") {
+        return Some(InputFormat::X12);
+    }
+    if !(head.starts_with(b"{") || head.starts_with(b"[")) {
+        return None;
+    }
+    if memchr::memmem::find(head, b"\"resourceType\"").is_some() {
+        return Some(InputFormat::Fhir);
+    }
+    if head.starts_with(b"{") {
+        // NDJSON when the first line is a complete JSON value and more follows.
+        let first_end = memchr::memchr(b'\n', &bytes[start..]).map(|i| start + i);
+        if let Some(end) = first_end {
+            let rest = &bytes[end..];
+            let first_ok =
+                serde_json::from_slice::<serde::de::IgnoredAny>(&bytes[start..end]).is_ok();
+            if first_ok && rest.iter().any(|b| !b.is_ascii_whitespace()) {
+                return Some(InputFormat::Ndjson);
+            }
+        }
+    }
+    Some(InputFormat::Json)
+}
+
+/// Open `path`, detect (or take) its format and split it into pending claims.
+pub fn read(path: &str, format: Option<InputFormat>) -> Result<Vec<Pending>, InputError> {
+    let doc = open(path)?;
+    let file: Option<Arc<str>> = Some(Arc::from(path));
+    let format = match format {
+        Some(f) => f,
+        None => detect(&doc).ok_or_else(|| InputError::UnknownFormat {
+            path: path.to_string(),
+        })?,
+    };
+    Ok(match format {
+        InputFormat::Json => json::split_document(doc, file),
+        InputFormat::Ndjson => json::split_ndjson(doc, file),
+        InputFormat::X12 | InputFormat::Fhir => {
+            return Err(InputError::Unsupported {
+                path: path.to_string(),
+                message: format!("{format:?} input is not supported by this build"),
+            });
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_formats() {
+        assert_eq!(detect(b"\xEF\xBB\xBFISA*00*"), Some(InputFormat::X12));
+        assert_eq!(
+            detect(b"{\"resourceType\":\"Claim\"}"),
+            Some(InputFormat::Fhir)
+        );
+        assert_eq!(detect(b"[{\"id\":\"1\"}]"), Some(InputFormat::Json));
+        assert_eq!(
+            detect(b"{\"id\":\"1\"}\n{\"id\":\"2\"}\n"),
+            Some(InputFormat::Ndjson)
+        );
+        assert_eq!(detect(b"{\n \"id\": \"1\"\n}\n"), Some(InputFormat::Json));
+        assert_eq!(detect(b"\x00\x01garbage"), None);
+    }
+}

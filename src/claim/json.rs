@@ -1,0 +1,347 @@
+//! Our JSON claim format: one claim object, a JSON array of claims, or NDJSON (one claim a
+//! line). Records are located sequentially (cheap) and parsed later in parallel.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde::de::IgnoredAny;
+
+use super::Claim;
+use super::input::{Bytes, ClaimError, Pending};
+use super::source::{Location, Source, SourceFormat};
+
+/// Split a JSON document (object or array of objects) into pending claims.
+///
+/// A syntax error ends the split with one error record: after it nothing can be trusted.
+pub fn split_document(doc: Arc<Bytes>, file: Option<Arc<str>>) -> Vec<Pending> {
+    let bytes: &[u8] = &doc;
+    let mut out = Vec::new();
+    let mut pos = skip_ws(bytes, 0);
+    if bytes.get(pos) != Some(&b'[') {
+        // A single claim object.
+        let end = bytes.len();
+        out.push(Pending::Json {
+            doc: doc.clone(),
+            range: pos..end,
+            source: json_source(
+                SourceFormat::Json,
+                file,
+                0,
+                String::new(),
+                line_of(bytes, pos),
+            ),
+        });
+        return out;
+    }
+    pos += 1;
+    let mut index = 0usize;
+    loop {
+        pos = skip_ws(bytes, pos);
+        match bytes.get(pos) {
+            Some(b']') => break,
+            None => {
+                out.push(syntax_error(
+                    &file,
+                    index,
+                    bytes,
+                    pos,
+                    "unexpected end of file inside the claim array",
+                ));
+                break;
+            }
+            _ => {}
+        }
+        let start = pos;
+        match value_end(bytes, start) {
+            Ok(end) => {
+                out.push(Pending::Json {
+                    doc: doc.clone(),
+                    range: start..end,
+                    source: json_source(
+                        SourceFormat::Json,
+                        file.clone(),
+                        index,
+                        format!("/{index}"),
+                        line_of(bytes, start),
+                    ),
+                });
+                index += 1;
+                pos = skip_ws(bytes, end);
+                match bytes.get(pos) {
+                    Some(b',') => pos += 1,
+                    Some(b']') => break,
+                    _ => {
+                        out.push(syntax_error(
+                            &file,
+                            index,
+                            bytes,
+                            pos,
+                            "expected `,` or `]` after a claim",
+                        ));
+                        break;
+                    }
+                }
+            }
+            Err(msg) => {
+                out.push(syntax_error(&file, index, bytes, start, &msg));
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Split NDJSON: every non-blank line is one claim; a bad line is one error record.
+pub fn split_ndjson(doc: Arc<Bytes>, file: Option<Arc<str>>) -> Vec<Pending> {
+    let bytes: &[u8] = &doc;
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    let mut line_no = 1u32;
+    let mut index = 0usize;
+    while start < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        let text = &bytes[start..end];
+        if !text.iter().all(u8::is_ascii_whitespace) {
+            out.push(Pending::Json {
+                doc: doc.clone(),
+                range: start..end,
+                source: json_source(
+                    SourceFormat::Ndjson,
+                    file.clone(),
+                    index,
+                    String::new(),
+                    Some(line_no),
+                ),
+            });
+            index += 1;
+        }
+        start = end + 1;
+        line_no += 1;
+    }
+    out
+}
+
+/// Parse one located claim. Error messages never echo input values (they may be PHI).
+pub fn parse_claim(doc: &[u8], range: Range<usize>, source: Source) -> Result<Claim, ClaimError> {
+    let slice = doc.get(range).unwrap_or_default();
+    let mut de = serde_json::Deserializer::from_slice(slice);
+    let parsed = serde_path_to_error::deserialize::<_, Claim>(&mut de)
+        .map_err(|e| (e.path().to_string(), e.into_inner()))
+        .and_then(|c| de.end().map(|()| c).map_err(|e| (String::new(), e)));
+    match parsed {
+        Ok(mut claim) => {
+            claim.normalize();
+            claim.source = source;
+            Ok(claim)
+        }
+        Err((path, inner)) => {
+            let pointer = pointer_from_path(&path);
+            let line = source
+                .line
+                .map(|l| l + inner.line().saturating_sub(1) as u32);
+            Err(ClaimError {
+                file: source.file.clone(),
+                index: source.index,
+                claim_id: claim_id_hint(slice),
+                location: Some(Location::Json {
+                    pointer: format!("{}{}", source.base, pointer),
+                    line,
+                }),
+                message: safe_message(&inner, &pointer),
+            })
+        }
+    }
+}
+
+/// serde_path_to_error paths look like `lines[0].units`; turn them into `/lines/0/units`.
+fn pointer_from_path(path: &str) -> String {
+    if path == "." || path.is_empty() {
+        return String::new();
+    }
+    let mut out = String::new();
+    for part in path.split('.') {
+        let mut rest = part;
+        if let Some(i) = rest.find('[') {
+            out.push('/');
+            out.push_str(&rest[..i]);
+            rest = &rest[i..];
+            while let Some(stripped) = rest.strip_prefix('[') {
+                let close = stripped.find(']').unwrap_or(stripped.len());
+                out.push('/');
+                out.push_str(&stripped[..close]);
+                rest = stripped.get(close + 1..).unwrap_or("");
+            }
+        } else {
+            out.push('/');
+            out.push_str(rest);
+        }
+    }
+    out
+}
+
+/// Keep serde's words about structure (field names, expected types) and drop any value it
+/// quotes from the input.
+fn safe_message(err: &serde_json::Error, pointer: &str) -> String {
+    let raw = err.to_string();
+    let raw = raw.split(" at line ").next().unwrap_or(&raw);
+    let at = if pointer.is_empty() {
+        String::new()
+    } else {
+        format!(" at `{pointer}`")
+    };
+    if raw.starts_with("unknown field")
+        || raw.starts_with("missing field")
+        || raw.starts_with("duplicate field")
+    {
+        let mut words = raw.to_string();
+        // serde lists the expected fields; keep that, it helps fix a typo.
+        words.push_str(&at);
+        return words;
+    }
+    if err.is_syntax() || err.is_eof() {
+        return format!("invalid JSON{at}");
+    }
+    match raw.rsplit_once(", expected ") {
+        Some((_, expected)) => format!("invalid value{at}: expected {expected}"),
+        None => format!("invalid value{at}"),
+    }
+}
+
+/// The `id` of a claim that failed to parse, if it can still be seen: lets the error
+/// record name its claim. Claim ids are the sender's control numbers, carried in output
+/// records but never in log or error text.
+fn claim_id_hint(slice: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct IdOnly {
+        id: Option<serde_json::Value>,
+    }
+    let v: IdOnly = serde_json::from_slice(slice).ok()?;
+    match v.id? {
+        serde_json::Value::String(s) => Some(s),
+        other => Some(other.to_string()),
+    }
+}
+
+fn json_source(
+    format: SourceFormat,
+    file: Option<Arc<str>>,
+    index: usize,
+    base: String,
+    line: Option<u32>,
+) -> Source {
+    Source {
+        format,
+        file,
+        index,
+        base,
+        line,
+        spans: Vec::new(),
+    }
+}
+
+fn syntax_error(
+    file: &Option<Arc<str>>,
+    index: usize,
+    bytes: &[u8],
+    pos: usize,
+    msg: &str,
+) -> Pending {
+    Pending::Ready(Err(ClaimError {
+        file: file.clone(),
+        index,
+        claim_id: None,
+        location: Some(Location::Json {
+            pointer: format!("/{index}"),
+            line: line_of(bytes, pos),
+        }),
+        message: msg.to_string(),
+    }))
+}
+
+/// End offset of the JSON value starting at `start`, skipping it without building it.
+fn value_end(bytes: &[u8], start: usize) -> Result<usize, String> {
+    let mut stream =
+        serde_json::Deserializer::from_slice(&bytes[start..]).into_iter::<IgnoredAny>();
+    match stream.next() {
+        Some(Ok(_)) => Ok(start + stream.byte_offset()),
+        Some(Err(e)) if e.is_eof() => Err("unexpected end of file inside a claim".into()),
+        Some(Err(_)) => Err("invalid JSON in the claim array".into()),
+        None => Err("unexpected end of file inside the claim array".into()),
+    }
+}
+
+fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
+    while bytes.get(pos).is_some_and(u8::is_ascii_whitespace) {
+        pos += 1;
+    }
+    pos
+}
+
+fn line_of(bytes: &[u8], pos: usize) -> Option<u32> {
+    let upto = bytes.get(..pos).unwrap_or(bytes);
+    Some(memchr::memchr_iter(b'\n', upto).count() as u32 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(s: &str) -> Arc<Bytes> {
+        Arc::new(Bytes::Owned(s.as_bytes().to_vec()))
+    }
+
+    fn parse_all(p: Vec<Pending>) -> Vec<Result<Claim, ClaimError>> {
+        p.into_iter().map(Pending::materialize).collect()
+    }
+
+    #[test]
+    fn array_with_broken_claim_in_middle() {
+        let d = doc(
+            "[\n{\"id\":\"A\"},\n{\"id\":\"B\",\"lines\":[{\"units\":\"x\"}]},\n{\"id\":\"C\"}\n]",
+        );
+        let r = parse_all(split_document(d, None));
+        assert_eq!(r.len(), 3);
+        assert!(r[0].is_ok() && r[2].is_ok());
+        let e = r[1]
+            .as_ref()
+            .err()
+            .cloned()
+            .unwrap_or_else(|| unreachable!());
+        assert_eq!(e.claim_id.as_deref(), Some("B"));
+        assert_eq!(e.message, "invalid value at `/lines/0/units`: expected f64");
+        assert_eq!(
+            e.location.map(|l| l.to_string()).as_deref(),
+            Some("line 3, /1/lines/0/units")
+        );
+    }
+
+    #[test]
+    fn error_text_never_echoes_values() {
+        let d = doc("{\"id\":\"A\",\"patient\":{\"date_of_birth\":\"1961-02-31\"}}");
+        let r = parse_all(split_document(d, None));
+        let msg = r[0]
+            .as_ref()
+            .err()
+            .map(|e| e.message.clone())
+            .unwrap_or_default();
+        assert!(!msg.contains("1961"), "{msg}");
+        assert!(msg.contains("/patient/date_of_birth"), "{msg}");
+    }
+
+    #[test]
+    fn ndjson_lines_and_blank_lines() {
+        let d = doc("{\"id\":\"A\"}\n\n{\"id\":\n{\"id\":\"C\"}\n");
+        let r = parse_all(split_ndjson(d, None));
+        assert_eq!(r.len(), 3);
+        assert!(r[1].is_err());
+        assert_eq!(r[2].as_ref().map(|c| c.source.line).ok().flatten(), Some(4));
+    }
+
+    #[test]
+    fn truncated_array_is_one_error() {
+        let d = doc("[{\"id\":\"A\"},{\"id\":");
+        let r = parse_all(split_document(d, None));
+        assert_eq!(r.len(), 2);
+        assert!(r[0].is_ok() && r[1].is_err());
+    }
+}

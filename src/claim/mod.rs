@@ -1,0 +1,379 @@
+//! The claim model every reader maps into and the engine checks.
+//!
+//! One model covers professional (837P / CMS-1500) and institutional (837I / UB-04) claims.
+//! Codes are normalized once, here at the boundary: uppercase, no dots, no spaces
+//! ([`normalize_code`]). Every value can be located in its source through
+//! [`Claim::source`], keyed by the value's canonical JSON pointer in this model
+//! (for example `/lines/2/procedure`).
+
+pub mod input;
+pub mod json;
+pub mod source;
+
+use jiff::civil::Date;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+pub use source::{Location, Source, SourceFormat};
+
+/// A claim as the engine sees it, whatever format it was read from.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Claim {
+    /// Claim id as the sender assigned it (CLM01, `Claim.identifier`).
+    pub id: String,
+    /// Professional or institutional.
+    #[serde(rename = "type", default)]
+    pub kind: ClaimKind,
+    /// Claim frequency code (CLM05-3): 1 original, 7 replacement, 8 void.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frequency: Option<String>,
+    /// Payer claim control number of the claim being replaced or voided (REF*F8).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_claim_id: Option<String>,
+    #[serde(default)]
+    pub payer: Payer,
+    /// Date the claim is (or will be) submitted; BHT04 in X12.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub submission_date: Option<Date>,
+    #[serde(default)]
+    pub patient: Person,
+    /// The subscriber when the patient is a dependent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscriber: Option<Person>,
+    #[serde(default)]
+    pub billing_provider: Provider,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rendering_provider: Option<Provider>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referring_provider: Option<Provider>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attending_provider: Option<Provider>,
+    /// Claim-level place of service (837P CLM05-1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_of_service: Option<String>,
+    /// Type of bill, e.g. `0131` or `131` (837I).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bill_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub admission_date: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub statement_from: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub statement_to: Option<Date>,
+    /// Patient discharge status (CL103).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discharge_status: Option<String>,
+    #[serde(default)]
+    pub diagnoses: Vec<Diagnosis>,
+    /// ICD-10-PCS procedures (institutional).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub procedures: Vec<IcdProcedure>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior_authorization: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referral_number: Option<String>,
+    /// Total claim charge (CLM02).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_charge: Option<f64>,
+    #[serde(default)]
+    pub lines: Vec<ServiceLine>,
+    /// Where each value came from; filled by the reader, not part of the JSON format.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub source: Source,
+}
+
+/// Professional (837P) or institutional (837I) claim.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ClaimKind {
+    #[default]
+    Professional,
+    Institutional,
+}
+
+impl ClaimKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimKind::Professional => "professional",
+            ClaimKind::Institutional => "institutional",
+        }
+    }
+}
+
+/// The payer the claim is sent to.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Payer {
+    /// Payer id (2010BB NM109).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Claim filing indicator (SBR09): `MB` Medicare Part B, `MA` Part A, `MC` Medicaid, `CI` commercial…
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
+}
+
+/// Patient or subscriber. Names and addresses are deliberately not modelled: no rule needs
+/// them and what is not held cannot leak.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub date_of_birth: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sex: Option<Sex>,
+    /// Relationship to the subscriber (PAT01 / SBR02 individual relationship code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relationship: Option<String>,
+}
+
+/// Administrative sex as sent on the claim (DMG03).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub enum Sex {
+    #[serde(rename = "F", alias = "f", alias = "female")]
+    Female,
+    #[serde(rename = "M", alias = "m", alias = "male")]
+    Male,
+    #[serde(rename = "U", alias = "u", alias = "unknown")]
+    Unknown,
+}
+
+impl Sex {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sex::Female => "F",
+            Sex::Male => "M",
+            Sex::Unknown => "U",
+        }
+    }
+}
+
+/// A billing, rendering, referring or attending provider.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Provider {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub npi: Option<String>,
+    /// Employer identification number or SSN (REF*EI / REF*SY).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_id: Option<String>,
+    /// Health care provider taxonomy code (PRV03).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxonomy: Option<String>,
+}
+
+/// One diagnosis on the claim.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Diagnosis {
+    /// ICD-10-CM code; dots and case are normalized on read.
+    #[serde(deserialize_with = "de_code")]
+    pub code: String,
+    #[serde(default)]
+    pub role: DxRole,
+    /// Present-on-admission indicator (Y, N, U, W, 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poa: Option<String>,
+    /// Code list qualifier as sent (`ABK`, `ABF`, `BK`…); used to spot ICD-9 claims.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qualifier: Option<String>,
+}
+
+/// What a diagnosis is on the claim.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum DxRole {
+    /// Principal (837I) or first-listed (837P) diagnosis.
+    Principal,
+    Admitting,
+    ReasonForVisit,
+    ExternalCause,
+    #[default]
+    Other,
+}
+
+/// An ICD-10-PCS procedure on an institutional claim.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IcdProcedure {
+    #[serde(deserialize_with = "de_code")]
+    pub code: String,
+    #[serde(default)]
+    pub principal: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub date: Option<Date>,
+}
+
+/// One service line (2400 loop, CMS-1500 box 24, UB-04 form locators 42–47).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceLine {
+    /// CPT or HCPCS code.
+    #[serde(
+        default,
+        deserialize_with = "de_opt_code",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub procedure: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "de_codes",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub modifiers: Vec<String>,
+    /// 1-based pointers into the claim's diagnoses.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub diagnosis_pointers: Vec<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub units: Option<f64>,
+    /// Line charge: the line total, not a unit price.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub from: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub to: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_of_service: Option<String>,
+    /// UB-04 revenue code (837I SV201).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revenue_code: Option<String>,
+    /// National Drug Code, 11 digits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ndc: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rendering_npi: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior_authorization: Option<String>,
+}
+
+impl Claim {
+    /// The claim's date of service: the earliest line date, else the statement start,
+    /// else the admission date. Code sets are looked up as of this date.
+    pub fn service_date(&self) -> Option<Date> {
+        self.lines
+            .iter()
+            .filter_map(|l| l.from)
+            .min()
+            .or(self.statement_from)
+            .or(self.admission_date)
+    }
+
+    /// Date of service of one line, falling back to the claim's.
+    pub fn line_date(&self, line: &ServiceLine) -> Option<Date> {
+        line.from.or_else(|| self.service_date())
+    }
+
+    /// Place of service of a line, falling back to the claim's.
+    pub fn line_pos<'a>(&'a self, line: &'a ServiceLine) -> Option<&'a str> {
+        line.place_of_service
+            .as_deref()
+            .or(self.place_of_service.as_deref())
+    }
+
+    /// The principal (or first-listed) diagnosis.
+    pub fn principal_dx(&self) -> Option<&Diagnosis> {
+        self.diagnoses
+            .iter()
+            .find(|d| d.role == DxRole::Principal)
+            .or_else(|| self.diagnoses.first())
+    }
+
+    /// Patient age in whole years on `date`.
+    pub fn age_on(&self, date: Date) -> Option<i64> {
+        let dob = self.patient.date_of_birth?;
+        let span = dob.until((jiff::Unit::Year, date)).ok()?;
+        Some(i64::from(span.get_years()))
+    }
+
+    /// Normalize every code in place; readers call this once after building a claim.
+    pub fn normalize(&mut self) {
+        for d in &mut self.diagnoses {
+            d.code = normalize_code(&d.code);
+        }
+        for p in &mut self.procedures {
+            p.code = normalize_code(&p.code);
+        }
+        for l in &mut self.lines {
+            if let Some(p) = &mut l.procedure {
+                *p = normalize_code(p);
+            }
+            for m in &mut l.modifiers {
+                *m = normalize_code(m);
+            }
+            if let Some(n) = &mut l.ndc {
+                n.retain(|c| c.is_ascii_digit());
+            }
+        }
+    }
+}
+
+/// Uppercase, strip dots and surrounding white space: the one form codes take inside.
+pub fn normalize_code(code: &str) -> String {
+    code.trim()
+        .chars()
+        .filter(|c| *c != '.' && !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+fn de_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let s = String::deserialize(d)?;
+    Ok(normalize_code(&s))
+}
+
+fn de_opt_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.map(|s| normalize_code(&s)))
+}
+
+fn de_codes<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(Vec::<String>::deserialize(d)?
+        .iter()
+        .map(|s| normalize_code(s))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_codes() {
+        assert_eq!(normalize_code(" e11.9 "), "E119");
+        assert_eq!(normalize_code("M81.0"), "M810");
+    }
+
+    #[test]
+    fn age_is_whole_years() {
+        let mut c = Claim::default();
+        c.patient.date_of_birth = Some(jiff::civil::date(2000, 3, 15));
+        assert_eq!(c.age_on(jiff::civil::date(2026, 3, 14)), Some(25));
+        assert_eq!(c.age_on(jiff::civil::date(2026, 3, 15)), Some(26));
+    }
+}
