@@ -396,7 +396,11 @@ def build_icd10cm(src, mce, oce, out: Path, stats: dict):
     mce_term = ymd(term)
     mce_win = defaultdict(list)
     mce_last = {}
+    mce_sex = {}  # code -> (end, 'F'/'M') of the newest MCE window carrying a sex flag
     for code, ds, de, flags in mrows:
+        sx = "F" if "female" in flags else "M" if "male" in flags else ""
+        if sx and (code not in mce_sex or de > mce_sex[code][0]):
+            mce_sex[code] = (de, sx)
         b = None if de >= term else ymd(de)
         mce_win[code].append((ymd(ds), b))
         if code not in mce_last or (de, ds) > mce_last[code][0]:
@@ -541,10 +545,13 @@ def build_icd10cm(src, mce, oce, out: Path, stats: dict):
         sex, group, lo, hi, flags = "", "", "", "", []
         if c in mce_last:
             fl = mce_last[c][1]
-            if "female" in fl:
-                sex = "F"
-            if "male" in fl:
-                sex = "M"
+            if c in mce_sex:
+                # Sex as last designated by the MCE. Medicare's MCE stopped applying
+                # diagnosis sex-conflict edits on 2024-10-01 (v42): such codes carry
+                # the flag sex_edit_inactive.
+                sex = mce_sex[c][1]
+                if mce_sex[c][0] < mce_last[c][0][0]:
+                    flags.append("sex_edit_inactive")
             groups = [g for g in fl if g in AGE_GROUPS]
             check(len(groups) <= 1, f"{c}: several age groups {groups}")
             group = groups[0] if groups else ""
@@ -586,6 +593,7 @@ def build_icd10cm(src, mce, oce, out: Path, stats: dict):
     check("manifestation" in aidx.get("F0280", ("",) * 6)[5], "F0280 must be a manifestation code")
     oc = [r for r in arows if r[0].startswith("O") and r[0] in xml_bill]
     check(oc and all(r[2] == "maternity" for r in oc), "all current O-codes must be maternity")
+    check(aidx.get("N400", ("",) * 2)[1] == "M" and aidx.get("O80", ("",) * 2)[1] == "F", "N400 male, O80 female")
 
     write_release(out / "icd10cm/RELEASE", system="ICD-10-CM",
                   release="FY2026 April 1 2026 update (tabular); validity also reflects MCE v44 (FY2027, effective 2026-10-01)",
