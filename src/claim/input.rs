@@ -78,6 +78,10 @@ pub enum InputError {
 
 /// One claim located in an input but not yet parsed.
 #[derive(Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "each pending claim is moved once into the pool; boxing would add an allocation per claim"
+)]
 pub enum Pending {
     /// Already parsed (or failed) while splitting, as X12 and FHIR are.
     Ready(Result<Claim, ClaimError>),
@@ -98,6 +102,9 @@ impl Pending {
         }
     }
 }
+
+/// Pending claims of one input, in input order, produced lazily so memory stays flat.
+pub type Claims = Box<dyn Iterator<Item = Pending> + Send>;
 
 /// Read an input file (or `-` for stdin) into bytes; files are memory-mapped.
 pub fn open(path: &str) -> Result<Arc<Bytes>, InputError> {
@@ -158,8 +165,21 @@ pub fn detect(bytes: &[u8]) -> Option<InputFormat> {
 }
 
 /// Open `path`, detect (or take) its format and split it into pending claims.
-pub fn read(path: &str, format: Option<InputFormat>) -> Result<Vec<Pending>, InputError> {
+pub fn read(path: &str, format: Option<InputFormat>) -> Result<Claims, InputError> {
     let doc = open(path)?;
+    split(path, doc, format)
+}
+
+/// Split bytes already in memory, reported under `path`.
+pub fn read_bytes(
+    path: &str,
+    bytes: Vec<u8>,
+    format: Option<InputFormat>,
+) -> Result<Claims, InputError> {
+    split(path, Arc::new(Bytes::Owned(bytes)), format)
+}
+
+fn split(path: &str, doc: Arc<Bytes>, format: Option<InputFormat>) -> Result<Claims, InputError> {
     let file: Option<Arc<str>> = Some(Arc::from(path));
     let format = match format {
         Some(f) => f,
@@ -168,8 +188,8 @@ pub fn read(path: &str, format: Option<InputFormat>) -> Result<Vec<Pending>, Inp
         })?,
     };
     Ok(match format {
-        InputFormat::Json => json::split_document(doc, file),
-        InputFormat::Ndjson => json::split_ndjson(doc, file),
+        InputFormat::Json => Box::new(json::split_document(doc, file)),
+        InputFormat::Ndjson => Box::new(json::split_ndjson(doc, file)),
         InputFormat::X12 | InputFormat::Fhir => {
             return Err(InputError::Unsupported {
                 path: path.to_string(),

@@ -10,115 +10,171 @@ use super::Claim;
 use super::input::{Bytes, ClaimError, Pending};
 use super::source::{Location, Source, SourceFormat};
 
-/// Split a JSON document (object or array of objects) into pending claims.
+/// Split a JSON document (object or array of objects) into pending claims, lazily.
 ///
 /// A syntax error ends the split with one error record: after it nothing can be trusted.
-pub fn split_document(doc: Arc<Bytes>, file: Option<Arc<str>>) -> Vec<Pending> {
-    let bytes: &[u8] = &doc;
-    let mut out = Vec::new();
-    let mut pos = skip_ws(bytes, 0);
-    if bytes.get(pos) != Some(&b'[') {
-        // A single claim object.
-        let end = bytes.len();
-        out.push(Pending::Json {
-            doc: doc.clone(),
-            range: pos..end,
-            source: json_source(
-                SourceFormat::Json,
-                file,
-                0,
-                String::new(),
-                line_of(bytes, pos),
-            ),
-        });
-        return out;
+pub fn split_document(
+    doc: Arc<Bytes>,
+    file: Option<Arc<str>>,
+) -> impl Iterator<Item = Pending> + Send {
+    ArraySplit {
+        doc,
+        file,
+        pos: 0,
+        index: 0,
+        state: SplitState::Start,
+        line_cursor: (0, 1),
     }
-    pos += 1;
-    let mut index = 0usize;
-    loop {
-        pos = skip_ws(bytes, pos);
-        match bytes.get(pos) {
-            Some(b']') => break,
-            None => {
-                out.push(syntax_error(
-                    &file,
-                    index,
-                    bytes,
-                    pos,
-                    "unexpected end of file inside the claim array",
-                ));
-                break;
+}
+
+#[derive(PartialEq, Eq)]
+enum SplitState {
+    Start,
+    InArray,
+    Done,
+}
+
+struct ArraySplit {
+    doc: Arc<Bytes>,
+    file: Option<Arc<str>>,
+    pos: usize,
+    index: usize,
+    state: SplitState,
+    /// Line counting moves forward with the split, so numbering a large array stays linear.
+    line_cursor: (usize, u32),
+}
+
+impl ArraySplit {
+    fn line_at(&mut self, bytes: &[u8], pos: usize) -> Option<u32> {
+        let (from, line) = self.line_cursor;
+        let line = line
+            + memchr::memchr_iter(b'\n', bytes.get(from..pos).unwrap_or_default()).count() as u32;
+        self.line_cursor = (pos, line);
+        Some(line)
+    }
+
+    fn fail(&mut self, at: usize, msg: &str) -> Option<Pending> {
+        self.state = SplitState::Done;
+        Some(syntax_error(&self.file, self.index, &self.doc, at, msg))
+    }
+}
+
+impl Iterator for ArraySplit {
+    type Item = Pending;
+
+    fn next(&mut self) -> Option<Pending> {
+        let doc = self.doc.clone();
+        let bytes: &[u8] = &doc;
+        match self.state {
+            SplitState::Done => return None,
+            SplitState::Start => {
+                let pos = skip_ws(bytes, 0);
+                if bytes.get(pos) != Some(&b'[') {
+                    // A single claim object.
+                    self.state = SplitState::Done;
+                    if pos >= bytes.len() {
+                        return None;
+                    }
+                    return Some(Pending::Json {
+                        doc: doc.clone(),
+                        range: pos..bytes.len(),
+                        source: json_source(
+                            SourceFormat::Json,
+                            self.file.clone(),
+                            0,
+                            String::new(),
+                            line_of(bytes, pos),
+                        ),
+                    });
+                }
+                self.pos = pos + 1;
+                self.state = SplitState::InArray;
             }
+            SplitState::InArray => {
+                // Past the previous claim: expect `,` or `]`.
+                let pos = skip_ws(bytes, self.pos);
+                match bytes.get(pos) {
+                    Some(b',') => self.pos = pos + 1,
+                    Some(b']') => {
+                        self.state = SplitState::Done;
+                        return None;
+                    }
+                    None => return self.fail(pos, "unexpected end of file inside the claim array"),
+                    _ => return self.fail(pos, "expected `,` or `]` after a claim"),
+                }
+            }
+        }
+        let start = skip_ws(bytes, self.pos);
+        match bytes.get(start) {
+            Some(b']') if self.index == 0 => {
+                self.state = SplitState::Done;
+                return None;
+            }
+            None => return self.fail(start, "unexpected end of file inside the claim array"),
             _ => {}
         }
-        let start = pos;
         match value_end(bytes, start) {
             Ok(end) => {
-                out.push(Pending::Json {
+                let index = self.index;
+                self.index += 1;
+                self.pos = end;
+                let line = self.line_at(bytes, start);
+                Some(Pending::Json {
                     doc: doc.clone(),
                     range: start..end,
                     source: json_source(
                         SourceFormat::Json,
-                        file.clone(),
+                        self.file.clone(),
                         index,
                         format!("/{index}"),
-                        line_of(bytes, start),
+                        line,
                     ),
-                });
-                index += 1;
-                pos = skip_ws(bytes, end);
-                match bytes.get(pos) {
-                    Some(b',') => pos += 1,
-                    Some(b']') => break,
-                    _ => {
-                        out.push(syntax_error(
-                            &file,
-                            index,
-                            bytes,
-                            pos,
-                            "expected `,` or `]` after a claim",
-                        ));
-                        break;
-                    }
-                }
+                })
             }
-            Err(msg) => {
-                out.push(syntax_error(&file, index, bytes, start, &msg));
-                break;
-            }
+            Err(msg) => self.fail(start, &msg),
         }
     }
-    out
 }
 
-/// Split NDJSON: every non-blank line is one claim; a bad line is one error record.
-pub fn split_ndjson(doc: Arc<Bytes>, file: Option<Arc<str>>) -> Vec<Pending> {
-    let bytes: &[u8] = &doc;
-    let mut out = Vec::new();
+/// Split NDJSON lazily: every non-blank line is one claim; a bad line is one error record.
+pub fn split_ndjson(
+    doc: Arc<Bytes>,
+    file: Option<Arc<str>>,
+) -> impl Iterator<Item = Pending> + Send {
     let mut start = 0usize;
-    let mut line_no = 1u32;
+    let mut line_no = 0u32;
     let mut index = 0usize;
-    while start < bytes.len() {
-        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-        let text = &bytes[start..end];
-        if !text.iter().all(u8::is_ascii_whitespace) {
-            out.push(Pending::Json {
-                doc: doc.clone(),
-                range: start..end,
-                source: json_source(
-                    SourceFormat::Ndjson,
-                    file.clone(),
-                    index,
-                    String::new(),
-                    Some(line_no),
-                ),
-            });
-            index += 1;
+    std::iter::from_fn(move || {
+        let bytes: &[u8] = &doc;
+        while start < bytes.len() {
+            let rest = bytes.get(start..).unwrap_or_default();
+            let end = memchr::memchr(b'\n', rest).map_or(bytes.len(), |i| start + i);
+            let range = start..end;
+            start = end + 1;
+            line_no += 1;
+            if !bytes
+                .get(range.clone())
+                .unwrap_or_default()
+                .iter()
+                .all(u8::is_ascii_whitespace)
+            {
+                let i = index;
+                index += 1;
+                return Some(Pending::Json {
+                    doc: doc.clone(),
+                    range,
+                    source: json_source(
+                        SourceFormat::Ndjson,
+                        file.clone(),
+                        i,
+                        String::new(),
+                        Some(line_no),
+                    ),
+                });
+            }
         }
-        start = end + 1;
-        line_no += 1;
-    }
-    out
+        None
+    })
 }
 
 /// Parse one located claim. Error messages never echo input values (they may be PHI).
@@ -290,8 +346,8 @@ mod tests {
         Arc::new(Bytes::Owned(s.as_bytes().to_vec()))
     }
 
-    fn parse_all(p: Vec<Pending>) -> Vec<Result<Claim, ClaimError>> {
-        p.into_iter().map(Pending::materialize).collect()
+    fn parse_all(p: impl Iterator<Item = Pending>) -> Vec<Result<Claim, ClaimError>> {
+        p.map(Pending::materialize).collect()
     }
 
     #[test]

@@ -1,0 +1,152 @@
+//! `claimscrub check`: read claims, run the rules, write the report.
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::{Context, Result};
+use jiff::civil::Date;
+
+use claimscrub::claim::input::{self, ClaimError, Pending};
+use claimscrub::engine::run::{self, CHUNK};
+use claimscrub::engine::{Engine, Options};
+use claimscrub::finding::Severity;
+use claimscrub::report::{self, Format, RunMeta, Summary};
+
+use crate::args::{CheckArgs, Color, FailOn};
+use crate::setup;
+
+pub fn run(a: CheckArgs) -> Result<u8> {
+    if let Some(n) = a.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()
+            .context("cannot start the worker threads")?;
+    }
+    let as_of = match &a.as_of {
+        Some(s) => s
+            .parse::<Date>()
+            .with_context(|| format!("--as-of `{s}` is not a date (YYYY-MM-DD)"))?,
+        None => jiff::Zoned::now().date(),
+    };
+    let codesets = setup::codesets(a.sources.codesets.as_deref())?;
+    let rules = setup::rules(&a.sources, &codesets)?;
+    let rule_count = rules.rules.len();
+    let engine = Engine::new(
+        rules,
+        codesets,
+        Options {
+            as_of,
+            payer: a.payer.clone(),
+            preview: a.preview,
+        },
+    );
+
+    // An input that cannot be opened at all is reported and counted, and the rest still run.
+    let mut input_failed = false;
+    let mut streams: Vec<Box<dyn Iterator<Item = Pending> + Send>> = Vec::new();
+    for f in &a.files {
+        match input::read(f, a.input_format) {
+            Ok(s) => streams.push(s),
+            Err(e) => {
+                eprintln!("claimscrub: error: {e}");
+                input_failed = true;
+            }
+        }
+    }
+
+    let to_terminal = a.output.is_none() && std::io::stdout().is_terminal();
+    let color = match a.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            to_terminal && a.format == Format::Human && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let out: Box<dyn Write> = match &a.output {
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("cannot create `{}`", p.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let mut emitter = report::emitter(a.format, out, color);
+    emitter.begin(&RunMeta {
+        tool: "claimscrub",
+        version: env!("CARGO_PKG_VERSION"),
+        schema: 1,
+        inputs: a.files.clone(),
+        rules: rule_count,
+    })?;
+
+    let progress = (std::io::stderr().is_terminal() && !to_terminal).then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {pos} claims checked ({per_sec}) {elapsed}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar
+    });
+
+    let mut summary = Summary::default();
+    let mut write_err: Option<std::io::Error> = None;
+    let mut unreadable_logged = 0usize;
+    run::run(&engine, streams.into_iter().flatten(), CHUNK, |r| {
+        summary.add(&r);
+        if let Some(b) = &progress {
+            b.inc(1);
+        }
+        if let run::Outcome::Unreadable(e) = &r.outcome {
+            log_unreadable(e, &mut unreadable_logged, a.format);
+        }
+        if write_err.is_none() {
+            if let Err(e) = emitter.claim(&r) {
+                write_err = Some(e);
+            }
+        }
+    });
+    if let Some(b) = progress {
+        b.finish_and_clear();
+    }
+    if let Some(e) = write_err {
+        return Err(e.into());
+    }
+    emitter.finish(&summary)?;
+
+    if input_failed || summary.unreadable > 0 {
+        return Ok(2);
+    }
+    let threshold = match a.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
+    Ok(match (threshold, summary.worst()) {
+        (Some(t), Some(w)) if w >= t => 1,
+        _ => 0,
+    })
+}
+
+/// Machine formats carry unreadable claims in the report; say on stderr that there were
+/// some (the first few), so a batch job's log shows it. No claim data is printed.
+fn log_unreadable(e: &ClaimError, logged: &mut usize, format: Format) {
+    if format == Format::Human {
+        return;
+    }
+    *logged += 1;
+    if *logged <= 5 {
+        let at = e
+            .location
+            .as_ref()
+            .map(|l| format!(" ({l})"))
+            .unwrap_or_default();
+        let file = e.file.as_deref().unwrap_or("-");
+        eprintln!(
+            "claimscrub: {file}: claim #{} unreadable{at}: {}",
+            e.index + 1,
+            e.message
+        );
+    } else if *logged == 6 {
+        eprintln!("claimscrub: more unreadable claims; see the report");
+    }
+}

@@ -1,0 +1,44 @@
+//! The `claimscrub` command line. Exit codes: 0 clean, 1 findings at or above `--fail-on`,
+//! 2 usage, configuration or input error.
+
+mod args;
+mod check;
+mod codes;
+mod explain;
+mod rules_cmd;
+mod setup;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use args::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(a) => check::run(a),
+        Command::Codes(a) => codes::run_codes(a),
+        Command::Codesets(a) => codes::run_codesets(a),
+        Command::Rules(a) => rules_cmd::run(a),
+        Command::Explain(a) => explain::run(a),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("claimscrub: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A closed pipe (`claimscrub check … | head`) is not an error.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

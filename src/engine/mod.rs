@@ -1,0 +1,262 @@
+//! The engine: runs compiled rules over a claim with the code sets and produces findings.
+//!
+//! Per claim it gathers candidate rules from the trigger index (procedure and diagnosis codes,
+//! payer), so the cost grows with the claim, not with the number of rules; then evaluates
+//! each candidate over its iteration (lines, diagnoses, pairs…).
+
+pub mod eval;
+pub mod run;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use jiff::civil::Date;
+
+use crate::claim::Claim;
+use crate::codeset::CodeSets;
+use crate::finding::Finding;
+use crate::rules::field::Scope;
+use crate::rules::{Each, Rule, RuleSet, RuleStatus};
+
+use eval::{Eval, Facts};
+
+/// Settings of one check run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Assumed submission date for claims that carry none (timely filing).
+    pub as_of: Date,
+    /// Apply this payer's rules whatever the claim's payer id.
+    pub payer: Option<String>,
+    /// Run preview rules too.
+    pub preview: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            as_of: jiff::Zoned::now().date(),
+            payer: None,
+            preview: false,
+        }
+    }
+}
+
+/// Compiled rules plus code sets: everything needed to check claims.
+pub struct Engine {
+    pub rules: Arc<RuleSet>,
+    pub codesets: Arc<CodeSets>,
+    pub options: Options,
+}
+
+impl Engine {
+    pub fn new(
+        rules: impl Into<Arc<RuleSet>>,
+        codesets: impl Into<Arc<CodeSets>>,
+        options: Options,
+    ) -> Engine {
+        Engine {
+            rules: rules.into(),
+            codesets: codesets.into(),
+            options,
+        }
+    }
+
+    /// Check one claim using the trigger index.
+    pub fn check(&self, claim: &Claim) -> Vec<Finding> {
+        let candidates = self.candidates(claim);
+        self.run_rules(claim, candidates.into_iter())
+    }
+
+    /// Check one claim evaluating every rule, bypassing the index (for tests and audits).
+    pub fn check_all_rules(&self, claim: &Claim) -> Vec<Finding> {
+        self.run_rules(claim, 0..self.rules.rules.len() as u32)
+    }
+
+    fn payer<'a>(&'a self, claim: &'a Claim) -> Option<&'a str> {
+        self.options.payer.as_deref().or(claim.payer.id.as_deref())
+    }
+
+    /// Rule indexes that may fire on this claim, sorted and deduplicated.
+    pub fn candidates(&self, claim: &Claim) -> Vec<u32> {
+        let ix = &self.rules.index;
+        let mut out: Vec<u32> = ix.always.clone();
+        if let Some(p) = self.payer(claim)
+            && let Some(v) = ix.payer.get(p)
+        {
+            out.extend_from_slice(v);
+        }
+        let mut probe =
+            |code: &str,
+             exact: &std::collections::HashMap<String, Vec<u32>>,
+             prefix: &std::collections::HashMap<String, Vec<u32>>| {
+                if let Some(v) = exact.get(code) {
+                    out.extend_from_slice(v);
+                }
+                if !prefix.is_empty() {
+                    for end in 1..=code.len() {
+                        if let Some(v) = code.get(..end).and_then(|p| prefix.get(p)) {
+                            out.extend_from_slice(v);
+                        }
+                    }
+                }
+            };
+        for l in &claim.lines {
+            if let Some(p) = &l.procedure {
+                probe(p, &ix.proc_exact, &ix.proc_prefix);
+            }
+        }
+        for d in &claim.diagnoses {
+            probe(&d.code, &ix.dx_exact, &ix.dx_prefix);
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Does the rule apply to this claim at all (status, scope, effective window, pack
+    /// overrides)?
+    fn applies(&self, rule: &Rule, claim: &Claim, disabled: &HashSet<usize>, idx: usize) -> bool {
+        match rule.status {
+            RuleStatus::Removed => return false,
+            RuleStatus::Preview if !self.options.preview => return false,
+            _ => {}
+        }
+        if disabled.contains(&idx) {
+            return false;
+        }
+        if !rule
+            .scope
+            .matches(claim.kind, self.payer(claim), claim.payer.plan.as_deref())
+        {
+            return false;
+        }
+        if let Some(d) = claim.service_date()
+            && (rule.effective_from.is_some_and(|f| d < f)
+                || rule.effective_to.is_some_and(|t| d > t))
+        {
+            return false;
+        }
+        true
+    }
+
+    fn disabled(&self, claim: &Claim) -> HashSet<usize> {
+        let mut off = HashSet::new();
+        for p in &self.rules.packs {
+            if !p.disable.is_empty()
+                && p.scope
+                    .matches(claim.kind, self.payer(claim), claim.payer.plan.as_deref())
+            {
+                off.extend(p.disable.iter().copied());
+            }
+        }
+        off
+    }
+
+    fn run_rules(&self, claim: &Claim, rules: impl Iterator<Item = u32>) -> Vec<Finding> {
+        let disabled = self.disabled(claim);
+        let ev = Eval {
+            codesets: &self.codesets,
+            as_of: self.options.as_of,
+        };
+        let base = Scope::new(claim);
+        let mut out = Vec::new();
+        for i in rules {
+            let Some(rule) = self.rules.rules.get(i as usize) else {
+                continue;
+            };
+            if !self.applies(rule, claim, &disabled, i as usize) {
+                continue;
+            }
+            let mut fire = |s: Scope<'_>| {
+                let mut facts = Facts::default();
+                if ev.test(&rule.when, &s, &mut facts) {
+                    out.push(ev.finding(rule, &s, &facts));
+                }
+            };
+            match rule.each {
+                Each::Claim => fire(base),
+                Each::Line => {
+                    for (i, l) in claim.lines.iter().enumerate() {
+                        fire(Scope {
+                            line: Some((i, l)),
+                            ..base
+                        });
+                    }
+                }
+                Each::Diagnosis => {
+                    for (i, d) in claim.diagnoses.iter().enumerate() {
+                        fire(Scope {
+                            dx: Some((i, d)),
+                            ..base
+                        });
+                    }
+                }
+                Each::Procedure => {
+                    for (i, p) in claim.procedures.iter().enumerate() {
+                        fire(Scope {
+                            proc: Some((i, p)),
+                            ..base
+                        });
+                    }
+                }
+                Each::Modifier => {
+                    for (i, l) in claim.lines.iter().enumerate() {
+                        for (m, code) in l.modifiers.iter().enumerate() {
+                            fire(Scope {
+                                line: Some((i, l)),
+                                modifier: Some((m, code)),
+                                ..base
+                            });
+                        }
+                    }
+                }
+                Each::Pointer => {
+                    for (i, l) in claim.lines.iter().enumerate() {
+                        for (p, v) in l.diagnosis_pointers.iter().enumerate() {
+                            fire(Scope {
+                                line: Some((i, l)),
+                                pointer: Some((p, *v)),
+                                ..base
+                            });
+                        }
+                    }
+                }
+                Each::LinePair => {
+                    for (i, a) in claim.lines.iter().enumerate() {
+                        for (j, b) in claim.lines.iter().enumerate() {
+                            if i != j {
+                                fire(Scope {
+                                    line: Some((i, a)),
+                                    other: Some((j, b)),
+                                    ..base
+                                });
+                            }
+                        }
+                    }
+                }
+                Each::DiagnosisPair => {
+                    for (i, a) in claim.diagnoses.iter().enumerate() {
+                        for (j, b) in claim.diagnoses.iter().enumerate() {
+                            if i != j {
+                                fire(Scope {
+                                    dx: Some((i, a)),
+                                    other_dx: Some((j, b)),
+                                    ..base
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        sort_findings(&mut out);
+        out
+    }
+}
+
+/// Findings in a fixed order: claim-level first, then by line, rule, path and message.
+pub fn sort_findings(v: &mut [Finding]) {
+    v.sort_by(|a, b| {
+        (a.line, &a.rule, &a.path, &a.message).cmp(&(b.line, &b.rule, &b.path, &b.message))
+    });
+}

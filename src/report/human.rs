@@ -1,0 +1,178 @@
+//! `--format human`: findings grouped per claim, in colour on a terminal, then the summary a
+//! billing manager reads: claims checked, clean-claim rate, findings by category and rule,
+//! and charges at risk.
+
+use std::io::{self, Write};
+
+use owo_colors::{OwoColorize, Style};
+
+use super::{Emitter, RunMeta, Summary, money};
+use crate::engine::run::{ClaimResult, Outcome};
+use crate::finding::Severity;
+
+pub struct Human<'w> {
+    out: Box<dyn Write + 'w>,
+    color: bool,
+}
+
+impl<'w> Human<'w> {
+    pub fn new(out: Box<dyn Write + 'w>, color: bool) -> Self {
+        Human { out, color }
+    }
+
+    fn paint(&self, text: &str, style: Style) -> String {
+        if self.color {
+            text.style(style).to_string()
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+fn severity_style(s: Severity) -> Style {
+    match s {
+        Severity::Error => Style::new().red().bold(),
+        Severity::Warning => Style::new().yellow().bold(),
+        Severity::Info => Style::new().cyan(),
+    }
+}
+
+impl Emitter for Human<'_> {
+    fn begin(&mut self, _meta: &RunMeta) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn claim(&mut self, r: &ClaimResult) -> io::Result<()> {
+        match &r.outcome {
+            Outcome::Checked(c) if c.findings.is_empty() => Ok(()),
+            Outcome::Checked(c) => {
+                let head = format!("claim {}", c.claim_id);
+                let lines = if c.line_count == 1 {
+                    "1 line".to_string()
+                } else {
+                    format!("{} lines", c.line_count)
+                };
+                let total = c
+                    .total_charge
+                    .map(|t| format!(", {}", money(t)))
+                    .unwrap_or_default();
+                writeln!(
+                    self.out,
+                    "{} ({lines}{total})",
+                    self.paint(&head, Style::new().bold())
+                )?;
+                for f in &c.findings {
+                    let tag = format!("{}[{}]", f.severity, f.rule);
+                    let where_ = match f.line {
+                        Some(l) => format!("line {l}"),
+                        None => "claim".to_string(),
+                    };
+                    let code = f
+                        .code
+                        .as_deref()
+                        .map(|c| format!(" {c}"))
+                        .unwrap_or_default();
+                    let carc = f
+                        .carc
+                        .as_deref()
+                        .map(|c| format!("  [{c}]"))
+                        .unwrap_or_default();
+                    writeln!(
+                        self.out,
+                        "  {} {where_}{code}: {}{}",
+                        self.paint(&tag, severity_style(f.severity)),
+                        f.message,
+                        self.paint(&carc, Style::new().dimmed())
+                    )?;
+                    if !f.help.is_empty() {
+                        writeln!(
+                            self.out,
+                            "      {} {}",
+                            self.paint("help:", Style::new().green()),
+                            f.help
+                        )?;
+                    }
+                    let at = match &f.location {
+                        Some(l) => l.to_string(),
+                        None => f.path.clone(),
+                    };
+                    writeln!(
+                        self.out,
+                        "      {} {at}",
+                        self.paint("at:", Style::new().dimmed())
+                    )?;
+                }
+                writeln!(self.out)
+            }
+            Outcome::Unreadable(e) => {
+                let at = e
+                    .location
+                    .as_ref()
+                    .map(|l| format!(" ({l})"))
+                    .unwrap_or_default();
+                let file = e
+                    .file
+                    .as_deref()
+                    .map(|f| format!("{f}: "))
+                    .unwrap_or_default();
+                writeln!(
+                    self.out,
+                    "{} {file}claim #{} could not be read{at}: {}\n",
+                    self.paint("error[unreadable]", severity_style(Severity::Error)),
+                    r.seq + 1,
+                    e.message
+                )
+            }
+        }
+    }
+
+    fn finish(&mut self, s: &Summary) -> io::Result<()> {
+        let bold = Style::new().bold();
+        writeln!(self.out, "{}", self.paint("Summary", bold))?;
+        let unreadable = if s.unreadable > 0 {
+            format!(", {} unreadable", s.unreadable)
+        } else {
+            String::new()
+        };
+        writeln!(
+            self.out,
+            "  claims:          {} checked{unreadable}",
+            s.checked
+        )?;
+        writeln!(
+            self.out,
+            "  clean claims:    {} of {} ({:.1}%)",
+            s.clean,
+            s.checked,
+            s.clean_rate * 100.0
+        )?;
+        writeln!(
+            self.out,
+            "  findings:        {} errors, {} warnings, {} info",
+            s.errors, s.warnings, s.infos
+        )?;
+        writeln!(
+            self.out,
+            "  charges at risk: {} of {}",
+            money(s.charges_at_risk),
+            money(s.total_charges)
+        )?;
+        if !s.by_category.is_empty() {
+            writeln!(self.out, "  by category:")?;
+            let mut v: Vec<_> = s.by_category.iter().collect();
+            v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            for (k, n) in v {
+                writeln!(self.out, "    {n:>6}  {k}")?;
+            }
+        }
+        if !s.by_rule.is_empty() {
+            writeln!(self.out, "  by rule:")?;
+            let mut v: Vec<_> = s.by_rule.iter().collect();
+            v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            for (k, n) in v {
+                writeln!(self.out, "    {n:>6}  {k}")?;
+            }
+        }
+        self.out.flush()
+    }
+}

@@ -1,0 +1,81 @@
+//! `--format json`: one JSON document, `{"version", "claims": [...], "summary"}`, written
+//! as claims arrive. Each claim entry holds its findings or its read error.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{Emitter, FindingRecord, RunMeta, Summary};
+use crate::engine::run::{ClaimResult, Outcome};
+
+pub struct Json<'w> {
+    out: Box<dyn Write + 'w>,
+    first: bool,
+}
+
+impl<'w> Json<'w> {
+    pub fn new(out: Box<dyn Write + 'w>) -> Self {
+        Json { out, first: true }
+    }
+}
+
+#[derive(Serialize)]
+struct ClaimEntry<'a> {
+    index: usize,
+    claim_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
+    status: &'static str,
+    findings: Vec<FindingRecord<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a crate::claim::input::ClaimError>,
+}
+
+/// The JSON entry of one claim result.
+fn entry(r: &ClaimResult) -> ClaimEntry<'_> {
+    match &r.outcome {
+        Outcome::Checked(c) => ClaimEntry {
+            index: r.seq,
+            claim_id: Some(&c.claim_id),
+            file: c.file.as_deref(),
+            status: "checked",
+            findings: c.findings.iter().map(FindingRecord::from).collect(),
+            error: None,
+        },
+        Outcome::Unreadable(e) => ClaimEntry {
+            index: r.seq,
+            claim_id: e.claim_id.as_deref(),
+            file: e.file.as_deref(),
+            status: "unreadable",
+            findings: Vec::new(),
+            error: Some(e),
+        },
+    }
+}
+
+impl Emitter for Json<'_> {
+    fn begin(&mut self, meta: &RunMeta) -> io::Result<()> {
+        write!(self.out, "{{\"version\":{},\"tool\":", meta.schema)?;
+        serde_json::to_writer(&mut self.out, &meta.tool)?;
+        write!(self.out, ",\"tool_version\":")?;
+        serde_json::to_writer(&mut self.out, &meta.version)?;
+        write!(self.out, ",\"claims\":[")
+    }
+
+    fn claim(&mut self, r: &ClaimResult) -> io::Result<()> {
+        if !self.first {
+            self.out.write_all(b",")?;
+        }
+        self.first = false;
+        self.out.write_all(b"\n  ")?;
+        serde_json::to_writer(&mut self.out, &entry(r))?;
+        Ok(())
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        self.out.write_all(b"\n],\"summary\":")?;
+        serde_json::to_writer(&mut self.out, summary)?;
+        self.out.write_all(b"}\n")?;
+        self.out.flush()
+    }
+}

@@ -1,0 +1,198 @@
+//! Emitters: one file per output format behind the small [`Emitter`] trait. Each writes as
+//! results arrive, in input order, so output is deterministic and streams.
+
+pub mod csv;
+pub mod human;
+pub mod json;
+pub mod ndjson;
+pub mod sarif;
+
+use std::collections::BTreeMap;
+use std::io;
+
+use serde::Serialize;
+
+use crate::engine::run::{ClaimResult, Outcome};
+use crate::finding::{Finding, Severity};
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Ndjson,
+    Csv,
+    Sarif,
+}
+
+/// What every emitter is told before the first claim.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunMeta {
+    pub tool: &'static str,
+    pub version: &'static str,
+    /// Version of the output schema; bumped on any incompatible change.
+    pub schema: u32,
+    pub inputs: Vec<String>,
+    pub rules: usize,
+}
+
+/// The totals a billing manager reads at the end of a run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    /// Input claims, read or not.
+    pub claims: usize,
+    pub checked: usize,
+    pub unreadable: usize,
+    /// Checked claims with no error finding.
+    pub clean: usize,
+    /// `clean / checked`, 0 when nothing was checked.
+    pub clean_rate: f64,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub by_category: BTreeMap<String, usize>,
+    pub by_rule: BTreeMap<String, usize>,
+    /// Sum of charges on lines (or claims) with error findings.
+    pub charges_at_risk: f64,
+    pub total_charges: f64,
+}
+
+impl Summary {
+    /// Account for one claim result.
+    pub fn add(&mut self, r: &ClaimResult) {
+        self.claims += 1;
+        match &r.outcome {
+            Outcome::Unreadable(_) => self.unreadable += 1,
+            Outcome::Checked(c) => {
+                self.checked += 1;
+                if !c.findings.iter().any(|f| f.severity == Severity::Error) {
+                    self.clean += 1;
+                }
+                for f in &c.findings {
+                    match f.severity {
+                        Severity::Error => self.errors += 1,
+                        Severity::Warning => self.warnings += 1,
+                        Severity::Info => self.infos += 1,
+                    }
+                    *self
+                        .by_category
+                        .entry(f.category.as_str().to_string())
+                        .or_default() += 1;
+                    *self.by_rule.entry(f.rule.to_string()).or_default() += 1;
+                }
+                self.charges_at_risk += c.charges_at_risk();
+                self.total_charges += c.total_charge.unwrap_or(0.0);
+            }
+        }
+        self.clean_rate = if self.checked == 0 {
+            0.0
+        } else {
+            self.clean as f64 / self.checked as f64
+        };
+    }
+
+    /// The highest severity of any finding, if any.
+    pub fn worst(&self) -> Option<Severity> {
+        if self.errors > 0 {
+            Some(Severity::Error)
+        } else if self.warnings > 0 {
+            Some(Severity::Warning)
+        } else if self.infos > 0 {
+            Some(Severity::Info)
+        } else {
+            None
+        }
+    }
+}
+
+/// Writes results in one format.
+pub trait Emitter {
+    fn begin(&mut self, meta: &RunMeta) -> io::Result<()>;
+    fn claim(&mut self, result: &ClaimResult) -> io::Result<()>;
+    fn finish(&mut self, summary: &Summary) -> io::Result<()>;
+}
+
+/// Build the emitter for a format.
+pub fn emitter<'w>(
+    format: Format,
+    out: Box<dyn io::Write + 'w>,
+    color: bool,
+) -> Box<dyn Emitter + 'w> {
+    match format {
+        Format::Human => Box::new(human::Human::new(out, color)),
+        Format::Json => Box::new(json::Json::new(out)),
+        Format::Ndjson => Box::new(ndjson::Ndjson::new(out)),
+        Format::Csv => Box::new(csv::Csv::new(out)),
+        Format::Sarif => Box::new(sarif::Sarif::new(out)),
+    }
+}
+
+/// A finding as it is written in json and ndjson output: the documented keys, in order.
+#[derive(Serialize)]
+pub struct FindingRecord<'a> {
+    pub claim_id: &'a str,
+    pub rule: &'a str,
+    pub category: &'a str,
+    pub severity: &'a str,
+    pub line: Option<u32>,
+    pub code: Option<&'a str>,
+    pub path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<&'a crate::claim::Location>,
+    pub carc: Option<&'a str>,
+    pub rarc: Option<&'a str>,
+    pub message: &'a str,
+    pub help: &'a str,
+    pub rule_file: &'a str,
+    pub rule_line: u32,
+}
+
+impl<'a> From<&'a Finding> for FindingRecord<'a> {
+    fn from(f: &'a Finding) -> Self {
+        FindingRecord {
+            claim_id: &f.claim_id,
+            rule: &f.rule,
+            category: f.category.as_str(),
+            severity: f.severity.as_str(),
+            line: f.line,
+            code: f.code.as_deref(),
+            path: &f.path,
+            location: f.location.as_ref(),
+            carc: f.carc.as_deref(),
+            rarc: f.rarc.as_deref(),
+            message: &f.message,
+            help: &f.help,
+            rule_file: &f.rule_source.file,
+            rule_line: f.rule_source.line,
+        }
+    }
+}
+
+/// Money as `$1,234.50`.
+pub fn money(x: f64) -> String {
+    let cents = (x * 100.0).round() as i64;
+    let (neg, cents) = (cents < 0, cents.abs());
+    let whole = (cents / 100).to_string();
+    let mut grouped = String::new();
+    for (i, ch) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    format!(
+        "{}${grouped}.{:02}",
+        if neg { "-" } else { "" },
+        cents % 100
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn money_groups_thousands() {
+        assert_eq!(super::money(1234567.5), "$1,234,567.50");
+        assert_eq!(super::money(0.0), "$0.00");
+        assert_eq!(super::money(999.999), "$1,000.00");
+    }
+}

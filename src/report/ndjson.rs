@@ -1,0 +1,69 @@
+//! `--format ndjson`: JSON Lines in a fixed envelope, one object a line:
+//! `{"type":"begin","data":RunMeta}`, then per claim in input order
+//! `{"type":"finding","data":Finding}` for each finding or `{"type":"error","data":ClaimError}`,
+//! and last `{"type":"summary","data":Summary}`.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{Emitter, FindingRecord, RunMeta, Summary};
+use crate::engine::run::{ClaimResult, Outcome};
+
+pub struct Ndjson<'w> {
+    out: Box<dyn Write + 'w>,
+}
+
+impl<'w> Ndjson<'w> {
+    pub fn new(out: Box<dyn Write + 'w>) -> Self {
+        Ndjson { out }
+    }
+
+    fn line<T: Serialize>(&mut self, kind: &str, data: &T) -> io::Result<()> {
+        #[derive(Serialize)]
+        struct Envelope<'a, T> {
+            #[serde(rename = "type")]
+            kind: &'a str,
+            data: &'a T,
+        }
+        serde_json::to_writer(&mut self.out, &Envelope { kind, data })?;
+        self.out.write_all(b"\n")
+    }
+}
+
+impl Emitter for Ndjson<'_> {
+    fn begin(&mut self, meta: &RunMeta) -> io::Result<()> {
+        self.line("begin", meta)
+    }
+
+    fn claim(&mut self, r: &ClaimResult) -> io::Result<()> {
+        match &r.outcome {
+            Outcome::Checked(c) => {
+                for f in &c.findings {
+                    self.line("finding", &FindingRecord::from(f))?;
+                }
+                Ok(())
+            }
+            Outcome::Unreadable(e) => {
+                #[derive(Serialize)]
+                struct Err<'a> {
+                    index: usize,
+                    #[serde(flatten)]
+                    error: &'a crate::claim::input::ClaimError,
+                }
+                self.line(
+                    "error",
+                    &Err {
+                        index: r.seq,
+                        error: e,
+                    },
+                )
+            }
+        }
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        self.line("summary", summary)?;
+        self.out.flush()
+    }
+}

@@ -1,0 +1,1600 @@
+//! Validate rule files and compile them into predicates with a trigger index.
+//!
+//! Validation returns a value: every problem in every file, each with file:line:column and a
+//! hint, not just the first `Err`. A rule set with errors is not built.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use regex::Regex;
+use serde::Serialize;
+
+use super::field::{Field, Kind, Needs};
+use super::schema::{self, Cond, Literal, PackDoc, RuleDoc, ScopeDoc, Sp};
+use crate::claim::ClaimKind;
+use crate::codeset::{CodePattern, CodeSets, System};
+use crate::finding::{Category, RuleSource, Severity};
+
+/// A problem found in a rule file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub file: Arc<str>,
+    pub line: u32,
+    pub column: u32,
+    pub level: DiagnosticLevel,
+    /// Stable kebab-case id of the problem, e.g. `unknown-field`.
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DiagnosticLevel {
+    Warning,
+    Error,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.level {
+            DiagnosticLevel::Error => "error",
+            DiagnosticLevel::Warning => "warning",
+        };
+        write!(
+            f,
+            "{}:{}:{}: {level}[{}]: {}",
+            self.file, self.line, self.column, self.code, self.message
+        )?;
+        if let Some(h) = &self.help {
+            write!(f, "\n  help: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A rule file's text with the path it is reported under.
+#[derive(Debug, Clone)]
+pub struct RuleFile {
+    pub path: Arc<str>,
+    pub text: String,
+}
+
+/// What a rule iterates over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Each {
+    Claim,
+    Line,
+    Diagnosis,
+    Procedure,
+    Modifier,
+    Pointer,
+    LinePair,
+    DiagnosisPair,
+}
+
+impl Each {
+    const NAMES: &'static [(&'static str, Each)] = &[
+        ("claim", Each::Claim),
+        ("line", Each::Line),
+        ("diagnosis", Each::Diagnosis),
+        ("procedure", Each::Procedure),
+        ("modifier", Each::Modifier),
+        ("pointer", Each::Pointer),
+        ("line-pair", Each::LinePair),
+        ("diagnosis-pair", Each::DiagnosisPair),
+    ];
+
+    pub fn name(self) -> &'static str {
+        Each::NAMES
+            .iter()
+            .find(|(_, e)| *e == self)
+            .map_or("claim", |(n, _)| n)
+    }
+
+    fn binds(self) -> Vec<Needs> {
+        match self {
+            Each::Claim => vec![Needs::Claim],
+            Each::Line => vec![Needs::Claim, Needs::Line],
+            Each::Diagnosis => vec![Needs::Claim, Needs::Dx],
+            Each::Procedure => vec![Needs::Claim, Needs::Proc],
+            Each::Modifier => vec![Needs::Claim, Needs::Line, Needs::Modifier],
+            Each::Pointer => vec![Needs::Claim, Needs::Line, Needs::Pointer],
+            Each::LinePair => vec![Needs::Claim, Needs::Line, Needs::OtherLine],
+            Each::DiagnosisPair => vec![Needs::Claim, Needs::Dx, Needs::OtherDx],
+        }
+    }
+}
+
+/// Rule lifecycle, as ruff has it: ids are never reused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleStatus {
+    /// Runs only with `--preview`.
+    Preview,
+    Stable,
+    /// Still runs; will be removed.
+    Deprecated,
+    /// Never runs; its id stays reserved.
+    Removed,
+}
+
+/// Comparison operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Op {
+    fn parse(s: &str) -> Option<Op> {
+        Some(match s {
+            "eq" | "==" => Op::Eq,
+            "ne" | "!=" => Op::Ne,
+            "lt" | "<" => Op::Lt,
+            "le" | "<=" => Op::Le,
+            "gt" | ">" => Op::Gt,
+            "ge" | ">=" => Op::Ge,
+            _ => return None,
+        })
+    }
+
+    pub fn test<T: PartialOrd>(self, a: T, b: T) -> bool {
+        match self {
+            Op::Eq => a == b,
+            Op::Ne => a != b,
+            Op::Lt => a < b,
+            Op::Le => a <= b,
+            Op::Gt => a > b,
+            Op::Ge => a >= b,
+        }
+    }
+}
+
+/// The right-hand side of a comparison.
+#[derive(Debug, Clone)]
+pub enum Operand {
+    Number(f64),
+    Text(String),
+    Date(Date),
+    Field(Field),
+}
+
+/// Statuses a `codeset` condition accepts, as bits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusMask(pub u8);
+
+impl StatusMask {
+    pub const VALID: u8 = 1;
+    pub const NOT_YET: u8 = 2;
+    pub const NO_LONGER: u8 = 4;
+    pub const UNKNOWN: u8 = 8;
+    pub const STALE: u8 = 16;
+    pub const NOT_LOADED: u8 = 32;
+
+    const NAMES: &'static [(&'static str, u8)] = &[
+        ("valid", Self::VALID),
+        ("not-yet-valid", Self::NOT_YET),
+        ("no-longer-valid", Self::NO_LONGER),
+        ("not-effective", Self::NOT_YET | Self::NO_LONGER),
+        ("unknown", Self::UNKNOWN),
+        ("stale", Self::STALE),
+        ("known", Self::VALID | Self::NOT_YET | Self::NO_LONGER),
+        ("not-loaded", Self::NOT_LOADED),
+    ];
+}
+
+/// A list of code patterns, matched exactly by hash and by prefix or range otherwise.
+#[derive(Debug, Clone, Default)]
+pub struct CodeList {
+    pub exact: HashSet<String>,
+    pub prefixes: Vec<String>,
+    pub ranges: Vec<(String, String)>,
+}
+
+impl CodeList {
+    pub fn matches(&self, code: &str) -> bool {
+        self.exact.contains(code)
+            || self.prefixes.iter().any(|p| code.starts_with(p.as_str()))
+            || self
+                .ranges
+                .iter()
+                .any(|(a, b)| CodePattern::Range(a.clone(), b.clone()).matches(code))
+    }
+
+    fn push(&mut self, p: CodePattern) {
+        match p {
+            CodePattern::Exact(c) => {
+                self.exact.insert(c);
+            }
+            CodePattern::Prefix(p) => self.prefixes.push(p),
+            CodePattern::Range(a, b) => self.ranges.push((a, b)),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.exact.len() + self.prefixes.len() + self.ranges.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A compiled condition.
+#[derive(Debug, Clone)]
+pub enum Pred {
+    All(Vec<Pred>),
+    Any(Vec<Pred>),
+    Not(Box<Pred>),
+    Present(Field),
+    Compare {
+        field: Field,
+        op: Op,
+        right: Operand,
+    },
+    OneOf {
+        field: Field,
+        values: Vec<String>,
+    },
+    DaysBetween {
+        from: Field,
+        to: Field,
+        op: Op,
+        value: i64,
+    },
+    Regex {
+        field: Field,
+        re: Regex,
+    },
+    Codes {
+        field: Field,
+        list: Arc<CodeList>,
+    },
+    Codeset {
+        field: Field,
+        system: System,
+        status: Option<StatusMask>,
+        billable: Option<bool>,
+        flag: Option<String>,
+    },
+    AgeConflict(Field),
+    SexConflict(Field),
+    Excludes1 {
+        field: Field,
+        other: Field,
+    },
+    PtpEdit {
+        column1: Field,
+        column2: Field,
+        modifiers: Option<Field>,
+    },
+    MueExceeded {
+        field: Field,
+        per_date: bool,
+    },
+    AddonWithoutPrimary(Field),
+    AnyLine(Box<Pred>),
+    AllLines(Box<Pred>),
+    AnyDiagnosis(Box<Pred>),
+    PointedDiagnosis(Box<Pred>),
+    Count {
+        each: Each,
+        filter: Option<Box<Pred>>,
+        op: Op,
+        value: i64,
+    },
+    Same(Vec<(Field, Field)>),
+    BadNpi(Field),
+}
+
+/// A piece of a message template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    Text(String),
+    Field(Field),
+    /// `{code}`, `{title}`, `{children}`, `{suggestions}` or a predicate fact.
+    Special(String),
+}
+
+/// A parsed message or help template.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Template(pub Vec<Piece>);
+
+/// Fact names predicates can fill, usable in templates.
+pub const FACTS: &[&str] = &[
+    "status",
+    "valid_from",
+    "valid_to",
+    "through",
+    "age",
+    "age_range",
+    "age_group",
+    "code_sex",
+    "excluded",
+    "note",
+    "indicator",
+    "column1",
+    "column2",
+    "mue",
+    "units",
+    "primaries",
+    "count",
+    "days",
+];
+const SPECIALS: &[&str] = &["code", "title", "children", "suggestions"];
+
+/// Which claims a rule applies to.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    pub kinds: Option<Vec<ClaimKind>>,
+    pub payers: Option<Vec<String>>,
+    pub plans: Option<Vec<String>>,
+}
+
+impl Scope {
+    pub fn matches(&self, kind: ClaimKind, payer: Option<&str>, plan: Option<&str>) -> bool {
+        self.kinds.as_ref().is_none_or(|k| k.contains(&kind))
+            && self
+                .payers
+                .as_ref()
+                .is_none_or(|p| payer.is_some_and(|x| p.iter().any(|y| y == x)))
+            && self
+                .plans
+                .as_ref()
+                .is_none_or(|p| plan.is_some_and(|x| p.iter().any(|y| y == x)))
+    }
+}
+
+/// A compiled rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: Arc<str>,
+    pub name: String,
+    pub title: String,
+    pub severity: Severity,
+    pub category: Category,
+    pub carc: Option<Arc<str>>,
+    pub rarc: Option<Arc<str>>,
+    pub status: RuleStatus,
+    pub effective_from: Option<Date>,
+    pub effective_to: Option<Date>,
+    pub scope: Scope,
+    pub each: Each,
+    pub when: Pred,
+    pub target: Option<Field>,
+    pub message: Template,
+    pub help: Template,
+    pub docs: String,
+    pub source: RuleSource,
+    /// The pack (directory) the rule came from.
+    pub pack: Arc<str>,
+    /// The original YAML of the `when` block, for `explain`.
+    pub when_text: String,
+}
+
+/// A pack: a directory of rules with an optional `pack.yaml`.
+#[derive(Debug, Clone)]
+pub struct Pack {
+    pub name: Arc<str>,
+    pub dir: String,
+    pub description: String,
+    pub scope: Scope,
+    /// Rule indexes turned off for claims this pack's scope matches.
+    pub disable: Vec<usize>,
+}
+
+/// Index from triggers to the rules that can only fire when the claim holds them.
+#[derive(Debug, Default, Clone)]
+pub struct Index {
+    /// Rules with no trigger: considered for every claim.
+    pub always: Vec<u32>,
+    pub proc_exact: HashMap<String, Vec<u32>>,
+    pub proc_prefix: HashMap<String, Vec<u32>>,
+    pub dx_exact: HashMap<String, Vec<u32>>,
+    pub dx_prefix: HashMap<String, Vec<u32>>,
+    /// Payer-scoped rules without a code trigger, by payer id.
+    pub payer: HashMap<String, Vec<u32>>,
+}
+
+/// A trigger a rule cannot fire without.
+#[derive(Debug, Clone)]
+enum Trigger {
+    Proc(Arc<CodeList>),
+    Dx(Arc<CodeList>),
+}
+
+/// The compiled rules, in load order, with their index.
+#[derive(Debug, Default, Clone)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+    pub packs: Vec<Pack>,
+    pub index: Index,
+}
+
+impl RuleSet {
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| &*r.id == id)
+    }
+}
+
+/// Compile rule, pack and list files. `read_list` resolves a code-list file path (relative
+/// to the rule file) to its text. Returns the rule set when there are no errors, and every
+/// diagnostic either way.
+pub fn load(
+    files: &[RuleFile],
+    read_list: &dyn Fn(&str) -> Option<String>,
+    codesets: &CodeSets,
+) -> (Option<RuleSet>, Vec<Diagnostic>) {
+    let mut cx = Compiler {
+        diags: Vec::new(),
+        codesets,
+        read_list,
+        lists: HashMap::new(),
+        file: Arc::from(""),
+    };
+    let mut packs_docs: Vec<(Arc<str>, String, PackDoc)> = Vec::new();
+    let mut rule_docs: Vec<(Arc<str>, RuleDoc, String)> = Vec::new();
+    for f in files {
+        cx.file = f.path.clone();
+        let is_pack = f.path.ends_with("/pack.yaml") || &*f.path == "pack.yaml";
+        if is_pack {
+            match schema::from_yaml::<PackDoc>(&f.text) {
+                Ok(p) => packs_docs.push((f.path.clone(), parent_dir(&f.path), p)),
+                Err(e) => cx.err_at(e.line, e.column, "yaml", e.message, None),
+            }
+        } else {
+            match schema::from_yaml::<RuleDoc>(&f.text) {
+                Ok(r) => rule_docs.push((f.path.clone(), r, f.text.clone())),
+                Err(e) => {
+                    let help = unknown_field_help(&e.message);
+                    cx.err_at(e.line, e.column, "yaml", e.message, help)
+                }
+            }
+        }
+    }
+    // Packs: the deepest pack.yaml above a rule names its pack.
+    packs_docs.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.1.cmp(&b.1)));
+    let mut rules = Vec::new();
+    let mut seen: HashMap<String, Arc<str>> = HashMap::new();
+    for (path, doc, text) in &rule_docs {
+        cx.file = path.clone();
+        let pack = packs_docs
+            .iter()
+            .find(|(_, dir, _)| dir.is_empty() || path.starts_with(&format!("{dir}/")));
+        let pack_scope = pack.and_then(|(_, _, p)| p.scope.as_ref());
+        let pack_name: Arc<str> = pack
+            .map(|(_, _, p)| Arc::from(p.name.as_str()))
+            .unwrap_or_else(|| Arc::from(parent_dir(path).rsplit('/').next().unwrap_or("")));
+        if let Some(prev) = seen.get(&doc.id.value) {
+            cx.err(
+                &doc.id,
+                "duplicate-id",
+                format!("rule id `{}` is already used in `{prev}`", doc.id.value),
+                Some("rule ids are stable and never reused: pick the next free number".into()),
+            );
+            continue;
+        }
+        seen.insert(doc.id.value.clone(), path.clone());
+        if let Some(r) = cx.rule(doc, text, pack_scope, pack_name) {
+            rules.push(r);
+        }
+    }
+    let mut packs = Vec::new();
+    for (path, dir, doc) in &packs_docs {
+        cx.file = path.clone();
+        let scope = doc.scope.as_ref().map(|s| cx.scope(s)).unwrap_or_default();
+        let mut disable = Vec::new();
+        for id in &doc.disable {
+            match rules.iter().position(|r: &Rule| *r.id == id.value) {
+                Some(i) => disable.push(i),
+                None => {
+                    let help = did_you_mean(&id.value, rules.iter().map(|r| &*r.id));
+                    cx.err(
+                        id,
+                        "unknown-rule",
+                        format!("no rule has id `{}`", id.value),
+                        help,
+                    );
+                }
+            }
+        }
+        packs.push(Pack {
+            name: Arc::from(doc.name.as_str()),
+            dir: dir.clone(),
+            description: doc.description.clone().unwrap_or_default(),
+            scope,
+            disable,
+        });
+    }
+    let mut diags = cx.diags;
+    diags.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    if diags.iter().any(|d| d.level == DiagnosticLevel::Error) {
+        return (None, diags);
+    }
+    let index = build_index(&rules);
+    (
+        Some(RuleSet {
+            rules,
+            packs,
+            index,
+        }),
+        diags,
+    )
+}
+
+fn parent_dir(path: &str) -> String {
+    path.rsplit_once('/')
+        .map(|(d, _)| d.to_string())
+        .unwrap_or_default()
+}
+
+struct Compiler<'a> {
+    diags: Vec<Diagnostic>,
+    codesets: &'a CodeSets,
+    read_list: &'a dyn Fn(&str) -> Option<String>,
+    lists: HashMap<String, Arc<CodeList>>,
+    file: Arc<str>,
+}
+
+impl Compiler<'_> {
+    fn err_at(
+        &mut self,
+        line: u32,
+        column: u32,
+        code: &'static str,
+        message: String,
+        help: Option<String>,
+    ) {
+        self.diags.push(Diagnostic {
+            file: self.file.clone(),
+            line,
+            column,
+            level: DiagnosticLevel::Error,
+            code,
+            message,
+            help,
+        });
+    }
+
+    fn err<T>(&mut self, at: &Sp<T>, code: &'static str, message: String, help: Option<String>) {
+        self.err_at(at.line, at.column, code, message, help);
+    }
+
+    fn warn<T>(&mut self, at: &Sp<T>, code: &'static str, message: String, help: Option<String>) {
+        self.diags.push(Diagnostic {
+            file: self.file.clone(),
+            line: at.line,
+            column: at.column,
+            level: DiagnosticLevel::Warning,
+            code,
+            message,
+            help,
+        });
+    }
+
+    fn rule(
+        &mut self,
+        d: &RuleDoc,
+        text: &str,
+        pack_scope: Option<&ScopeDoc>,
+        pack: Arc<str>,
+    ) -> Option<Rule> {
+        let before = self.diags.len();
+        let id_ok = {
+            let v = &d.id.value;
+            let digits = v.chars().rev().take_while(char::is_ascii_digit).count();
+            digits >= 3
+                && v.len() > digits
+                && v.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                && v.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        };
+        if !id_ok {
+            self.err(
+                &d.id,
+                "bad-id",
+                format!(
+                    "rule id `{}` is not an uppercase prefix and three or more digits",
+                    d.id.value
+                ),
+                Some("for example `ICD002`".into()),
+            );
+        }
+        let name_ok = !d.name.value.is_empty()
+            && d.name
+                .value
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !name_ok {
+            self.err(
+                &d.name,
+                "bad-name",
+                format!("rule name `{}` is not kebab-case", d.name.value),
+                None,
+            );
+        }
+        let severity = match d.severity.value.as_str() {
+            "error" => Severity::Error,
+            "warning" => Severity::Warning,
+            "info" => Severity::Info,
+            other => {
+                let help = did_you_mean(other, ["error", "warning", "info"].into_iter());
+                self.err(
+                    &d.severity,
+                    "unknown-severity",
+                    format!("unknown severity `{other}`"),
+                    help,
+                );
+                Severity::Error
+            }
+        };
+        let category = match Category::from_name(&d.category.value) {
+            Some(c) => c,
+            None => {
+                let help =
+                    did_you_mean(&d.category.value, Category::ALL.iter().map(|c| c.as_str()));
+                self.err(
+                    &d.category,
+                    "unknown-category",
+                    format!("unknown category `{}`", d.category.value),
+                    help,
+                );
+                Category::PayerPolicy
+            }
+        };
+        let carc = d.carc.as_ref().and_then(|c| {
+            let ok = c.value.split_once('-').is_some_and(|(g, n)| {
+                matches!(g, "CO" | "PR" | "OA" | "PI" | "CR")
+                    && !n.is_empty()
+                    && n.len() <= 3
+                    && n.chars().all(|x| x.is_ascii_alphanumeric())
+            });
+            if !ok {
+                self.err(
+                    c,
+                    "bad-carc",
+                    format!("`{}` is not a group code and CARC like `CO-97`", c.value),
+                    Some("groups are CO, PR, OA, PI and CR".into()),
+                );
+            }
+            ok.then(|| Arc::from(c.value.as_str()))
+        });
+        let rarc = d.rarc.as_ref().and_then(|c| {
+            let v = &c.value;
+            let ok = (v.starts_with("MA") || v.starts_with('M') || v.starts_with('N'))
+                && v.len() >= 2
+                && v.trim_start_matches("MA")
+                    .trim_start_matches(['M', 'N'])
+                    .chars()
+                    .all(|x| x.is_ascii_digit());
+            if !ok {
+                self.err(
+                    c,
+                    "bad-rarc",
+                    format!("`{v}` is not a remark code like `N290` or `M76`"),
+                    None,
+                );
+            }
+            ok.then(|| Arc::from(v.as_str()))
+        });
+        let status = match d.status.as_ref().map(|s| s.value.as_str()) {
+            None | Some("stable") => RuleStatus::Stable,
+            Some("preview") => RuleStatus::Preview,
+            Some("deprecated") => RuleStatus::Deprecated,
+            Some("removed") => RuleStatus::Removed,
+            Some(other) => {
+                if let Some(s) = &d.status {
+                    let help = did_you_mean(
+                        other,
+                        ["preview", "stable", "deprecated", "removed"].into_iter(),
+                    );
+                    self.err(
+                        s,
+                        "unknown-status",
+                        format!("unknown status `{other}`"),
+                        help,
+                    );
+                }
+                RuleStatus::Stable
+            }
+        };
+        let (effective_from, effective_to) = match &d.effective {
+            Some(e) => (
+                e.from.as_ref().and_then(|x| self.date(x)),
+                e.to.as_ref().and_then(|x| self.date(x)),
+            ),
+            None => (None, None),
+        };
+        let mut scope = pack_scope.map(|s| self.scope(s)).unwrap_or_default();
+        if let Some(s) = &d.scope {
+            let own = self.scope(s);
+            scope.kinds = own.kinds.or(scope.kinds);
+            scope.payers = own.payers.or(scope.payers);
+            scope.plans = own.plans.or(scope.plans);
+        }
+        let each = match &d.each {
+            None => Each::Claim,
+            Some(e) => match Each::NAMES.iter().find(|(n, _)| *n == e.value) {
+                Some((_, x)) => *x,
+                None => {
+                    let help = did_you_mean(&e.value, Each::NAMES.iter().map(|(n, _)| *n));
+                    self.err(
+                        e,
+                        "unknown-each",
+                        format!("unknown iteration `{}`", e.value),
+                        help,
+                    );
+                    Each::Claim
+                }
+            },
+        };
+        let bound = each.binds();
+        let when = self.cond(&d.when, &bound);
+        let target = d.target.as_ref().and_then(|t| self.field(t, &bound));
+        let message = self.template(&d.message, &bound);
+        let help = self.template(&d.help, &bound);
+        if self.diags[before..]
+            .iter()
+            .any(|x| x.level == DiagnosticLevel::Error)
+        {
+            return None;
+        }
+        Some(Rule {
+            id: Arc::from(d.id.value.as_str()),
+            name: d.name.value.clone(),
+            title: d.title.clone(),
+            severity,
+            category,
+            carc,
+            rarc,
+            status,
+            effective_from,
+            effective_to,
+            scope,
+            each,
+            when: when?,
+            target,
+            message,
+            help,
+            docs: d.docs.clone().unwrap_or_default(),
+            source: RuleSource {
+                file: self.file.clone(),
+                line: d.id.line,
+            },
+            pack,
+            when_text: yaml_block(text, "when"),
+        })
+    }
+
+    fn date(&mut self, s: &Sp<String>) -> Option<Date> {
+        match s.value.parse::<Date>() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.err(
+                    s,
+                    "bad-date",
+                    format!("`{}` is not a date", s.value),
+                    Some("write dates as YYYY-MM-DD".into()),
+                );
+                None
+            }
+        }
+    }
+
+    fn scope(&mut self, s: &ScopeDoc) -> Scope {
+        let kinds = s.claim_types.as_ref().map(|v| {
+            v.iter()
+                .filter_map(|k| match k.value.as_str() {
+                    "professional" => Some(ClaimKind::Professional),
+                    "institutional" => Some(ClaimKind::Institutional),
+                    other => {
+                        let help =
+                            did_you_mean(other, ["professional", "institutional"].into_iter());
+                        self.err(
+                            k,
+                            "unknown-claim-type",
+                            format!("unknown claim type `{other}`"),
+                            help,
+                        );
+                        None
+                    }
+                })
+                .collect()
+        });
+        let strings = |v: &Option<Vec<Sp<String>>>| {
+            v.as_ref()
+                .map(|v| v.iter().map(|x| x.value.clone()).collect())
+        };
+        Scope {
+            kinds,
+            payers: strings(&s.payers),
+            plans: strings(&s.plans),
+        }
+    }
+
+    fn field(&mut self, s: &Sp<String>, bound: &[Needs]) -> Option<Field> {
+        let Some(f) = Field::from_name(&s.value) else {
+            let help = did_you_mean(&s.value, Field::ALL.iter().map(|f| f.name()));
+            self.err(
+                s,
+                "unknown-field",
+                format!("unknown field `{}`", s.value),
+                help,
+            );
+            return None;
+        };
+        if !bound.contains(&f.needs()) {
+            self.err(
+                s,
+                "field-out-of-scope",
+                format!("field `{}` is not available here", s.value),
+                Some(format!("it needs {}", needs_hint(f.needs()))),
+            );
+            return None;
+        }
+        Some(f)
+    }
+
+    fn field_kind(&mut self, s: &Sp<String>, bound: &[Needs], kinds: &[Kind]) -> Option<Field> {
+        let f = self.field(s, bound)?;
+        if !kinds.contains(&f.kind()) {
+            self.err(
+                s,
+                "wrong-type",
+                format!(
+                    "field `{}` is {:?}, expected {}",
+                    s.value,
+                    f.kind(),
+                    kinds
+                        .iter()
+                        .map(|k| format!("{k:?}"))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                ),
+                None,
+            );
+            return None;
+        }
+        Some(f)
+    }
+
+    fn op(&mut self, s: &Sp<String>) -> Option<Op> {
+        let op = Op::parse(&s.value);
+        if op.is_none() {
+            self.err(
+                s,
+                "unknown-op",
+                format!("unknown comparison `{}`", s.value),
+                Some("use eq, ne, lt, le, gt or ge".into()),
+            );
+        }
+        op
+    }
+
+    fn system(&mut self, s: &Sp<String>) -> Option<System> {
+        let sys = System::from_name(&s.value);
+        if sys.is_none() {
+            let help = did_you_mean(&s.value, System::ALL.iter().map(|s| s.name()));
+            self.err(
+                s,
+                "unknown-codeset",
+                format!("unknown code set `{}`", s.value),
+                help,
+            );
+        }
+        sys
+    }
+
+    fn sub(&mut self, c: &Sp<Cond>, bound: &[Needs], add: &[Needs]) -> Option<Box<Pred>> {
+        let mut b = bound.to_vec();
+        b.extend_from_slice(add);
+        self.cond(c, &b).map(Box::new)
+    }
+
+    fn cond(&mut self, c: &Sp<Cond>, bound: &[Needs]) -> Option<Pred> {
+        const TEXTS: &[Kind] = &[Kind::Text, Kind::TextList];
+        Some(match &c.value {
+            Cond::All(v) | Cond::Any(v) => {
+                if v.is_empty() {
+                    self.err(
+                        c,
+                        "empty-condition",
+                        "an empty `all` or `any` list".into(),
+                        None,
+                    );
+                }
+                let parts: Vec<Option<Pred>> = v.iter().map(|x| self.cond(x, bound)).collect();
+                let parts: Option<Vec<Pred>> = parts.into_iter().collect();
+                if matches!(c.value, Cond::All(_)) {
+                    Pred::All(parts?)
+                } else {
+                    Pred::Any(parts?)
+                }
+            }
+            Cond::Not(x) => Pred::Not(self.sub(x, bound, &[])?),
+            Cond::Present(f) => Pred::Present(self.field(f, bound)?),
+            Cond::Absent(f) => Pred::Not(Box::new(Pred::Present(self.field(f, bound)?))),
+            Cond::Compare(x) => {
+                let field = self.field(&x.field, bound);
+                let op = self.op(&x.op);
+                let right = match (&x.value, &x.to) {
+                    (Some(v), None) => field.and_then(|f| self.literal(f, v)),
+                    (None, Some(t)) => {
+                        let other = self.field(t, bound);
+                        if let (Some(a), Some(b)) = (field, other)
+                            && a.kind() != b.kind()
+                        {
+                            self.err(
+                                t,
+                                "wrong-type",
+                                format!(
+                                    "`{}` is {:?} but `{}` is {:?}",
+                                    a.name(),
+                                    a.kind(),
+                                    b.name(),
+                                    b.kind()
+                                ),
+                                None,
+                            );
+                        }
+                        other.map(Operand::Field)
+                    }
+                    _ => {
+                        self.err(
+                            &x.field,
+                            "bad-compare",
+                            "`compare` needs exactly one of `value` or `to`".into(),
+                            None,
+                        );
+                        None
+                    }
+                };
+                Pred::Compare {
+                    field: field?,
+                    op: op?,
+                    right: right?,
+                }
+            }
+            Cond::OneOf(x) => Pred::OneOf {
+                field: self.field_kind(&x.field, bound, TEXTS)?,
+                values: x.values.iter().map(|v| v.value.clone()).collect(),
+            },
+            Cond::DaysBetween(x) => {
+                let from = self.field_kind(&x.from, bound, &[Kind::Date]);
+                let to = self.field_kind(&x.to, bound, &[Kind::Date]);
+                let op = self.op(&x.op);
+                Pred::DaysBetween {
+                    from: from?,
+                    to: to?,
+                    op: op?,
+                    value: x.value.value,
+                }
+            }
+            Cond::Regex(x) => {
+                let field = self.field_kind(&x.field, bound, TEXTS);
+                let re = match Regex::new(&x.pattern.value) {
+                    Ok(r) => Some(r),
+                    Err(e) => {
+                        let msg = e.to_string();
+                        let last = msg.lines().last().unwrap_or("invalid").trim().to_string();
+                        self.err(
+                            &x.pattern,
+                            "bad-regex",
+                            format!("invalid regular expression `{}`: {last}", x.pattern.value),
+                            None,
+                        );
+                        None
+                    }
+                };
+                Pred::Regex {
+                    field: field?,
+                    re: re?,
+                }
+            }
+            Cond::Codes(x) => {
+                let field = self.field_kind(&x.field, bound, TEXTS);
+                let system = x.system.as_ref().and_then(|s| self.system(s));
+                let list = self.code_list(x, system);
+                Pred::Codes {
+                    field: field?,
+                    list: list?,
+                }
+            }
+            Cond::Codeset(x) => {
+                let field = self.field_kind(&x.field, bound, TEXTS);
+                let system = self.system(&x.system);
+                let status = x.status.as_ref().map(|v| {
+                    let mut mask = 0u8;
+                    for s in v {
+                        match StatusMask::NAMES.iter().find(|(n, _)| *n == s.value) {
+                            Some((_, bits)) => mask |= bits,
+                            None => {
+                                let help = did_you_mean(
+                                    &s.value,
+                                    StatusMask::NAMES.iter().map(|(n, _)| *n),
+                                );
+                                self.err(
+                                    s,
+                                    "unknown-status",
+                                    format!("unknown code status `{}`", s.value),
+                                    help,
+                                );
+                            }
+                        }
+                    }
+                    StatusMask(mask)
+                });
+                let flag = x.flag.as_ref().map(|f| {
+                    if !KNOWN_FLAGS.contains(&f.value.as_str()) {
+                        let help = did_you_mean(&f.value, KNOWN_FLAGS.iter().copied());
+                        self.warn(
+                            f,
+                            "unknown-flag",
+                            format!("flag `{}` is not one the shipped code sets carry", f.value),
+                            help,
+                        );
+                    }
+                    f.value.clone()
+                });
+                Pred::Codeset {
+                    field: field?,
+                    system: system?,
+                    status,
+                    billable: x.billable,
+                    flag,
+                }
+            }
+            Cond::AgeConflict(f) => Pred::AgeConflict(self.field_kind(f, bound, &[Kind::Text])?),
+            Cond::SexConflict(f) => Pred::SexConflict(self.field_kind(f, bound, &[Kind::Text])?),
+            Cond::Excludes1(x) => {
+                let a = self.field_kind(&x.field, bound, &[Kind::Text]);
+                let b = self.field_kind(&x.other, bound, &[Kind::Text]);
+                Pred::Excludes1 {
+                    field: a?,
+                    other: b?,
+                }
+            }
+            Cond::PtpEdit(x) => {
+                let a = self.field_kind(&x.column1, bound, &[Kind::Text]);
+                let b = self.field_kind(&x.column2, bound, &[Kind::Text]);
+                let m = match &x.modifiers {
+                    Some(m) => Some(self.field_kind(m, bound, &[Kind::TextList])?),
+                    None => None,
+                };
+                Pred::PtpEdit {
+                    column1: a?,
+                    column2: b?,
+                    modifiers: m,
+                }
+            }
+            Cond::MueExceeded(x) => {
+                let f = self.field_kind(&x.field, bound, &[Kind::Text]);
+                let per_date = match x.per.value.as_str() {
+                    "line" => Some(false),
+                    "date" => Some(true),
+                    other => {
+                        self.err(
+                            &x.per,
+                            "bad-mue",
+                            format!("unknown MUE basis `{other}`"),
+                            Some("use `line` or `date`".into()),
+                        );
+                        None
+                    }
+                };
+                if !bound.contains(&Needs::Line) {
+                    self.err(
+                        &x.field,
+                        "field-out-of-scope",
+                        "`mue_exceeded` needs a service line".into(),
+                        Some("use it with `each: line`".into()),
+                    );
+                }
+                Pred::MueExceeded {
+                    field: f?,
+                    per_date: per_date?,
+                }
+            }
+            Cond::AddonWithoutPrimary(f) => {
+                Pred::AddonWithoutPrimary(self.field_kind(f, bound, &[Kind::Text])?)
+            }
+            Cond::AnyLine(x) => Pred::AnyLine(self.sub(x, bound, &[Needs::Line])?),
+            Cond::AllLines(x) => Pred::AllLines(self.sub(x, bound, &[Needs::Line])?),
+            Cond::AnyDiagnosis(x) => Pred::AnyDiagnosis(self.sub(x, bound, &[Needs::Dx])?),
+            Cond::PointedDiagnosis(x) => {
+                if !bound.contains(&Needs::Line) {
+                    self.err(
+                        c,
+                        "field-out-of-scope",
+                        "`pointed_diagnosis` needs a service line".into(),
+                        Some("use it with `each: line` or inside `any_line`".into()),
+                    );
+                }
+                Pred::PointedDiagnosis(self.sub(x, bound, &[Needs::Dx])?)
+            }
+            Cond::Count(x) => {
+                let each = match x.each.value.as_str() {
+                    "line" => Some((Each::Line, Needs::Line)),
+                    "diagnosis" => Some((Each::Diagnosis, Needs::Dx)),
+                    "procedure" => Some((Each::Procedure, Needs::Proc)),
+                    "modifier" => Some((Each::Modifier, Needs::Modifier)),
+                    "pointer" => Some((Each::Pointer, Needs::Pointer)),
+                    other => {
+                        let help = did_you_mean(
+                            other,
+                            ["line", "diagnosis", "procedure", "modifier", "pointer"].into_iter(),
+                        );
+                        self.err(
+                            &x.each,
+                            "unknown-each",
+                            format!("cannot count `{other}`"),
+                            help,
+                        );
+                        None
+                    }
+                };
+                let (each, needs) = each?;
+                if matches!(each, Each::Modifier | Each::Pointer) && !bound.contains(&Needs::Line) {
+                    self.err(
+                        &x.each,
+                        "field-out-of-scope",
+                        format!("counting `{}` needs a service line", x.each.value),
+                        None,
+                    );
+                }
+                let filter = match &x.filter {
+                    Some(f) => Some(self.sub(f, bound, &[needs])?),
+                    None => None,
+                };
+                let op = self.op(&x.op);
+                Pred::Count {
+                    each,
+                    filter,
+                    op: op?,
+                    value: x.value.value,
+                }
+            }
+            Cond::Same(names) => {
+                let pair = if bound.contains(&Needs::OtherLine) {
+                    "line"
+                } else if bound.contains(&Needs::OtherDx) {
+                    "dx"
+                } else {
+                    self.err(
+                        c,
+                        "field-out-of-scope",
+                        "`same` compares the two sides of a pair".into(),
+                        Some("use it with `each: line-pair` or `each: diagnosis-pair`".into()),
+                    );
+                    return None;
+                };
+                let mut pairs = Vec::new();
+                for n in names {
+                    let (a, b) = if pair == "line" {
+                        (format!("line.{}", n.value), format!("other.{}", n.value))
+                    } else {
+                        (format!("dx.{}", n.value), format!("other_dx.{}", n.value))
+                    };
+                    match (Field::from_name(&a), Field::from_name(&b)) {
+                        (Some(x), Some(y)) => pairs.push((x, y)),
+                        _ => {
+                            let prefix = if pair == "line" {
+                                "other."
+                            } else {
+                                "other_dx."
+                            };
+                            let help = did_you_mean(
+                                &n.value,
+                                Field::ALL
+                                    .iter()
+                                    .filter_map(|f| f.name().strip_prefix(prefix)),
+                            );
+                            self.err(
+                                n,
+                                "unknown-field",
+                                format!("`{}` is not a field both sides of the pair have", n.value),
+                                help,
+                            );
+                        }
+                    }
+                }
+                if pairs.len() != names.len() {
+                    return None;
+                }
+                Pred::Same(pairs)
+            }
+            Cond::BadCheckDigit(x) => {
+                let f = self.field_kind(&x.field, bound, &[Kind::Text]);
+                if x.scheme.value != "npi" {
+                    self.err(
+                        &x.scheme,
+                        "unknown-scheme",
+                        format!("unknown check-digit scheme `{}`", x.scheme.value),
+                        Some("`npi` is supported".into()),
+                    );
+                    return None;
+                }
+                Pred::BadNpi(f?)
+            }
+        })
+    }
+
+    fn literal(&mut self, f: Field, v: &Sp<Literal>) -> Option<Operand> {
+        match (f.kind(), &v.value) {
+            (Kind::Number | Kind::NumberList, Literal::Number(n)) => Some(Operand::Number(*n)),
+            (Kind::Text | Kind::TextList, Literal::Text(s)) => Some(Operand::Text(s.clone())),
+            (Kind::Text | Kind::TextList, Literal::Number(n)) => {
+                Some(Operand::Text(super::field::format_number(*n)))
+            }
+            (Kind::Date, Literal::Text(s)) => match s.parse::<Date>() {
+                Ok(d) => Some(Operand::Date(d)),
+                Err(_) => {
+                    self.err(
+                        v,
+                        "bad-date",
+                        format!("`{s}` is not a date"),
+                        Some("write dates as YYYY-MM-DD".into()),
+                    );
+                    None
+                }
+            },
+            (k, _) => {
+                self.err(
+                    v,
+                    "wrong-type",
+                    format!(
+                        "field `{}` is {k:?}; this value does not compare with it",
+                        f.name()
+                    ),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    fn code_list(&mut self, x: &schema::CodesDoc, system: Option<System>) -> Option<Arc<CodeList>> {
+        let mut list = CodeList::default();
+        let mut ok = true;
+        if let Some(codes) = &x.codes {
+            for c in codes {
+                match CodePattern::parse(&c.value) {
+                    Some(p) => {
+                        self.check_listed(c, &p, system);
+                        list.push(p);
+                    }
+                    None => {
+                        self.err(
+                            c,
+                            "bad-code",
+                            format!(
+                                "`{}` is not a code, prefix (`M81.*`) or range (`E08-E13`)",
+                                c.value
+                            ),
+                            None,
+                        );
+                        ok = false;
+                    }
+                }
+            }
+        }
+        if let Some(file) = &x.file {
+            let key = resolve_relative(&self.file, &file.value);
+            if let Some(l) = self.lists.get(&key) {
+                for c in &l.exact {
+                    list.exact.insert(c.clone());
+                }
+                list.prefixes.extend(l.prefixes.iter().cloned());
+                list.ranges.extend(l.ranges.iter().cloned());
+            } else {
+                match (self.read_list)(&key) {
+                    Some(text) => {
+                        let mut from_file = CodeList::default();
+                        for (n, line) in text.lines().enumerate() {
+                            let code = line.split(['#', '\t']).next().unwrap_or("").trim();
+                            if code.is_empty() {
+                                continue;
+                            }
+                            match CodePattern::parse(code) {
+                                Some(p) => from_file.push(p),
+                                None => {
+                                    self.diags.push(Diagnostic {
+                                        file: Arc::from(key.as_str()),
+                                        line: n as u32 + 1,
+                                        column: 1,
+                                        level: DiagnosticLevel::Error,
+                                        code: "bad-code",
+                                        message: format!("`{code}` is not a code, prefix or range"),
+                                        help: None,
+                                    });
+                                    ok = false;
+                                }
+                            }
+                        }
+                        for c in &from_file.exact {
+                            list.exact.insert(c.clone());
+                        }
+                        list.prefixes.extend(from_file.prefixes.iter().cloned());
+                        list.ranges.extend(from_file.ranges.iter().cloned());
+                        self.lists.insert(key, Arc::new(from_file));
+                    }
+                    None => {
+                        self.err(
+                            file,
+                            "missing-list",
+                            format!("code-list file `{}` not found", file.value),
+                            Some(format!("looked for `{key}`")),
+                        );
+                        ok = false;
+                    }
+                }
+            }
+        }
+        if list.is_empty() && ok {
+            self.err(
+                &x.field,
+                "empty-list",
+                "a `codes` condition with no codes".into(),
+                Some("give `in:` or `file:`".into()),
+            );
+            ok = false;
+        }
+        ok.then(|| Arc::new(list))
+    }
+
+    /// A listed code must exist in its code set (when that set is loaded).
+    fn check_listed(&mut self, at: &Sp<String>, p: &CodePattern, system: Option<System>) {
+        let Some(set) = system.and_then(|s| self.codesets.get(s)) else {
+            return;
+        };
+        let exists = match p {
+            CodePattern::Exact(c) => set.contains(c),
+            other => !set.matching(other).is_empty(),
+        };
+        if !exists {
+            let help = match p {
+                CodePattern::Exact(c) => {
+                    let s = set.suggest(c, 2);
+                    (!s.is_empty()).then(|| format!("did you mean `{}`?", s.join("`, `")))
+                }
+                _ => None,
+            };
+            self.err(
+                at,
+                "unknown-code",
+                format!("`{}` is not in {}", at.value, set.system().name()),
+                help,
+            );
+        }
+    }
+
+    fn template(&mut self, t: &Sp<String>, bound: &[Needs]) -> Template {
+        let mut pieces = Vec::new();
+        let mut rest = t.value.as_str();
+        while let Some(open) = rest.find('{') {
+            if open > 0 {
+                pieces.push(Piece::Text(rest[..open].to_string()));
+            }
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('}') else {
+                self.err(t, "bad-template", "unclosed `{` in template".into(), None);
+                return Template(pieces);
+            };
+            let name = after[..close].trim();
+            if SPECIALS.contains(&name) || FACTS.contains(&name) {
+                pieces.push(Piece::Special(name.to_string()));
+            } else if let Some(f) = Field::from_name(name) {
+                if f.is_phi() {
+                    self.err(
+                        t,
+                        "phi-in-message",
+                        format!("`{{{name}}}` would print protected health information"),
+                        Some("messages may not carry member ids, dates of birth or tax ids".into()),
+                    );
+                } else if !bound.contains(&f.needs()) {
+                    self.err(
+                        t,
+                        "field-out-of-scope",
+                        format!("field `{name}` is not available in this rule's iteration"),
+                        Some(format!("it needs {}", needs_hint(f.needs()))),
+                    );
+                } else {
+                    pieces.push(Piece::Field(f));
+                }
+            } else {
+                let names = Field::ALL
+                    .iter()
+                    .map(|f| f.name())
+                    .chain(SPECIALS.iter().copied())
+                    .chain(FACTS.iter().copied());
+                let help = did_you_mean(name, names);
+                self.err(
+                    t,
+                    "unknown-placeholder",
+                    format!("unknown placeholder `{{{name}}}`"),
+                    help,
+                );
+            }
+            rest = &after[close + 1..];
+        }
+        if !rest.is_empty() {
+            pieces.push(Piece::Text(rest.to_string()));
+        }
+        Template(pieces)
+    }
+}
+
+/// Attribute flags the shipped code sets carry (see `codesets/README.md`).
+pub const KNOWN_FLAGS: &[&str] = &[
+    "manifestation",
+    "unacceptable_principal",
+    "external_cause",
+    "questionable_admission",
+    "sex_edit_inactive",
+    "unspecified",
+    "requires_secondary_dx",
+    "wrong_procedure",
+    "delivery_outcome",
+    "clinical_trial",
+    "mental_health",
+    "ioce_code_first",
+    "ioce_unacceptable_principal",
+];
+
+fn needs_hint(n: Needs) -> &'static str {
+    match n {
+        Needs::Claim => "nothing",
+        Needs::Line => "a service line: `each: line` or `any_line`",
+        Needs::OtherLine => "`each: line-pair`",
+        Needs::Dx => "a diagnosis: `each: diagnosis`, `any_diagnosis` or `pointed_diagnosis`",
+        Needs::OtherDx => "`each: diagnosis-pair`",
+        Needs::Proc => "`each: procedure`",
+        Needs::Modifier => "`each: modifier`",
+        Needs::Pointer => "`each: pointer`",
+    }
+}
+
+/// Resolve `name` relative to the directory of `file`.
+pub fn resolve_relative(file: &str, name: &str) -> String {
+    let dir = parent_dir(file);
+    let mut parts: Vec<&str> = if dir.is_empty() {
+        Vec::new()
+    } else {
+        dir.split('/').collect()
+    };
+    for p in name.split('/') {
+        match p {
+            "." | "" => {}
+            ".." => {
+                parts.pop();
+            }
+            x => parts.push(x),
+        }
+    }
+    parts.join("/")
+}
+
+/// `did you mean `X`?` from the closest candidate, if one is close.
+pub fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates {
+        let score = strsim::jaro_winkler(word, c);
+        if score > 0.8 && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| format!("did you mean `{c}`?"))
+}
+
+/// serde's `unknown field `x`, expected one of ...` → a did-you-mean hint.
+fn unknown_field_help(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (word, tail) = rest.split_once('`')?;
+    let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+    did_you_mean(word, expected.into_iter())
+}
+
+/// The text of a top-level YAML block (`when:` and what is indented under it).
+fn yaml_block(text: &str, key: &str) -> String {
+    let mut out = Vec::new();
+    let mut inside = false;
+    for line in text.lines() {
+        if inside {
+            if line.starts_with(' ') || line.starts_with('-') || line.trim().is_empty() {
+                out.push(line);
+                continue;
+            }
+            break;
+        }
+        if line.starts_with(&format!("{key}:")) {
+            inside = true;
+            out.push(line);
+        }
+    }
+    while out.last().is_some_and(|l| l.trim().is_empty()) {
+        out.pop();
+    }
+    out.join("\n")
+}
+
+/// A trigger that must be present on the claim for the rule to fire, if one can be read off
+/// the condition. Sound by construction: only conjuncts are used.
+fn trigger(p: &Pred, each: Each) -> Option<Trigger> {
+    let indexable = |l: &Arc<CodeList>| l.ranges.is_empty() && !l.is_empty();
+    match p {
+        Pred::Codes { field, list } if indexable(list) => match field {
+            Field::Procedure
+                if matches!(
+                    each,
+                    Each::Line | Each::LinePair | Each::Modifier | Each::Pointer
+                ) =>
+            {
+                Some(Trigger::Proc(list.clone()))
+            }
+            Field::OtherProcedure if each == Each::LinePair => Some(Trigger::Proc(list.clone())),
+            Field::DxCode if matches!(each, Each::Diagnosis | Each::DiagnosisPair) => {
+                Some(Trigger::Dx(list.clone()))
+            }
+            Field::OtherDxCode if each == Each::DiagnosisPair => Some(Trigger::Dx(list.clone())),
+            _ => None,
+        },
+        Pred::All(parts) => parts.iter().find_map(|x| trigger(x, each)),
+        Pred::AnyLine(inner) => trigger(inner, Each::Line),
+        Pred::AnyDiagnosis(inner) | Pred::PointedDiagnosis(inner) => {
+            trigger(inner, Each::Diagnosis)
+        }
+        _ => None,
+    }
+}
+
+fn build_index(rules: &[Rule]) -> Index {
+    let mut ix = Index::default();
+    for (i, r) in rules.iter().enumerate() {
+        let i = i as u32;
+        match trigger(&r.when, r.each) {
+            Some(Trigger::Proc(l)) => {
+                for c in &l.exact {
+                    ix.proc_exact.entry(c.clone()).or_default().push(i);
+                }
+                for p in &l.prefixes {
+                    ix.proc_prefix.entry(p.clone()).or_default().push(i);
+                }
+            }
+            Some(Trigger::Dx(l)) => {
+                for c in &l.exact {
+                    ix.dx_exact.entry(c.clone()).or_default().push(i);
+                }
+                for p in &l.prefixes {
+                    ix.dx_prefix.entry(p.clone()).or_default().push(i);
+                }
+            }
+            None => match &r.scope.payers {
+                Some(payers) => {
+                    for p in payers {
+                        ix.payer.entry(p.clone()).or_default().push(i);
+                    }
+                }
+                None => ix.always.push(i),
+            },
+        }
+    }
+    ix
+}
+
+/// The rule ids of a set, for stable listings.
+pub fn ids(set: &RuleSet) -> BTreeMap<String, usize> {
+    set.rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.to_string(), i))
+        .collect()
+}

@@ -1,0 +1,453 @@
+//! The fields a rule can name (`line.procedure`, `patient.age`…): their type, the iteration
+//! they need, how to read them from a claim, and their JSON pointer.
+
+use jiff::civil::Date;
+
+use crate::claim::{Claim, Diagnosis, IcdProcedure, ServiceLine};
+
+/// The type of a field's value, checked at compile time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Number,
+    Date,
+    /// A list of text values (modifiers).
+    TextList,
+    /// A list of numbers (diagnosis pointers).
+    NumberList,
+}
+
+/// What a field needs bound in the evaluation context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Needs {
+    Claim,
+    Line,
+    OtherLine,
+    Dx,
+    OtherDx,
+    Proc,
+    Modifier,
+    Pointer,
+}
+
+macro_rules! fields {
+    ($($variant:ident => $name:literal, $kind:ident, $needs:ident, $phi:literal;)*) => {
+        /// A named field of the claim model or a value derived from it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Field { $($variant,)* }
+
+        impl Field {
+            pub const ALL: &'static [Field] = &[$(Field::$variant,)*];
+            pub fn name(self) -> &'static str { match self { $(Field::$variant => $name,)* } }
+            pub fn kind(self) -> Kind { match self { $(Field::$variant => Kind::$kind,)* } }
+            pub fn needs(self) -> Needs { match self { $(Field::$variant => Needs::$needs,)* } }
+            /// Protected health information: never printed in a message.
+            pub fn is_phi(self) -> bool { match self { $(Field::$variant => $phi,)* } }
+            pub fn from_name(name: &str) -> Option<Field> {
+                match name { $($name => Some(Field::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+fields! {
+    ClaimId => "claim.id", Text, Claim, false;
+    ClaimType => "claim.type", Text, Claim, false;
+    Frequency => "claim.frequency", Text, Claim, false;
+    OriginalClaimId => "claim.original_claim_id", Text, Claim, false;
+    SubmissionDate => "claim.submission_date", Date, Claim, false;
+    ServiceDate => "claim.service_date", Date, Claim, false;
+    ClaimPos => "claim.place_of_service", Text, Claim, false;
+    BillType => "claim.bill_type", Text, Claim, false;
+    AdmissionDate => "claim.admission_date", Date, Claim, false;
+    StatementFrom => "claim.statement_from", Date, Claim, false;
+    StatementTo => "claim.statement_to", Date, Claim, false;
+    DischargeStatus => "claim.discharge_status", Text, Claim, false;
+    PriorAuth => "claim.prior_authorization", Text, Claim, false;
+    Referral => "claim.referral_number", Text, Claim, false;
+    TotalCharge => "claim.total_charge", Number, Claim, false;
+    LinesChargeSum => "claim.line_charge_sum", Number, Claim, false;
+    LineCount => "claim.line_count", Number, Claim, false;
+    DxCount => "claim.diagnosis_count", Number, Claim, false;
+    PayerId => "payer.id", Text, Claim, false;
+    PayerName => "payer.name", Text, Claim, false;
+    PayerPlan => "payer.plan", Text, Claim, false;
+    MemberId => "patient.member_id", Text, Claim, true;
+    BirthDate => "patient.date_of_birth", Date, Claim, true;
+    Sex => "patient.sex", Text, Claim, false;
+    Age => "patient.age", Number, Claim, false;
+    Relationship => "patient.relationship", Text, Claim, false;
+    BillingNpi => "billing.npi", Text, Claim, false;
+    BillingTaxId => "billing.tax_id", Text, Claim, true;
+    BillingTaxonomy => "billing.taxonomy", Text, Claim, false;
+    RenderingNpi => "rendering.npi", Text, Claim, false;
+    ReferringNpi => "referring.npi", Text, Claim, false;
+    AttendingNpi => "attending.npi", Text, Claim, false;
+    LineNumber => "line.number", Number, Line, false;
+    Procedure => "line.procedure", Text, Line, false;
+    Modifiers => "line.modifiers", TextList, Line, false;
+    ModifierCount => "line.modifier_count", Number, Line, false;
+    Pointers => "line.pointers", NumberList, Line, false;
+    PointerCount => "line.pointer_count", Number, Line, false;
+    Units => "line.units", Number, Line, false;
+    Charge => "line.charge", Number, Line, false;
+    LineFrom => "line.from", Date, Line, false;
+    LineTo => "line.to", Date, Line, false;
+    LineDate => "line.date", Date, Line, false;
+    LinePos => "line.place_of_service", Text, Line, false;
+    RevenueCode => "line.revenue_code", Text, Line, false;
+    Ndc => "line.ndc", Text, Line, false;
+    LineRenderingNpi => "line.rendering_npi", Text, Line, false;
+    LinePriorAuth => "line.prior_authorization", Text, Line, false;
+    OtherNumber => "other.number", Number, OtherLine, false;
+    OtherProcedure => "other.procedure", Text, OtherLine, false;
+    OtherModifiers => "other.modifiers", TextList, OtherLine, false;
+    OtherUnits => "other.units", Number, OtherLine, false;
+    OtherCharge => "other.charge", Number, OtherLine, false;
+    OtherFrom => "other.from", Date, OtherLine, false;
+    OtherTo => "other.to", Date, OtherLine, false;
+    OtherDate => "other.date", Date, OtherLine, false;
+    OtherPos => "other.place_of_service", Text, OtherLine, false;
+    OtherPointers => "other.pointers", NumberList, OtherLine, false;
+    OtherRenderingNpi => "other.rendering_npi", Text, OtherLine, false;
+    OtherRevenueCode => "other.revenue_code", Text, OtherLine, false;
+    OtherNdc => "other.ndc", Text, OtherLine, false;
+    DxCode => "dx.code", Text, Dx, false;
+    DxRole => "dx.role", Text, Dx, false;
+    DxPoa => "dx.poa", Text, Dx, false;
+    DxQualifier => "dx.qualifier", Text, Dx, false;
+    DxNumber => "dx.number", Number, Dx, false;
+    OtherDxCode => "other_dx.code", Text, OtherDx, false;
+    OtherDxNumber => "other_dx.number", Number, OtherDx, false;
+    ProcCode => "procedure.code", Text, Proc, false;
+    ProcDate => "procedure.date", Date, Proc, false;
+    ModifierCode => "modifier.code", Text, Modifier, false;
+    ModifierPosition => "modifier.position", Number, Modifier, false;
+    PointerValue => "pointer.value", Number, Pointer, false;
+    PointerPosition => "pointer.position", Number, Pointer, false;
+}
+
+/// A value read from a claim.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value<'a> {
+    Missing,
+    Text(&'a str),
+    Number(f64),
+    Date(Date),
+    TextList(&'a [String]),
+    NumberList(&'a [u32]),
+}
+
+impl Value<'_> {
+    /// Present and non-empty.
+    pub fn is_present(&self) -> bool {
+        match self {
+            Value::Missing => false,
+            Value::Text(s) => !s.trim().is_empty(),
+            Value::TextList(l) => !l.is_empty(),
+            Value::NumberList(l) => !l.is_empty(),
+            Value::Number(_) | Value::Date(_) => true,
+        }
+    }
+
+    /// The value as message text.
+    pub fn render(&self) -> String {
+        match self {
+            Value::Missing => String::new(),
+            Value::Text(s) => (*s).to_string(),
+            Value::Number(n) => format_number(*n),
+            Value::Date(d) => d.to_string(),
+            Value::TextList(l) => l.join(", "),
+            Value::NumberList(l) => l.iter().map(u32::to_string).collect::<Vec<_>>().join(", "),
+        }
+    }
+}
+
+/// Numbers print without a trailing `.0`; money keeps two decimals when it has cents.
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n:.2}")
+    }
+}
+
+/// The claim and the items an iteration has bound.
+#[derive(Clone, Copy)]
+pub struct Scope<'a> {
+    pub claim: &'a Claim,
+    /// Date codes are looked up as of: the claim's date of service.
+    pub service_date: Option<Date>,
+    pub line: Option<(usize, &'a ServiceLine)>,
+    pub other: Option<(usize, &'a ServiceLine)>,
+    pub dx: Option<(usize, &'a Diagnosis)>,
+    pub other_dx: Option<(usize, &'a Diagnosis)>,
+    pub proc: Option<(usize, &'a IcdProcedure)>,
+    pub modifier: Option<(usize, &'a str)>,
+    pub pointer: Option<(usize, u32)>,
+}
+
+impl<'a> Scope<'a> {
+    pub fn new(claim: &'a Claim) -> Scope<'a> {
+        Scope {
+            claim,
+            service_date: claim.service_date(),
+            line: None,
+            other: None,
+            dx: None,
+            other_dx: None,
+            proc: None,
+            modifier: None,
+            pointer: None,
+        }
+    }
+
+    /// The date codes on the bound item are judged on: the line's own date when a line is
+    /// bound, else the claim's date of service.
+    pub fn date(&self) -> Option<Date> {
+        self.line.and_then(|(_, l)| l.from).or(self.service_date)
+    }
+}
+
+fn text(s: &Option<String>) -> Value<'_> {
+    s.as_deref().map_or(Value::Missing, Value::Text)
+}
+fn date(d: Option<Date>) -> Value<'static> {
+    d.map_or(Value::Missing, Value::Date)
+}
+fn num(n: Option<f64>) -> Value<'static> {
+    n.map_or(Value::Missing, Value::Number)
+}
+
+impl Field {
+    /// Read the field in a scope; a field whose item is not bound reads as missing.
+    pub fn get<'a>(self, s: &Scope<'a>) -> Value<'a> {
+        let c = s.claim;
+        let line = |f: fn(&'a ServiceLine, usize) -> Value<'a>| {
+            s.line.map_or(Value::Missing, |(i, l)| f(l, i))
+        };
+        let other = |f: fn(&'a ServiceLine, usize) -> Value<'a>| {
+            s.other.map_or(Value::Missing, |(i, l)| f(l, i))
+        };
+        match self {
+            Field::ClaimId => Value::Text(&c.id),
+            Field::ClaimType => Value::Text(c.kind.as_str()),
+            Field::Frequency => text(&c.frequency),
+            Field::OriginalClaimId => text(&c.original_claim_id),
+            Field::SubmissionDate => date(c.submission_date),
+            Field::ServiceDate => date(s.service_date),
+            Field::ClaimPos => text(&c.place_of_service),
+            Field::BillType => text(&c.bill_type),
+            Field::AdmissionDate => date(c.admission_date),
+            Field::StatementFrom => date(c.statement_from),
+            Field::StatementTo => date(c.statement_to),
+            Field::DischargeStatus => text(&c.discharge_status),
+            Field::PriorAuth => text(&c.prior_authorization),
+            Field::Referral => text(&c.referral_number),
+            Field::TotalCharge => num(c.total_charge),
+            Field::LinesChargeSum => {
+                let cents: i64 = c
+                    .lines
+                    .iter()
+                    .filter_map(|l| l.charge)
+                    .map(|x| (x * 100.0).round() as i64)
+                    .sum();
+                Value::Number(cents as f64 / 100.0)
+            }
+            Field::LineCount => Value::Number(c.lines.len() as f64),
+            Field::DxCount => Value::Number(c.diagnoses.len() as f64),
+            Field::PayerId => text(&c.payer.id),
+            Field::PayerName => text(&c.payer.name),
+            Field::PayerPlan => text(&c.payer.plan),
+            Field::MemberId => text(&c.patient.member_id),
+            Field::BirthDate => date(c.patient.date_of_birth),
+            Field::Sex => c
+                .patient
+                .sex
+                .map_or(Value::Missing, |x| Value::Text(x.as_str())),
+            Field::Age => s
+                .date()
+                .and_then(|d| c.age_on(d))
+                .map_or(Value::Missing, |a| Value::Number(a as f64)),
+            Field::Relationship => text(&c.patient.relationship),
+            Field::BillingNpi => text(&c.billing_provider.npi),
+            Field::BillingTaxId => text(&c.billing_provider.tax_id),
+            Field::BillingTaxonomy => text(&c.billing_provider.taxonomy),
+            Field::RenderingNpi => c
+                .rendering_provider
+                .as_ref()
+                .map_or(Value::Missing, |p| text(&p.npi)),
+            Field::ReferringNpi => c
+                .referring_provider
+                .as_ref()
+                .map_or(Value::Missing, |p| text(&p.npi)),
+            Field::AttendingNpi => c
+                .attending_provider
+                .as_ref()
+                .map_or(Value::Missing, |p| text(&p.npi)),
+            Field::LineNumber => line(|_, i| Value::Number(i as f64 + 1.0)),
+            Field::Procedure => line(|l, _| text(&l.procedure)),
+            Field::Modifiers => line(|l, _| Value::TextList(&l.modifiers)),
+            Field::ModifierCount => line(|l, _| Value::Number(l.modifiers.len() as f64)),
+            Field::Pointers => line(|l, _| Value::NumberList(&l.diagnosis_pointers)),
+            Field::PointerCount => line(|l, _| Value::Number(l.diagnosis_pointers.len() as f64)),
+            Field::Units => line(|l, _| num(l.units)),
+            Field::Charge => line(|l, _| num(l.charge)),
+            Field::LineFrom => line(|l, _| date(l.from)),
+            Field::LineTo => line(|l, _| date(l.to)),
+            Field::LineDate => s
+                .line
+                .map_or(Value::Missing, |(_, l)| date(l.from.or(s.service_date))),
+            Field::LinePos => s.line.map_or(Value::Missing, |(_, l)| {
+                c.line_pos(l).map_or(Value::Missing, Value::Text)
+            }),
+            Field::RevenueCode => line(|l, _| text(&l.revenue_code)),
+            Field::Ndc => line(|l, _| text(&l.ndc)),
+            Field::LineRenderingNpi => s.line.map_or(Value::Missing, |(_, l)| {
+                l.rendering_npi
+                    .as_deref()
+                    .or_else(|| c.rendering_provider.as_ref().and_then(|p| p.npi.as_deref()))
+                    .map_or(Value::Missing, Value::Text)
+            }),
+            Field::LinePriorAuth => line(|l, _| text(&l.prior_authorization)),
+            Field::OtherNumber => other(|_, i| Value::Number(i as f64 + 1.0)),
+            Field::OtherProcedure => other(|l, _| text(&l.procedure)),
+            Field::OtherModifiers => other(|l, _| Value::TextList(&l.modifiers)),
+            Field::OtherUnits => other(|l, _| num(l.units)),
+            Field::OtherCharge => other(|l, _| num(l.charge)),
+            Field::OtherFrom => other(|l, _| date(l.from)),
+            Field::OtherTo => other(|l, _| date(l.to)),
+            Field::OtherDate => s
+                .other
+                .map_or(Value::Missing, |(_, l)| date(l.from.or(s.service_date))),
+            Field::OtherPos => s.other.map_or(Value::Missing, |(_, l)| {
+                c.line_pos(l).map_or(Value::Missing, Value::Text)
+            }),
+            Field::OtherPointers => other(|l, _| Value::NumberList(&l.diagnosis_pointers)),
+            Field::OtherRenderingNpi => s.other.map_or(Value::Missing, |(_, l)| {
+                l.rendering_npi
+                    .as_deref()
+                    .or_else(|| c.rendering_provider.as_ref().and_then(|p| p.npi.as_deref()))
+                    .map_or(Value::Missing, Value::Text)
+            }),
+            Field::OtherRevenueCode => other(|l, _| text(&l.revenue_code)),
+            Field::OtherNdc => other(|l, _| text(&l.ndc)),
+            Field::DxCode => s.dx.map_or(Value::Missing, |(_, d)| Value::Text(&d.code)),
+            Field::DxRole => {
+                s.dx.map_or(Value::Missing, |(_, d)| Value::Text(dx_role(d)))
+            }
+            Field::DxPoa => s.dx.map_or(Value::Missing, |(_, d)| text(&d.poa)),
+            Field::DxQualifier => s.dx.map_or(Value::Missing, |(_, d)| text(&d.qualifier)),
+            Field::DxNumber => {
+                s.dx.map_or(Value::Missing, |(i, _)| Value::Number(i as f64 + 1.0))
+            }
+            Field::OtherDxCode => s
+                .other_dx
+                .map_or(Value::Missing, |(_, d)| Value::Text(&d.code)),
+            Field::OtherDxNumber => s
+                .other_dx
+                .map_or(Value::Missing, |(i, _)| Value::Number(i as f64 + 1.0)),
+            Field::ProcCode => s.proc.map_or(Value::Missing, |(_, p)| Value::Text(&p.code)),
+            Field::ProcDate => s.proc.map_or(Value::Missing, |(_, p)| date(p.date)),
+            Field::ModifierCode => s.modifier.map_or(Value::Missing, |(_, m)| Value::Text(m)),
+            Field::ModifierPosition => s
+                .modifier
+                .map_or(Value::Missing, |(i, _)| Value::Number(i as f64 + 1.0)),
+            Field::PointerValue => s
+                .pointer
+                .map_or(Value::Missing, |(_, p)| Value::Number(f64::from(p))),
+            Field::PointerPosition => s
+                .pointer
+                .map_or(Value::Missing, |(i, _)| Value::Number(i as f64 + 1.0)),
+        }
+    }
+
+    /// Canonical JSON pointer of the field's value in the claim model, in a scope.
+    pub fn pointer(self, s: &Scope<'_>) -> String {
+        let li = s.line.map_or(0, |(i, _)| i);
+        let oi = s.other.map_or(0, |(i, _)| i);
+        let di = s.dx.map_or(0, |(i, _)| i);
+        let odi = s.other_dx.map_or(0, |(i, _)| i);
+        let pi = s.proc.map_or(0, |(i, _)| i);
+        let mi = s.modifier.map_or(0, |(i, _)| i);
+        let ptr = s.pointer.map_or(0, |(i, _)| i);
+        match self {
+            Field::ClaimId => "/id".into(),
+            Field::ClaimType => "/type".into(),
+            Field::Frequency => "/frequency".into(),
+            Field::OriginalClaimId => "/original_claim_id".into(),
+            Field::SubmissionDate => "/submission_date".into(),
+            Field::ServiceDate | Field::LineCount | Field::LinesChargeSum => "/lines".into(),
+            Field::ClaimPos => "/place_of_service".into(),
+            Field::BillType => "/bill_type".into(),
+            Field::AdmissionDate => "/admission_date".into(),
+            Field::StatementFrom => "/statement_from".into(),
+            Field::StatementTo => "/statement_to".into(),
+            Field::DischargeStatus => "/discharge_status".into(),
+            Field::PriorAuth => "/prior_authorization".into(),
+            Field::Referral => "/referral_number".into(),
+            Field::TotalCharge => "/total_charge".into(),
+            Field::DxCount => "/diagnoses".into(),
+            Field::PayerId => "/payer/id".into(),
+            Field::PayerName => "/payer/name".into(),
+            Field::PayerPlan => "/payer/plan".into(),
+            Field::MemberId => "/patient/member_id".into(),
+            Field::BirthDate | Field::Age => "/patient/date_of_birth".into(),
+            Field::Sex => "/patient/sex".into(),
+            Field::Relationship => "/patient/relationship".into(),
+            Field::BillingNpi => "/billing_provider/npi".into(),
+            Field::BillingTaxId => "/billing_provider/tax_id".into(),
+            Field::BillingTaxonomy => "/billing_provider/taxonomy".into(),
+            Field::RenderingNpi => "/rendering_provider/npi".into(),
+            Field::ReferringNpi => "/referring_provider/npi".into(),
+            Field::AttendingNpi => "/attending_provider/npi".into(),
+            Field::LineNumber => format!("/lines/{li}"),
+            Field::Procedure => format!("/lines/{li}/procedure"),
+            Field::Modifiers | Field::ModifierCount => format!("/lines/{li}/modifiers"),
+            Field::Pointers | Field::PointerCount => format!("/lines/{li}/diagnosis_pointers"),
+            Field::Units => format!("/lines/{li}/units"),
+            Field::Charge => format!("/lines/{li}/charge"),
+            Field::LineFrom | Field::LineDate => format!("/lines/{li}/from"),
+            Field::LineTo => format!("/lines/{li}/to"),
+            Field::LinePos => format!("/lines/{li}/place_of_service"),
+            Field::RevenueCode => format!("/lines/{li}/revenue_code"),
+            Field::Ndc => format!("/lines/{li}/ndc"),
+            Field::LineRenderingNpi => format!("/lines/{li}/rendering_npi"),
+            Field::LinePriorAuth => format!("/lines/{li}/prior_authorization"),
+            Field::OtherNumber => format!("/lines/{oi}"),
+            Field::OtherProcedure => format!("/lines/{oi}/procedure"),
+            Field::OtherModifiers => format!("/lines/{oi}/modifiers"),
+            Field::OtherUnits => format!("/lines/{oi}/units"),
+            Field::OtherCharge => format!("/lines/{oi}/charge"),
+            Field::OtherFrom | Field::OtherDate => format!("/lines/{oi}/from"),
+            Field::OtherTo => format!("/lines/{oi}/to"),
+            Field::OtherPos => format!("/lines/{oi}/place_of_service"),
+            Field::OtherPointers => format!("/lines/{oi}/diagnosis_pointers"),
+            Field::OtherRenderingNpi => format!("/lines/{oi}/rendering_npi"),
+            Field::OtherRevenueCode => format!("/lines/{oi}/revenue_code"),
+            Field::OtherNdc => format!("/lines/{oi}/ndc"),
+            Field::DxCode | Field::DxNumber => format!("/diagnoses/{di}/code"),
+            Field::DxRole => format!("/diagnoses/{di}/role"),
+            Field::DxPoa => format!("/diagnoses/{di}/poa"),
+            Field::DxQualifier => format!("/diagnoses/{di}/qualifier"),
+            Field::OtherDxCode | Field::OtherDxNumber => format!("/diagnoses/{odi}/code"),
+            Field::ProcCode => format!("/procedures/{pi}/code"),
+            Field::ProcDate => format!("/procedures/{pi}/date"),
+            Field::ModifierCode | Field::ModifierPosition => format!("/lines/{li}/modifiers/{mi}"),
+            Field::PointerValue | Field::PointerPosition => {
+                format!("/lines/{li}/diagnosis_pointers/{ptr}")
+            }
+        }
+    }
+}
+
+fn dx_role(d: &Diagnosis) -> &'static str {
+    use crate::claim::DxRole as R;
+    match d.role {
+        R::Principal => "principal",
+        R::Admitting => "admitting",
+        R::ReasonForVisit => "reason-for-visit",
+        R::ExternalCause => "external-cause",
+        R::Other => "other",
+    }
+}

@@ -1,0 +1,130 @@
+//! Finding rule files: the built-in packs embedded in the binary, or directories on disk.
+//! Rule files are `*.yaml` except `*.test.yaml`; `pack.yaml` describes its directory.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use include_dir::{Dir, include_dir};
+
+use super::compile::RuleFile;
+
+static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/rules");
+
+/// The directory name built-in rule paths are reported under.
+pub const BUILTIN_ROOT: &str = "rules";
+
+/// Failure to list or read a rules directory.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read rules from `{path}`: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn is_rule_file(name: &str) -> bool {
+    (name.ends_with(".yaml") || name.ends_with(".yml")) && !name.contains(".test.")
+}
+
+/// Built-in rule and pack files, sorted by path.
+pub fn builtin_files() -> Vec<RuleFile> {
+    let mut out = Vec::new();
+    collect_builtin(&BUILTIN, &mut out, |n| is_rule_file(n));
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+/// Built-in rule test files (`*.test.yaml`), sorted by path.
+pub fn builtin_tests() -> Vec<RuleFile> {
+    let mut out = Vec::new();
+    collect_builtin(&BUILTIN, &mut out, |n| n.ends_with(".test.yaml"));
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+fn collect_builtin(
+    dir: &Dir<'static>,
+    out: &mut Vec<RuleFile>,
+    keep: impl Fn(&str) -> bool + Copy,
+) {
+    for f in dir.files() {
+        let rel = f.path().to_string_lossy().replace('\\', "/");
+        let name = rel.rsplit('/').next().unwrap_or(&rel).to_string();
+        if keep(&name) {
+            if let Some(text) = f.contents_utf8() {
+                out.push(RuleFile {
+                    path: Arc::from(format!("{BUILTIN_ROOT}/{rel}")),
+                    text: text.to_string(),
+                });
+            }
+        }
+    }
+    for d in dir.dirs() {
+        collect_builtin(d, out, keep);
+    }
+}
+
+/// Read a file the built-in packs carry (a code list), by its reported path.
+pub fn builtin_text(path: &str) -> Option<String> {
+    let rel = path.strip_prefix(&format!("{BUILTIN_ROOT}/"))?;
+    BUILTIN.get_file(rel)?.contents_utf8().map(str::to_string)
+}
+
+/// Rule and pack files under a directory on disk, sorted by path.
+pub fn dir_files(root: &Path) -> Result<Vec<RuleFile>, LoadError> {
+    walk(root, &|n| is_rule_file(n))
+}
+
+/// Rule test files under a directory on disk, sorted by path.
+pub fn dir_tests(root: &Path) -> Result<Vec<RuleFile>, LoadError> {
+    walk(root, &|n| n.ends_with(".test.yaml"))
+}
+
+fn walk(root: &Path, keep: &dyn Fn(&str) -> bool) -> Result<Vec<RuleFile>, LoadError> {
+    let mut paths: Vec<PathBuf> = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    let io = |p: &Path| {
+        let path = p.display().to_string();
+        move |source| LoadError::Io { path, source }
+    };
+    if root.is_file() {
+        paths.push(root.to_path_buf());
+    } else {
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).map_err(io(&dir))? {
+                let e = e.map_err(io(&dir))?;
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.file_name().and_then(|n| n.to_str()).is_some_and(keep) {
+                    paths.push(p);
+                }
+            }
+        }
+    }
+    paths.sort();
+    let mut out = Vec::new();
+    for p in paths {
+        let text = std::fs::read_to_string(&p).map_err(io(&p))?;
+        out.push(RuleFile {
+            path: Arc::from(p.to_string_lossy().replace('\\', "/")),
+            text,
+        });
+    }
+    Ok(out)
+}
+
+/// Read a code-list file by the path a rule resolved it to: built-in first, then disk.
+pub fn read_list(path: &str) -> Option<String> {
+    builtin_text(path).or_else(|| std::fs::read_to_string(path).ok())
+}
+
+/// Read a claim file a rule test names: built-in first, then disk.
+pub fn read_bytes(path: &str) -> Option<Vec<u8>> {
+    let rel = path.strip_prefix(&format!("{BUILTIN_ROOT}/"));
+    rel.and_then(|r| BUILTIN.get_file(r))
+        .map(|f| f.contents().to_vec())
+        .or_else(|| std::fs::read(path).ok())
+}

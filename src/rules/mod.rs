@@ -1,0 +1,16 @@
+//! Rules: the YAML schema ([`schema`]), the fields rules may name ([`field`]), and the
+//! compiler that validates rule files and turns them into an indexed predicate pipeline
+//! ([`compile`]).
+
+pub mod compile;
+pub mod docs;
+pub mod field;
+pub mod lint;
+pub mod load;
+pub mod schema;
+pub mod testing;
+
+pub use compile::{
+    Diagnostic, DiagnosticLevel, Each, Pack, Piece, Pred, Rule, RuleFile, RuleSet, RuleStatus,
+    StatusMask, Template, load,
+};

@@ -1,0 +1,323 @@
+//! Rule tests: the cases in `<rule>.test.yaml` beside each rule. A case gives a claim and
+//! the findings of that rule it must produce (none = must not fire); a `todo` case is a
+//! known gap, reported but never failing. A rule without a test file fails.
+
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::compile::{Diagnostic, DiagnosticLevel, RuleFile, RuleSet};
+use super::schema::{self, RuleTestDoc};
+use crate::claim::Claim;
+use crate::codeset::CodeSets;
+use crate::engine::{Engine, Options};
+
+/// The date tests are checked as of when a case does not say: fixed, so results never
+/// depend on the day the suite runs.
+pub const DEFAULT_AS_OF: Date = jiff::civil::date(2026, 7, 1);
+
+/// How one case ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    Pass,
+    Fail,
+    /// A known gap that still behaves as a gap.
+    Todo,
+    /// A known gap that now passes: remove its `todo`.
+    TodoPasses,
+}
+
+/// A finding as a test compares it: line and code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Seen {
+    pub line: Option<u32>,
+    pub code: Option<String>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub message: String,
+}
+
+/// The result of one case.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseResult {
+    pub rule: String,
+    pub file: Arc<str>,
+    pub line: u32,
+    pub case: String,
+    pub outcome: Outcome,
+    pub expected: Vec<Seen>,
+    pub actual: Vec<Seen>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub todo: Option<String>,
+}
+
+/// Everything a test run found.
+#[derive(Debug, Default, Serialize)]
+pub struct TestReport {
+    pub cases: Vec<CaseResult>,
+    /// Problems with test files themselves and rules without tests.
+    pub problems: Vec<Diagnostic>,
+}
+
+impl TestReport {
+    pub fn failed(&self) -> usize {
+        self.cases
+            .iter()
+            .filter(|c| c.outcome == Outcome::Fail)
+            .count()
+    }
+    pub fn passed(&self) -> usize {
+        self.cases
+            .iter()
+            .filter(|c| c.outcome == Outcome::Pass)
+            .count()
+    }
+    pub fn ok(&self) -> bool {
+        self.failed() == 0
+            && self
+                .problems
+                .iter()
+                .all(|p| p.level != DiagnosticLevel::Error)
+    }
+}
+
+/// Run every test file against the compiled rule set.
+pub fn run(set: &Arc<RuleSet>, tests: &[RuleFile], codesets: &Arc<CodeSets>) -> TestReport {
+    let mut report = TestReport::default();
+    let mut tested: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for t in tests {
+        let rule_path = t.path.replace(".test.yaml", ".yaml");
+        let Some(rule) = set.rules.iter().find(|r| *r.source.file == *rule_path) else {
+            report.problems.push(problem(
+                &t.path,
+                1,
+                1,
+                "orphan-test",
+                format!("no rule file `{rule_path}` beside this test"),
+                None,
+            ));
+            continue;
+        };
+        tested.insert(&rule.source.file);
+        let doc: RuleTestDoc = match schema::from_yaml(&t.text) {
+            Ok(d) => d,
+            Err(e) => {
+                report
+                    .problems
+                    .push(problem(&t.path, e.line, e.column, "yaml", e.message, None));
+                continue;
+            }
+        };
+        if doc.cases.is_empty() {
+            report.problems.push(problem(
+                &t.path,
+                1,
+                1,
+                "no-cases",
+                "a test file with no cases".into(),
+                None,
+            ));
+        }
+        for case in &doc.cases {
+            let as_of = match &case.as_of {
+                Some(d) => match d.value.parse::<Date>() {
+                    Ok(x) => x,
+                    Err(_) => {
+                        report.problems.push(problem(
+                            &t.path,
+                            d.line,
+                            d.column,
+                            "bad-date",
+                            format!("`{}` is not a date", d.value),
+                            None,
+                        ));
+                        continue;
+                    }
+                },
+                None => DEFAULT_AS_OF,
+            };
+            let claims = match case_claims(&t.path, case) {
+                Ok(c) => c,
+                Err(msg) => {
+                    report.problems.push(problem(
+                        &t.path,
+                        case.name.line,
+                        case.name.column,
+                        "bad-case",
+                        msg,
+                        None,
+                    ));
+                    continue;
+                }
+            };
+            let engine = Engine::new(
+                set.clone(),
+                codesets.clone(),
+                Options {
+                    as_of,
+                    payer: None,
+                    preview: true,
+                },
+            );
+            let mut actual = Vec::new();
+            for c in &claims {
+                for f in engine.check(c) {
+                    if f.rule == rule.id {
+                        actual.push(Seen {
+                            line: f.line,
+                            code: f.code.clone(),
+                            message: f.message.clone(),
+                        });
+                    }
+                }
+            }
+            let expected: Vec<Seen> = case
+                .expect
+                .iter()
+                .map(|e| Seen {
+                    line: e.line,
+                    code: e.code.as_ref().map(|c| crate::claim::normalize_code(c)),
+                    message: String::new(),
+                })
+                .collect();
+            let pass = matches(&expected, &actual);
+            let outcome = match (&case.todo, pass) {
+                (None, true) => Outcome::Pass,
+                (None, false) => Outcome::Fail,
+                (Some(_), false) => Outcome::Todo,
+                (Some(_), true) => Outcome::TodoPasses,
+            };
+            report.cases.push(CaseResult {
+                rule: rule.id.to_string(),
+                file: t.path.clone(),
+                line: case.name.line,
+                case: case.name.value.clone(),
+                outcome,
+                expected,
+                actual,
+                todo: case.todo.clone(),
+            });
+        }
+    }
+    for r in &set.rules {
+        if !tested.contains(&*r.source.file) {
+            report.problems.push(problem(
+                &r.source.file,
+                r.source.line,
+                1,
+                "untested-rule",
+                format!("rule `{}` has no test file", r.id),
+                Some(format!(
+                    "add `{}` with cases that fire and that do not",
+                    r.source.file.replace(".yaml", ".test.yaml")
+                )),
+            ));
+        } else if !report
+            .cases
+            .iter()
+            .any(|c| c.rule == *r.id && !c.expected.is_empty())
+            || !report
+                .cases
+                .iter()
+                .any(|c| c.rule == *r.id && c.expected.is_empty())
+        {
+            report.problems.push(problem(
+                &r.source.file,
+                r.source.line,
+                1,
+                "one-sided-tests",
+                format!(
+                    "rule `{}` needs both a case that fires and one that does not",
+                    r.id
+                ),
+                None,
+            ));
+        }
+    }
+    report
+}
+
+/// Each expected finding matches a distinct actual one (line equal; code equal when given),
+/// and nothing is left over.
+fn matches(expected: &[Seen], actual: &[Seen]) -> bool {
+    if expected.len() != actual.len() {
+        return false;
+    }
+    let mut used = vec![false; actual.len()];
+    expected.iter().all(|e| {
+        let hit = actual.iter().enumerate().position(|(i, a)| {
+            !used.get(i).copied().unwrap_or(true)
+                && a.line == e.line
+                && (e.code.is_none() || a.code == e.code)
+        });
+        match hit.and_then(|i| used.get_mut(i)) {
+            Some(slot) => {
+                *slot = true;
+                true
+            }
+            None => false,
+        }
+    })
+}
+
+fn case_claims(test_path: &str, case: &schema::TestCaseDoc) -> Result<Vec<Claim>, String> {
+    match (&case.claim, &case.file) {
+        (Some(v), None) => {
+            let mut v = v.clone();
+            if let Some(obj) = v.as_object_mut() {
+                obj.entry("id")
+                    .or_insert_with(|| serde_json::Value::String("TEST".into()));
+            }
+            let text = serde_json::to_vec(&v).map_err(|e| e.to_string())?;
+            let doc = Arc::new(crate::claim::input::Bytes::Owned(text));
+            crate::claim::json::split_document(doc, Some(Arc::from(test_path)))
+                .map(|p| {
+                    p.materialize().map_err(|e| {
+                        format!(
+                            "the case's claim does not read: {}{}",
+                            e.message,
+                            e.location.map(|l| format!(" ({l})")).unwrap_or_default()
+                        )
+                    })
+                })
+                .collect()
+        }
+        (None, Some(f)) => {
+            let path = super::compile::resolve_relative(test_path, &f.value);
+            let pending = crate::claim::input::read_bytes(
+                &path,
+                super::load::read_bytes(&path)
+                    .ok_or_else(|| format!("claim file `{path}` not found"))?,
+                None,
+            )
+            .map_err(|e| e.to_string())?;
+            pending
+                .map(|p| {
+                    p.materialize()
+                        .map_err(|e| format!("a claim in `{path}` does not read: {}", e.message))
+                })
+                .collect()
+        }
+        _ => Err("a case needs exactly one of `claim` or `file`".into()),
+    }
+}
+
+fn problem(
+    file: &str,
+    line: u32,
+    column: u32,
+    code: &'static str,
+    message: String,
+    help: Option<String>,
+) -> Diagnostic {
+    Diagnostic {
+        file: Arc::from(file),
+        line,
+        column,
+        level: DiagnosticLevel::Error,
+        code,
+        message,
+        help,
+    }
+}
