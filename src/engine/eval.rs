@@ -255,10 +255,8 @@ impl Eval<'_> {
                 facts.set("count", n.to_string());
                 op.test(n, *value)
             }
-            Pred::Same(pairs) => pairs.iter().all(|(a, b)| {
-                let (x, y) = (a.get(s), b.get(s));
-                x.is_present() && x == y
-            }),
+            // Equal on both sides; two absent values (no modifiers on either line) are equal.
+            Pred::Same(pairs) => pairs.iter().all(|(a, b)| a.get(s) == b.get(s)),
             Pred::BadNpi(f) => match f.get(s) {
                 Value::Text(v) => !npi_valid(v),
                 _ => false,

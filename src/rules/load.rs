@@ -31,7 +31,7 @@ fn is_rule_file(name: &str) -> bool {
 /// Built-in rule and pack files, sorted by path.
 pub fn builtin_files() -> Vec<RuleFile> {
     let mut out = Vec::new();
-    collect_builtin(&BUILTIN, &mut out, |n| is_rule_file(n));
+    collect_builtin(&BUILTIN, &mut out, is_rule_file);
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out
 }
@@ -52,13 +52,13 @@ fn collect_builtin(
     for f in dir.files() {
         let rel = f.path().to_string_lossy().replace('\\', "/");
         let name = rel.rsplit('/').next().unwrap_or(&rel).to_string();
-        if keep(&name) {
-            if let Some(text) = f.contents_utf8() {
-                out.push(RuleFile {
-                    path: Arc::from(format!("{BUILTIN_ROOT}/{rel}")),
-                    text: text.to_string(),
-                });
-            }
+        if keep(&name)
+            && let Some(text) = f.contents_utf8()
+        {
+            out.push(RuleFile {
+                path: Arc::from(format!("{BUILTIN_ROOT}/{rel}")),
+                text: text.to_string(),
+            });
         }
     }
     for d in dir.dirs() {

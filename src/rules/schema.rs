@@ -349,6 +349,10 @@ pub struct PackDoc {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleTestDoc {
+    /// A claim every case starts from; a case's `claim` is merged over it (JSON merge
+    /// patch: objects merge, lists and values replace, `null` removes).
+    #[serde(default)]
+    pub base: Option<serde_json::Value>,
     pub cases: Vec<TestCaseDoc>,
 }
 

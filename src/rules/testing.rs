@@ -137,7 +137,7 @@ pub fn run(set: &Arc<RuleSet>, tests: &[RuleFile], codesets: &Arc<CodeSets>) -> 
                 },
                 None => DEFAULT_AS_OF,
             };
-            let claims = match case_claims(&t.path, case) {
+            let claims = match case_claims(&t.path, doc.base.as_ref(), case) {
                 Ok(c) => c,
                 Err(msg) => {
                     report.problems.push(problem(
@@ -261,10 +261,21 @@ fn matches(expected: &[Seen], actual: &[Seen]) -> bool {
     })
 }
 
-fn case_claims(test_path: &str, case: &schema::TestCaseDoc) -> Result<Vec<Claim>, String> {
+fn case_claims(
+    test_path: &str,
+    base: Option<&serde_json::Value>,
+    case: &schema::TestCaseDoc,
+) -> Result<Vec<Claim>, String> {
     match (&case.claim, &case.file) {
         (Some(v), None) => {
-            let mut v = v.clone();
+            let mut v = match base {
+                Some(b) => {
+                    let mut merged = b.clone();
+                    json_patch::merge(&mut merged, v);
+                    merged
+                }
+                None => v.clone(),
+            };
             if let Some(obj) = v.as_object_mut() {
                 obj.entry("id")
                     .or_insert_with(|| serde_json::Value::String("TEST".into()));

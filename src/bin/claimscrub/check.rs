@@ -98,10 +98,10 @@ pub fn run(a: CheckArgs) -> Result<u8> {
         if let run::Outcome::Unreadable(e) = &r.outcome {
             log_unreadable(e, &mut unreadable_logged, a.format);
         }
-        if write_err.is_none() {
-            if let Err(e) = emitter.claim(&r) {
-                write_err = Some(e);
-            }
+        if write_err.is_none()
+            && let Err(e) = emitter.claim(&r)
+        {
+            write_err = Some(e);
         }
     });
     if let Some(b) = progress {

@@ -1,0 +1,106 @@
+//! Engine properties: the index finds what full evaluation finds; a broken claim is one
+//! error record and the rest are checked.
+
+use std::sync::Arc;
+
+use claimscrub::claim::input::{Bytes, Pending};
+use claimscrub::claim::json;
+use claimscrub::engine::run::{self, Outcome};
+
+use crate::util;
+
+/// Claims built from the examples with codes and fields varied deterministically.
+fn varied_claims() -> Vec<claimscrub::claim::Claim> {
+    let text = match std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/claims.json")) {
+        Ok(t) => t,
+        Err(e) => panic!("examples/claims.json: {e}"),
+    };
+    let base: Vec<claimscrub::claim::Claim> =
+        json::split_document(Arc::new(Bytes::Owned(text)), None)
+            .filter_map(|p| p.materialize().ok())
+            .collect();
+    let procs = [
+        "99213", "99214", "G0103", "G0008", "G0121", "82947", "J3490", "A0425", "20610", "36415",
+    ];
+    let dxs = [
+        "E119", "E11", "Z125", "Z23", "Z1211", "I10", "O80", "P0700", "N390", "Z0000",
+    ];
+    let mods = ["25", "59", "XE", "LT", "RT", "50", "26", "TC", "GT", "95"];
+    let mut out = Vec::new();
+    for (n, b) in base.iter().cycle().take(300).enumerate() {
+        let mut c = b.clone();
+        c.id = format!("V{n}");
+        for (i, l) in c.lines.iter_mut().enumerate() {
+            l.procedure = Some(procs[(n * 7 + i * 3) % procs.len()].to_string());
+            l.modifiers = (0..(n + i) % 3)
+                .map(|k| mods[(n + k * 5 + i) % mods.len()].to_string())
+                .collect();
+            l.units = Some(((n + i) % 4) as f64);
+        }
+        for (i, d) in c.diagnoses.iter_mut().enumerate() {
+            d.code = dxs[(n * 3 + i * 7) % dxs.len()].to_string();
+        }
+        if n % 5 == 0 {
+            c.payer.id = Some("MEDICARE-B".into());
+            c.payer.plan = Some("MB".into());
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[test]
+fn index_finds_the_same_as_evaluating_every_rule() {
+    let engine = util::engine();
+    let claims = varied_claims();
+    let mut fired = 0;
+    for c in &claims {
+        let a: Vec<String> = engine
+            .check(c)
+            .iter()
+            .map(|f| format!("{}|{:?}|{}|{}", f.rule, f.line, f.path, f.message))
+            .collect();
+        let b: Vec<String> = engine
+            .check_all_rules(c)
+            .iter()
+            .map(|f| format!("{}|{:?}|{}|{}", f.rule, f.line, f.path, f.message))
+            .collect();
+        assert_eq!(a, b, "claim {}", c.id);
+        fired += a.len();
+    }
+    assert!(fired > 0, "the varied claims should trigger findings");
+}
+
+#[test]
+fn broken_claim_in_the_middle_is_one_error_record() {
+    let engine = util::engine();
+    let text = br#"[
+      {"id":"A","lines":[{"procedure":"99213","units":1,"charge":10,"from":"2026-06-01"}]},
+      {"id":"B","lines":[{"procedure":"99213","units":"one"}]},
+      {"id":"C","lines":[{"procedure":"99213","units":1,"charge":10,"from":"2026-06-01"}]}
+    ]"#;
+    let pending: Vec<Pending> = json::split_document(
+        Arc::new(Bytes::Owned(text.to_vec())),
+        Some(Arc::from("t.json")),
+    )
+    .collect();
+    let mut seen = Vec::new();
+    run::run(&engine, pending.into_iter(), 2, |r| {
+        seen.push(match r.outcome {
+            Outcome::Checked(c) => format!("checked {}", c.claim_id),
+            Outcome::Unreadable(e) => format!(
+                "unreadable {} {}",
+                e.claim_id.unwrap_or_default(),
+                e.message
+            ),
+        })
+    });
+    assert_eq!(
+        seen,
+        vec![
+            "checked A".to_string(),
+            "unreadable B invalid value at `/lines/0/units`: expected f64".to_string(),
+            "checked C".to_string()
+        ]
+    );
+}

@@ -1,0 +1,50 @@
+//! The shipped rules: they compile without diagnostics and every rule's test cases pass.
+
+use std::sync::Arc;
+
+use claimscrub::rules::compile::load;
+use claimscrub::rules::load as files;
+use claimscrub::rules::testing::{self, Outcome};
+
+use crate::util;
+
+#[test]
+fn shipped_rules_compile_cleanly() {
+    let (set, diags) = load(
+        &files::builtin_files(),
+        &files::read_list,
+        &util::codesets(),
+    );
+    assert!(set.is_some(), "{diags:#?}");
+    assert!(diags.is_empty(), "{diags:#?}");
+}
+
+#[test]
+fn shipped_rule_tests_pass() {
+    let sets = util::codesets();
+    let (set, diags) = load(&files::builtin_files(), &files::read_list, &sets);
+    let Some(set) = set else { panic!("{diags:#?}") };
+    let report = testing::run(&Arc::new(set), &files::builtin_tests(), &sets);
+    let failures: Vec<String> = report
+        .cases
+        .iter()
+        .filter(|c| c.outcome == Outcome::Fail)
+        .map(|c| {
+            format!(
+                "{} {} `{}`: expected {:?}, got {:?}",
+                c.rule, c.file, c.case, c.expected, c.actual
+            )
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(report.problems.is_empty(), "{:#?}", report.problems);
+    assert!(
+        report.cases.len()
+            >= 2 * report
+                .cases
+                .iter()
+                .map(|c| &c.rule)
+                .collect::<std::collections::HashSet<_>>()
+                .len()
+    );
+}

@@ -1,0 +1,58 @@
+//! Helpers: run the built binary, build engines from the shipped rules.
+
+use std::process::{Command, Output};
+use std::sync::Arc;
+
+use claimscrub::codeset::CodeSets;
+use claimscrub::engine::{Engine, Options};
+use claimscrub::rules::compile::load;
+use claimscrub::rules::load as files;
+
+/// Run `claimscrub` with arguments from the repository root.
+pub fn cli(args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_claimscrub"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output();
+    match out {
+        Ok(o) => o,
+        Err(e) => panic!("cannot run claimscrub: {e}"),
+    }
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Built-in code sets, loaded once per test binary.
+pub fn codesets() -> Arc<CodeSets> {
+    static SETS: std::sync::OnceLock<Arc<CodeSets>> = std::sync::OnceLock::new();
+    SETS.get_or_init(|| match CodeSets::builtin() {
+        Ok(s) => Arc::new(s),
+        Err(e) => panic!("built-in code sets: {e}"),
+    })
+    .clone()
+}
+
+/// An engine over the built-in rules and code sets, as of a fixed date.
+pub fn engine() -> Engine {
+    let sets = codesets();
+    let (set, diags) = load(&files::builtin_files(), &files::read_list, &sets);
+    let Some(set) = set else {
+        panic!("built-in rules do not compile: {diags:?}");
+    };
+    Engine::new(
+        set,
+        sets,
+        Options {
+            as_of: jiff::civil::date(2026, 7, 1),
+            payer: None,
+            preview: false,
+        },
+    )
+}
