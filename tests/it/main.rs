@@ -1,4 +1,5 @@
 //! claimscrub's integration tests: one binary, one module per area.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, reason = "test code: a panic is a failed test")]
 
 mod cli;
 mod engine;
