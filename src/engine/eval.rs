@@ -403,6 +403,8 @@ impl Eval<'_> {
         conflict
     }
 
+    /// Excludes1 in either direction: the note may sit on either code (or its category,
+    /// block or chapter).
     fn excludes1(&self, a: Field, b: Field, s: &Scope<'_>, facts: &mut Facts) -> bool {
         let (Value::Text(x), Value::Text(y)) = (a.get(s), b.get(s)) else {
             return false;
@@ -410,13 +412,15 @@ impl Eval<'_> {
         let Some(set) = self.codesets.get(System::Icd10Cm) else {
             return false;
         };
-        for note in set.notes(x) {
-            if note.kind == crate::codeset::NoteKind::Excludes1
-                && note.targets.iter().any(|t| t.matches(y))
-            {
-                facts.set("excluded", y);
-                facts.set("note", format!("{}: Excludes1 {}", note.on, note.text));
-                return true;
+        for (from, to) in [(x, y), (y, x)] {
+            for note in set.notes(from) {
+                if note.kind == crate::codeset::NoteKind::Excludes1
+                    && note.targets.iter().any(|t| t.matches(to))
+                {
+                    facts.set("excluded", to);
+                    facts.set("note", format!("{}: {}", note.on, note.text));
+                    return true;
+                }
             }
         }
         false

@@ -123,6 +123,7 @@ fields! {
     ProcDate => "procedure.date", Date, Proc, false;
     ModifierCode => "modifier.code", Text, Modifier, false;
     ModifierPosition => "modifier.position", Number, Modifier, false;
+    ModifierFirstPosition => "modifier.first_position", Number, Modifier, false;
     PointerValue => "pointer.value", Number, Pointer, false;
     PointerPosition => "pointer.position", Number, Pointer, false;
 }
@@ -353,6 +354,14 @@ impl Field {
             Field::ModifierPosition => s
                 .modifier
                 .map_or(Value::Missing, |(i, _)| Value::Number(i as f64 + 1.0)),
+            Field::ModifierFirstPosition => match (s.line, s.modifier) {
+                (Some((_, l)), Some((_, m))) => l
+                    .modifiers
+                    .iter()
+                    .position(|x| x == m)
+                    .map_or(Value::Missing, |i| Value::Number(i as f64 + 1.0)),
+                _ => Value::Missing,
+            },
             Field::PointerValue => s
                 .pointer
                 .map_or(Value::Missing, |(_, p)| Value::Number(f64::from(p))),
@@ -433,7 +442,7 @@ impl Field {
             Field::OtherDxCode | Field::OtherDxNumber => format!("/diagnoses/{odi}/code"),
             Field::ProcCode => format!("/procedures/{pi}/code"),
             Field::ProcDate => format!("/procedures/{pi}/date"),
-            Field::ModifierCode | Field::ModifierPosition => format!("/lines/{li}/modifiers/{mi}"),
+            Field::ModifierCode | Field::ModifierPosition | Field::ModifierFirstPosition => format!("/lines/{li}/modifiers/{mi}"),
             Field::PointerValue | Field::PointerPosition => {
                 format!("/lines/{li}/diagnosis_pointers/{ptr}")
             }

@@ -1,0 +1,98 @@
+//! Engine throughput: claims/s with the built-in rules, and per-claim time as the rule count
+//! grows (100, 10,000, 100,000 synthetic rules keyed on procedure codes): with the trigger
+//! index, per-claim cost should stay flat.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "benchmark setup")]
+
+use std::hint::black_box;
+use std::sync::Arc;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+
+use claimscrub::claim::input::{Bytes, Pending};
+use claimscrub::claim::{Claim, json};
+use claimscrub::codeset::CodeSets;
+use claimscrub::engine::run;
+use claimscrub::engine::{Engine, Options};
+use claimscrub::rules::compile::{RuleFile, load};
+use claimscrub::rules::load as files;
+
+fn example_claims() -> Vec<Claim> {
+    let text = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/claims.json")).unwrap();
+    json::split_document(Arc::new(Bytes::Owned(text)), None)
+        .filter_map(|p| p.materialize().ok())
+        .collect()
+}
+
+/// `n` claims in NDJSON, cycling the examples with distinct ids.
+pub fn ndjson(n: usize) -> Vec<u8> {
+    let claims = example_claims();
+    let mut out = Vec::new();
+    for i in 0..n {
+        let mut c = claims[i % claims.len()].clone();
+        c.id = format!("B{i}");
+        out.extend(serde_json::to_vec(&c).unwrap());
+        out.push(b'\n');
+    }
+    out
+}
+
+fn options() -> Options {
+    Options { as_of: jiff::civil::date(2026, 7, 1), payer: None, preview: false }
+}
+
+fn synthetic_rules(n: usize) -> Vec<RuleFile> {
+    (0..n)
+        .map(|i| RuleFile {
+            path: Arc::from(format!("bench/r{i}.yaml")),
+            text: format!(
+                "id: BENCH{i:06}\nname: bench-{i}\ntitle: t\nseverity: warning\ncategory: payer-policy\ncarc: CO-16\neach: line\nwhen:\n  all:\n    - codes: {{ field: line.procedure, in: [\"Q{:04}\"] }}\n    - compare: {{ field: line.units, op: gt, value: 3 }}\nmessage: m\nhelp: h\n",
+                i % 10_000
+            ),
+        })
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let sets = Arc::new(CodeSets::builtin().unwrap());
+    let (set, diags) = load(&files::builtin_files(), &files::read_list, &sets);
+    let set = Arc::new(set.unwrap_or_else(|| panic!("{diags:?}")));
+    let engine = Engine::new(set, sets.clone(), options());
+
+    let n = 20_000;
+    let doc = Arc::new(Bytes::Owned(ndjson(n)));
+    let mut g = c.benchmark_group("check");
+    g.throughput(Throughput::Elements(n as u64));
+    g.sample_size(10);
+    g.bench_function("builtin_rules_ndjson_parse_and_check", |b| {
+        b.iter(|| {
+            let pending: Vec<Pending> = json::split_ndjson(doc.clone(), None).collect();
+            let mut count = 0usize;
+            run::run(&engine, pending.into_iter(), run::CHUNK, |r| {
+                count += black_box(&r).seq.min(1);
+            });
+            count
+        })
+    });
+    g.finish();
+
+    let claims = example_claims();
+    let mut g = c.benchmark_group("per_claim_vs_rule_count");
+    g.throughput(Throughput::Elements(claims.len() as u64));
+    for rules in [100usize, 10_000, 100_000] {
+        let (set, diags) = load(&synthetic_rules(rules), &|_| None, &sets);
+        let set = set.unwrap_or_else(|| panic!("{:?}", diags.first()));
+        let engine = Engine::new(set, sets.clone(), options());
+        g.bench_with_input(BenchmarkId::from_parameter(rules), &rules, |b, _| {
+            b.iter(|| {
+                for cl in &claims {
+                    black_box(engine.check(cl));
+                }
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
