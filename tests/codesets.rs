@@ -635,7 +635,6 @@ mod shipped {
     use super::*;
 
     /// The embedded sets, when the real data was present at build time.
-    #[allow(dead_code, reason = "the count tests arrive with the shipped data")]
     fn real() -> Option<CodeSets> {
         let sets = CodeSets::builtin().unwrap();
         let cm = sets.get(System::Icd10Cm)?;
@@ -648,5 +647,94 @@ mod shipped {
         for i in sets.info() {
             assert!(i.source.starts_with("builtin"));
         }
+    }
+
+    fn valid_count(set: &claimscrub::codeset::CodeSet, d: Date, billable_only: bool) -> usize {
+        set.prefix("")
+            .iter()
+            .filter(|c| {
+                let l = set.lookup(c, d);
+                l.status == Status::Valid
+                    && (!billable_only || l.record.is_some_and(|r| r.billable))
+            })
+            .count()
+    }
+
+    #[test]
+    fn counts() {
+        let Some(sets) = real() else { return };
+        let cm = sets.get(System::Icd10Cm).unwrap();
+        assert_eq!((cm.len(), cm.rows()), (98_980, 99_391));
+        assert_eq!(valid_count(cm, D, true), 74_719);
+        let pcs = sets.get(System::Icd10Pcs).unwrap();
+        assert_eq!(pcs.len(), 82_508);
+        assert_eq!(valid_count(pcs, D, false), 79_115);
+        let h = sets.get(System::Hcpcs).unwrap();
+        assert_eq!((h.len(), h.rows()), (9_076, 11_569));
+        assert_eq!(valid_count(h, date(2026, 4, 1), false), 8_256);
+        assert_eq!(sets.get(System::Modifier).unwrap().len(), 414);
+        assert_eq!(sets.get(System::Pos).unwrap().len(), 51);
+        assert!(sets.get(System::Cpt).is_none(), "CPT is never shipped");
+    }
+
+    #[test]
+    fn goldens() {
+        let Some(sets) = real() else { return };
+        let cm = sets.get(System::Icd10Cm).unwrap();
+        assert_eq!(cm.coverage_through(), Some(date(2027, 3, 31)));
+        let e11 = cm.lookup("E11", D);
+        assert_eq!(e11.status, Status::Valid);
+        assert!(!e11.record.unwrap().billable);
+        let kids = cm.children("E11", Some(D));
+        assert_eq!(kids.len(), 87);
+        assert!(kids.contains(&"E119".to_string()));
+        assert_eq!(cm.lookup("E119", D).status, Status::Valid);
+        assert_eq!(
+            cm.lookup("H4011X0", D).status,
+            Status::NoLongerValid {
+                until: date(2016, 9, 30)
+            }
+        );
+        assert_eq!(
+            cm.lookup("C7831", D).status,
+            Status::NotYetValid {
+                from: date(2026, 10, 1)
+            }
+        );
+        // Excludes1: E11 excludes E10.-, inherited by E11.9.
+        assert!(
+            cm.notes("E119")
+                .iter()
+                .any(|n| n.kind == NoteKind::Excludes1
+                    && n.on == "E11"
+                    && n.targets == [CodePattern::Prefix("E10".into())])
+        );
+        let o = cm.get("O0000").unwrap().attributes;
+        assert_eq!(o.sex, Some(CodeSex::Female));
+        assert_eq!(o.age_group, Some(AgeGroup::Maternity));
+        assert_eq!((o.age_low, o.age_high), (Some(9), Some(64)));
+        assert_eq!(
+            cm.get("P546").unwrap().attributes.sex,
+            Some(CodeSex::Female)
+        );
+        assert_eq!(
+            cm.get("A33").unwrap().attributes.age_group,
+            Some(AgeGroup::Newborn)
+        );
+        assert_eq!(cm.seventh("S72001A").len(), 16);
+        assert_eq!(
+            cm.lookup("E119", date(2027, 5, 1)).status,
+            Status::Stale {
+                through: date(2027, 3, 31)
+            }
+        );
+        let h = sets.get(System::Hcpcs).unwrap();
+        assert_eq!(
+            h.lookup("G0008", date(2026, 12, 1)).status,
+            Status::Stale {
+                through: date(2026, 6, 30)
+            }
+        );
+        assert!(cm.suggest("E1190", 1).contains(&"E119".to_string()));
     }
 }
