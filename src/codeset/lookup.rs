@@ -192,6 +192,11 @@ impl CodeSet {
         self.codes.is_empty()
     }
 
+    /// Bytes of the code fst alone (the rest of the file is side tables and titles).
+    pub fn fst_bytes(&self) -> usize {
+        self.codes.as_fst().as_bytes().len()
+    }
+
     /// Validity rows (a code with two intervals counts twice), as `info` reports.
     pub fn rows(&self) -> u64 {
         self.file.rows
