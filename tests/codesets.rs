@@ -5,6 +5,12 @@
 //! - `corrupt`: damaged compiled files are refused, never a panic.
 //! - `malformed`: a bad source row is an error naming file and line.
 //! - `shipped`: exact counts of the embedded data (skipped unless it is embedded).
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test fails loudly"
+)]
 
 use std::path::{Path, PathBuf};
 
