@@ -2,7 +2,12 @@
 //! grows (100, 10,000, 100,000 synthetic rules keyed on procedure codes): with the trigger
 //! index, per-claim cost should stay flat.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "benchmark setup")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "benchmark setup"
+)]
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -38,7 +43,11 @@ pub fn ndjson(n: usize) -> Vec<u8> {
 }
 
 fn options() -> Options {
-    Options { as_of: jiff::civil::date(2026, 7, 1), payer: None, preview: false }
+    Options {
+        as_of: jiff::civil::date(2026, 7, 1),
+        payer: None,
+        preview: false,
+    }
 }
 
 fn synthetic_rules(n: usize) -> Vec<RuleFile> {

@@ -642,6 +642,16 @@ def build_icd10pcs(src, mce, out: Path, stats: dict):
                   credit="Source: CMS")
 
 
+# The I/OCE history starts with the 2019-07-01 quarter: a window that starts there began on or
+# before that date, so its start is written open (empty valid_from) rather than as a date
+# the code did not really start on. Otherwise a 2018 claim would get a false "not yet valid".
+OCE_HISTORY_START = dt.date(2019, 7, 1)
+
+
+def history_start(a):
+    return "" if a is not None and a <= OCE_HISTORY_START else iso(a)
+
+
 def build_hcpcs(src, oce, out: Path, stats: dict):
     per = defaultdict(list)
     for k, v in oce.table("data_hcpcs"):
@@ -662,7 +672,7 @@ def build_hcpcs(src, oce, out: Path, stats: dict):
                     continue
             merged.append((a, b, t, s))
         for a, b, t, s in merged:
-            rows.append((code, iso(a), iso(b), t, s))
+            rows.append((code, history_start(a), iso(b), t, s))
     for r in rows:
         check(HCPCS2_SHAPE.match(r[0]) and not CPT_SHAPE.match(r[0]), f"non-HCPCS-II code {r[0]}")
         check(not re.search(r"(?<![0-9A-Za-z])\d{4}[0-9FTUM](?![0-9A-Za-z])", r[3]),
@@ -785,7 +795,7 @@ def build_modifiers(src, oce, out: Path, stats: dict):
         cpt = code.isdigit() or code in CPT_ALPHA_MODIFIERS
         title = "" if cpt else HCPCS_MODIFIER_TITLES.get(code, "")
         for a, b in merge_windows(per[code]):
-            rows.append((code, iso(a), iso(b), title))
+            rows.append((code, history_start(a), iso(b), title))
     for r in rows:
         check(not (r[0].isdigit() and r[3]), f"CPT modifier {r[0]} must have no title")
         check(not re.search(r"\b\d{5}\b|\b\d{4}[FTUM]\b", r[3]), f"CPT-shaped text in modifier {r[0]}")

@@ -5,7 +5,31 @@
 //! CONTRACT FILE: the types and signatures below are what the engine relies on. The
 //! implementation behind them belongs to the code-set layer.
 
+use std::collections::BTreeMap;
+use std::path::Path;
+
 use jiff::civil::Date;
+
+#[allow(
+    dead_code,
+    reason = "shared with build.rs, which uses only part of it; the library uses the rest"
+)]
+mod compile;
+mod import;
+mod load;
+mod lookup;
+mod tables;
+
+pub use compile::CompileError;
+pub use import::{BuildOptions, BuildReport, BuiltFile, build_dir, build_dir_with};
+pub use lookup::{CodeSet, MAX_SUGGESTIONS};
+
+use load::Container;
+use tables::{EditKind, EditTable};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
 
 /// A code system claimscrub knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -275,87 +299,255 @@ pub enum CodesetError {
         #[source]
         source: std::io::Error,
     },
+    /// A source row that cannot be compiled (`line` is 1-based; 0 = the file as a whole).
+    #[error("{}", CompileError { path: path.clone(), line: *line, message: message.clone() })]
+    Source {
+        path: String,
+        line: usize,
+        message: String,
+    },
+    #[error("`{path}` is not a compiled code-set file (bad magic bytes)")]
+    BadMagic { path: String },
+    #[error(
+        "`{path}` has format version {found}, this claimscrub reads version {expected}; rebuild it with `codesets build`"
+    )]
+    Version {
+        path: String,
+        found: u32,
+        expected: u32,
+    },
+    #[error("`{path}` is truncated ({len} bytes)")]
+    Truncated { path: String, len: usize },
+    #[error("`{path}` is corrupt: {what}")]
+    Corrupt { path: String, what: String },
+    #[error("`{path}` holds `{kind}`, which is not a known code set or edit table")]
+    Kind { path: String, kind: String },
+    #[error("no compiled code sets (`*.csfst`) in `{path}`")]
+    NoCodeSets { path: String },
+    #[error(
+        "`{first}` and `{second}` are edits for different settings (practitioner, outpatient hospital, DME); build them into separate directories"
+    )]
+    MixedSettings { first: String, second: String },
+    #[error("`{path}`: no effective date in the file name; pass one (`--effective YYYY-MM-DD`)")]
+    NoEffectiveDate { path: String },
+    #[error("cannot write `{path}`: {message}")]
+    Write { path: String, message: String },
 }
 
-// ---- TEMPORARY: minimal in-memory stand-in until the fst code-set layer lands. ----
-/// All loaded code sets and tables.
-#[derive(Debug, Default)]
-pub struct CodeSets {}
-/// One code set.
-#[derive(Debug)]
-pub struct CodeSet {}
-impl CodeSets {
-    pub fn builtin() -> Result<CodeSets, CodesetError> {
-        Ok(CodeSets {})
-    }
-    pub fn get(&self, _s: System) -> Option<&CodeSet> {
-        None
-    }
-    pub fn ptp(&self, _a: &str, _b: &str, _d: Date) -> Option<PtpEdit> {
-        None
-    }
-    pub fn mue(&self, _a: &str, _d: Date) -> Option<Mue> {
-        None
-    }
-    pub fn addon(&self, _a: &str, _d: Date) -> Option<AddOn> {
-        None
-    }
-    pub fn info(&self) -> Vec<SetInfo> {
-        Vec::new()
-    }
-}
-impl CodeSet {
-    pub fn system(&self) -> System {
-        System::Icd10Cm
-    }
-    pub fn lookup(&self, _c: &str, _d: Date) -> Lookup<'_> {
-        Lookup {
-            status: Status::Unknown,
-            record: None,
+impl From<CompileError> for CodesetError {
+    fn from(e: CompileError) -> CodesetError {
+        CodesetError::Source {
+            path: e.path,
+            line: e.line,
+            message: e.message,
         }
     }
-    pub fn get(&self, _c: &str) -> Option<Record<'_>> {
-        None
-    }
-    pub fn contains(&self, _c: &str) -> bool {
-        false
-    }
-    pub fn matching(&self, _p: &CodePattern) -> Vec<String> {
-        Vec::new()
-    }
-    pub fn suggest(&self, _c: &str, _m: u32) -> Vec<String> {
-        Vec::new()
-    }
-    pub fn children(&self, _c: &str, _d: Option<Date>) -> Vec<String> {
-        Vec::new()
-    }
-    pub fn notes(&self, _c: &str) -> Vec<Note> {
-        Vec::new()
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Status::Valid => f.write_str("valid"),
+            Status::NotYetValid { from } => write!(f, "not yet valid (from {from})"),
+            Status::NoLongerValid { until } => write!(f, "no longer valid (until {until})"),
+            Status::Unknown => f.write_str("unknown"),
+            Status::Stale { through } => {
+                write!(
+                    f,
+                    "cannot judge: the code set covers dates through {through}"
+                )
+            }
+        }
     }
 }
-impl CodeSets {
-    pub fn load_dir(dir: &std::path::Path) -> Result<CodeSets, CodesetError> {
-        Err(CodesetError::Io {
-            path: dir.display().to_string(),
-            source: std::io::Error::other("not built yet"),
+
+impl std::fmt::Display for NoteKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            NoteKind::Excludes1 => "Excludes1",
+            NoteKind::Excludes2 => "Excludes2",
+            NoteKind::CodeFirst => "Code first",
+            NoteKind::UseAdditional => "Use additional code",
+            NoteKind::CodeAlso => "Code also",
         })
     }
-    pub fn overlay(self, _u: CodeSets) -> CodeSets {
+}
+
+impl std::fmt::Display for Lookup<'_> {
+    /// One line: `E119 valid: Type 2 diabetes mellitus without complications`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.record {
+            Some(r) => {
+                write!(f, "{} {}", r.code, self.status)?;
+                if !r.billable {
+                    f.write_str(" (header, not billable)")?;
+                }
+                let title = if r.long_title.is_empty() {
+                    r.short_title
+                } else {
+                    r.long_title
+                };
+                if !title.is_empty() {
+                    write!(f, ": {title}")?;
+                }
+                Ok(())
+            }
+            None => write!(f, "{}", self.status),
+        }
+    }
+}
+
+impl Validity {
+    /// Does this interval include `date`?
+    pub fn contains(&self, date: Date) -> bool {
+        self.from <= date && self.to.is_none_or(|to| date <= to)
+    }
+
+    /// True when the source gave no start date (stored as [`Date::MIN`]).
+    pub fn open_start(&self) -> bool {
+        self.from == Date::MIN
+    }
+}
+
+/// All loaded code sets and edit tables.
+#[derive(Debug, Clone, Default)]
+pub struct CodeSets {
+    sets: BTreeMap<System, CodeSet>,
+    ptp: Option<EditTable>,
+    mue: Option<EditTable>,
+    addon: Option<EditTable>,
+}
+
+impl CodeSets {
+    /// The code sets compiled into the binary (no copy: the tables are read in place). A
+    /// system whose sources were absent at build time is absent here.
+    pub fn builtin() -> Result<CodeSets, CodesetError> {
+        let mut out = CodeSets::default();
+        for (name, bytes) in embedded::EMBEDDED {
+            let path = format!("<builtin>/{name}.{}", compile::EXTENSION);
+            let c = Container::parse(path, load::Bytes::Static(bytes))?;
+            out.insert(c, false)?;
+        }
+        Ok(out)
+    }
+
+    /// Every `*.csfst` file in `dir` (as [`build_dir`] writes them).
+    pub fn load_dir(dir: &Path) -> Result<CodeSets, CodesetError> {
+        let io = |source| CodesetError::Io {
+            path: dir.display().to_string(),
+            source,
+        };
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .map_err(io)?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<_, _>>()
+            .map_err(io)?;
+        files.retain(|p| p.extension().is_some_and(|e| e == compile::EXTENSION));
+        files.sort();
+        if files.is_empty() {
+            return Err(CodesetError::NoCodeSets {
+                path: dir.display().to_string(),
+            });
+        }
+        let mut out = CodeSets::default();
+        for f in files {
+            out.insert(load::open(&f)?, true)?;
+        }
+        Ok(out)
+    }
+
+    /// Load one compiled file from bytes (tests, custom storage).
+    pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Result<CodeSets, CodesetError> {
+        let mut out = CodeSets::default();
+        out.insert(
+            Container::parse(name.to_string(), load::Bytes::Owned(bytes))?,
+            true,
+        )?;
+        Ok(out)
+    }
+
+    fn insert(&mut self, c: Container, verify: bool) -> Result<(), CodesetError> {
+        if let Some(kind) = EditKind::from_name(c.kind()) {
+            let t = EditTable::from_container(c, kind, verify)?;
+            match kind {
+                EditKind::Ptp => self.ptp = Some(t),
+                EditKind::Mue => self.mue = Some(t),
+                EditKind::AddOn => self.addon = Some(t),
+            }
+        } else {
+            let s = CodeSet::from_container(c, verify)?;
+            self.sets.insert(s.system(), s);
+        }
+        Ok(())
+    }
+
+    /// `self` with every system or table that `user` holds replaced by the user's.
+    pub fn overlay(mut self, user: CodeSets) -> CodeSets {
+        self.sets.extend(user.sets);
+        self.ptp = user.ptp.or(self.ptp);
+        self.mue = user.mue.or(self.mue);
+        self.addon = user.addon.or(self.addon);
         self
     }
-}
-impl CodeSet {
-    pub fn release(&self) -> &str {
-        ""
+
+    pub fn get(&self, system: System) -> Option<&CodeSet> {
+        self.sets.get(&system)
     }
-}
-/// Build report.
-pub struct BuildReport;
-impl std::fmt::Display for BuildReport {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("")
+
+    /// The NCCI PTP edit for the pair in effect on `date`.
+    pub fn ptp(&self, column1: &str, column2: &str, date: Date) -> Option<PtpEdit> {
+        self.ptp.as_ref()?.ptp(column1, column2, date)
     }
-}
-pub fn build_dir(_f: &std::path::Path, _o: &std::path::Path) -> Result<BuildReport, CodesetError> {
-    Ok(BuildReport)
+
+    /// The MUE for `code` in effect on `date`.
+    pub fn mue(&self, code: &str, date: Date) -> Option<Mue> {
+        self.mue.as_ref()?.mue(code, date)
+    }
+
+    /// The add-on edit for `code` in effect on `date`, with its primaries then in effect.
+    pub fn addon(&self, code: &str, date: Date) -> Option<AddOn> {
+        self.addon.as_ref()?.addon(code, date)
+    }
+
+    pub fn has_ptp(&self) -> bool {
+        self.ptp.is_some()
+    }
+
+    pub fn has_mue(&self) -> bool {
+        self.mue.is_some()
+    }
+
+    pub fn has_addon(&self) -> bool {
+        self.addon.is_some()
+    }
+
+    /// One entry per loaded set and table, systems first in [`System::ALL`] order.
+    pub fn info(&self) -> Vec<SetInfo> {
+        let describe = |name: &str, c: &Container| SetInfo {
+            name: name.to_string(),
+            release: c.meta("release").unwrap_or("").to_string(),
+            rows: usize::try_from(c.rows).unwrap_or(usize::MAX),
+            source: if c.is_static() {
+                format!("builtin ({})", c.meta("source").unwrap_or(""))
+            } else {
+                c.path.clone()
+            },
+            bytes: c.len(),
+            credit: c.meta("credit").unwrap_or("").to_string(),
+        };
+        let mut v: Vec<SetInfo> = self
+            .sets
+            .iter()
+            .map(|(s, set)| describe(s.name(), set.container()))
+            .collect();
+        for t in [&self.ptp, &self.mue, &self.addon].into_iter().flatten() {
+            v.push(describe(t.kind.name(), &t.file));
+        }
+        v
+    }
+
+    /// Number of distinct keys of the PTP / MUE / add-on tables (0 when absent).
+    pub fn table_keys(&self) -> [usize; 3] {
+        [&self.ptp, &self.mue, &self.addon].map(|t| t.as_ref().map_or(0, EditTable::keys))
+    }
 }

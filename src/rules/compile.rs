@@ -1379,57 +1379,93 @@ impl Compiler<'_> {
 
     fn template(&mut self, t: &Sp<String>, bound: &[Needs]) -> Template {
         let mut pieces = Vec::new();
+        let mut text = String::new();
         let mut rest = t.value.as_str();
-        while let Some(open) = rest.find('{') {
-            if open > 0 {
-                pieces.push(Piece::Text(rest[..open].to_string()));
-            }
-            let after = &rest[open + 1..];
-            let Some(close) = after.find('}') else {
-                self.err(t, "bad-template", "unclosed `{` in template".into(), None);
-                return Template(pieces);
+        loop {
+            let Some(at) = rest.find(['{', '}']) else {
+                text.push_str(rest);
+                break;
             };
-            let name = after[..close].trim();
-            if SPECIALS.contains(&name) || FACTS.contains(&name) {
-                pieces.push(Piece::Special(name.to_string()));
-            } else if let Some(f) = Field::from_name(name) {
-                if f.is_phi() {
-                    self.err(
-                        t,
-                        "phi-in-message",
-                        format!("`{{{name}}}` would print protected health information"),
-                        Some("messages may not carry member ids, dates of birth or tax ids".into()),
-                    );
-                } else if !bound.contains(&f.needs()) {
-                    self.err(
-                        t,
-                        "field-out-of-scope",
-                        format!("field `{name}` is not available in this rule's iteration"),
-                        Some(format!("it needs {}", needs_hint(f.needs()))),
-                    );
-                } else {
-                    pieces.push(Piece::Field(f));
-                }
-            } else {
-                let names = Field::ALL
-                    .iter()
-                    .map(|f| f.name())
-                    .chain(SPECIALS.iter().copied())
-                    .chain(FACTS.iter().copied());
-                let help = did_you_mean(name, names);
+            text.push_str(&rest[..at]);
+            let tail = &rest[at..];
+            // `{{` and `}}` are literal braces.
+            if tail.starts_with("{{") || tail.starts_with("}}") {
+                text.push_str(&tail[..1]);
+                rest = &tail[2..];
+                continue;
+            }
+            if tail.starts_with('}') {
                 self.err(
                     t,
-                    "unknown-placeholder",
-                    format!("unknown placeholder `{{{name}}}`"),
-                    help,
+                    "bad-template",
+                    "unmatched `}` in template; write `}}` for a brace".into(),
+                    None,
                 );
+                return Template(pieces);
             }
-            rest = &after[close + 1..];
+            let Some(close) = tail.find('}') else {
+                self.err(
+                    t,
+                    "bad-template",
+                    "unclosed `{` in template; write `{{` for a brace".into(),
+                    None,
+                );
+                return Template(pieces);
+            };
+            if !text.is_empty() {
+                pieces.push(Piece::Text(std::mem::take(&mut text)));
+            }
+            let name = tail[1..close].trim();
+            self.placeholder(t, name, bound, &mut pieces);
+            rest = &tail[close + 1..];
         }
-        if !rest.is_empty() {
-            pieces.push(Piece::Text(rest.to_string()));
+        if !text.is_empty() {
+            pieces.push(Piece::Text(text));
         }
         Template(pieces)
+    }
+
+    fn placeholder(
+        &mut self,
+        t: &Sp<String>,
+        name: &str,
+        bound: &[Needs],
+        pieces: &mut Vec<Piece>,
+    ) {
+        if SPECIALS.contains(&name) || FACTS.contains(&name) {
+            pieces.push(Piece::Special(name.to_string()));
+        } else if let Some(f) = Field::from_name(name) {
+            if f.is_phi() {
+                self.err(
+                    t,
+                    "phi-in-message",
+                    format!("`{{{name}}}` would print protected health information"),
+                    Some("messages may not carry member ids, dates of birth or tax ids".into()),
+                );
+            } else if !bound.contains(&f.needs()) {
+                self.err(
+                    t,
+                    "field-out-of-scope",
+                    format!("field `{name}` is not available in this rule's iteration"),
+                    Some(format!("it needs {}", needs_hint(f.needs()))),
+                );
+            } else {
+                pieces.push(Piece::Field(f));
+            }
+        } else {
+            let names = Field::ALL
+                .iter()
+                .map(|f| f.name())
+                .chain(SPECIALS.iter().copied())
+                .chain(FACTS.iter().copied());
+            let help = did_you_mean(name, names);
+            self.err(
+                t,
+                "unknown-placeholder",
+                format!("unknown placeholder `{{{name}}}`"),
+                help,
+            );
+        }
     }
 }
 

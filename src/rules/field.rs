@@ -442,7 +442,9 @@ impl Field {
             Field::OtherDxCode | Field::OtherDxNumber => format!("/diagnoses/{odi}/code"),
             Field::ProcCode => format!("/procedures/{pi}/code"),
             Field::ProcDate => format!("/procedures/{pi}/date"),
-            Field::ModifierCode | Field::ModifierPosition | Field::ModifierFirstPosition => format!("/lines/{li}/modifiers/{mi}"),
+            Field::ModifierCode | Field::ModifierPosition | Field::ModifierFirstPosition => {
+                format!("/lines/{li}/modifiers/{mi}")
+            }
             Field::PointerValue | Field::PointerPosition => {
                 format!("/lines/{li}/diagnosis_pointers/{ptr}")
             }

@@ -128,3 +128,38 @@ pub fn read_bytes(path: &str) -> Option<Vec<u8>> {
         .map(|f| f.contents().to_vec())
         .or_else(|| std::fs::read(path).ok())
 }
+
+/// Files of a fixture directory a rule test names (built-in or on disk), by file name.
+pub fn fixture_files(dir: &str) -> Vec<(String, Vec<u8>)> {
+    if let Some(d) = dir
+        .strip_prefix(&format!("{BUILTIN_ROOT}/"))
+        .and_then(|r| BUILTIN.get_dir(r))
+    {
+        let mut v: Vec<(String, Vec<u8>)> = d
+            .files()
+            .filter_map(|f| {
+                Some((
+                    f.path().file_name()?.to_str()?.to_string(),
+                    f.contents().to_vec(),
+                ))
+            })
+            .collect();
+        v.sort();
+        return v;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut v: Vec<(String, Vec<u8>)> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_file())
+        .filter_map(|e| {
+            Some((
+                e.file_name().to_str()?.to_string(),
+                std::fs::read(e.path()).ok()?,
+            ))
+        })
+        .collect();
+    v.sort();
+    v
+}

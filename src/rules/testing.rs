@@ -82,9 +82,48 @@ impl TestReport {
     }
 }
 
+/// Code sets for cases that name a fixture directory of official CMS files, compiled once
+/// per directory and laid over the base code sets.
+struct Fixtures {
+    built: std::collections::HashMap<String, Arc<CodeSets>>,
+    /// The compiled files are memory-mapped: their directories live as long as the run.
+    dirs: Vec<tempfile::TempDir>,
+}
+
+impl Fixtures {
+    fn get(&mut self, dir: &str) -> Result<Arc<CodeSets>, String> {
+        if let Some(c) = self.built.get(dir) {
+            return Ok(c.clone());
+        }
+        let work =
+            tempfile::tempdir().map_err(|e| format!("cannot make a temporary directory: {e}"))?;
+        let src = work.path().join("src");
+        let out = work.path().join("out");
+        let files = super::load::fixture_files(dir);
+        if files.is_empty() {
+            return Err(format!("code-set fixture directory `{dir}` has no files"));
+        }
+        std::fs::create_dir_all(&src).map_err(|e| e.to_string())?;
+        for (name, bytes) in files {
+            std::fs::write(src.join(name), bytes).map_err(|e| e.to_string())?;
+        }
+        crate::codeset::build_dir(&src, &out).map_err(|e| format!("fixture `{dir}`: {e}"))?;
+        let user = CodeSets::load_dir(&out).map_err(|e| format!("fixture `{dir}`: {e}"))?;
+        let base = CodeSets::builtin().map_err(|e| e.to_string())?;
+        let sets = Arc::new(base.overlay(user));
+        self.dirs.push(work);
+        self.built.insert(dir.to_string(), sets.clone());
+        Ok(sets)
+    }
+}
+
 /// Run every test file against the compiled rule set.
 pub fn run(set: &Arc<RuleSet>, tests: &[RuleFile], codesets: &Arc<CodeSets>) -> TestReport {
     let mut report = TestReport::default();
+    let mut fixtures = Fixtures {
+        built: Default::default(),
+        dirs: Vec::new(),
+    };
     let mut tested: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for t in tests {
         let rule_path = t.path.replace(".test.yaml", ".yaml");
@@ -151,9 +190,28 @@ pub fn run(set: &Arc<RuleSet>, tests: &[RuleFile], codesets: &Arc<CodeSets>) -> 
                     continue;
                 }
             };
+            let sets = match &case.codesets {
+                Some(dir) => {
+                    match fixtures.get(&super::compile::resolve_relative(&t.path, &dir.value)) {
+                        Ok(s) => s,
+                        Err(msg) => {
+                            report.problems.push(problem(
+                                &t.path,
+                                dir.line,
+                                dir.column,
+                                "bad-fixture",
+                                msg,
+                                None,
+                            ));
+                            continue;
+                        }
+                    }
+                }
+                None => codesets.clone(),
+            };
             let engine = Engine::new(
                 set.clone(),
-                codesets.clone(),
+                sets,
                 Options {
                     as_of,
                     payer: None,

@@ -1,5 +1,10 @@
 //! claimscrub's integration tests: one binary, one module per area.
-#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, reason = "test code: a panic is a failed test")]
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test"
+)]
 
 mod cli;
 mod engine;

@@ -1,0 +1,563 @@
+//! One loaded code set: exact lookups as of a date, hierarchy (children, notes, 7th
+//! characters), prefix / range listing and fuzzy suggestions, all over the fst.
+
+use std::borrow::Cow;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use fst::{Automaton, IntoStreamer, Streamer};
+use jiff::civil::Date;
+
+use super::compile::{
+    AGE_GROUPS, AT_EXTERNAL_CAUSE, AT_MANIFESTATION, AT_UNACCEPTABLE_PRINCIPAL, ATTR_WIDTH,
+    INTERVAL_WIDTH, IV_BILLABLE, NO_AGE, NODE_WIDTH, NOTE_WIDTH, RECORD_WIDTH, SEVENTH_WIDTH,
+    section,
+};
+use super::load::{Container, Slice, str_at, u32_at};
+use super::{
+    AgeGroup, CodePattern, CodeSex, CodesetError, DxAttributes, Lookup, Note, NoteKind, Record,
+    Status, System, Validity,
+};
+
+/// Most suggestions [`CodeSet::suggest`] returns.
+pub const MAX_SUGGESTIONS: usize = 10;
+
+/// One code system, compiled and loaded (embedded, mapped or read).
+#[derive(Debug)]
+pub struct CodeSet {
+    system: System,
+    file: Container,
+    codes: fst::Map<Slice>,
+    nodes: fst::Map<Slice>,
+    records: Range<usize>,
+    intervals: Range<usize>,
+    attrs: Range<usize>,
+    node_rows: Range<usize>,
+    notes: Range<usize>,
+    seventh: Range<usize>,
+    strings: Range<usize>,
+    release: String,
+    coverage_through: Option<Date>,
+    /// Note nodes that are ranges (`A00-B99`), found on first use.
+    range_nodes: OnceLock<Vec<(String, String, String, u64)>>,
+}
+
+impl Clone for CodeSet {
+    fn clone(&self) -> CodeSet {
+        CodeSet {
+            system: self.system,
+            file: self.file.clone(),
+            codes: self.codes.clone(),
+            nodes: self.nodes.clone(),
+            records: self.records.clone(),
+            intervals: self.intervals.clone(),
+            attrs: self.attrs.clone(),
+            node_rows: self.node_rows.clone(),
+            notes: self.notes.clone(),
+            seventh: self.seventh.clone(),
+            strings: self.strings.clone(),
+            release: self.release.clone(),
+            coverage_through: self.coverage_through,
+            range_nodes: OnceLock::new(),
+        }
+    }
+}
+
+/// One interval row as stored.
+#[derive(Debug, Clone, Copy)]
+struct Iv {
+    from: u32,
+    to: u32,
+    flags: u32,
+    strs: [(u32, u32); 3],
+}
+
+impl Iv {
+    fn contains(&self, d: u32) -> bool {
+        self.from <= d && (self.to == 0 || d <= self.to)
+    }
+}
+
+/// `yyyymmdd` of a date; years before 1 sort before everything.
+pub(crate) fn key(d: Date) -> u32 {
+    if d.year() < 1 {
+        return 0;
+    }
+    d.year() as u32 * 10000 + d.month() as u32 * 100 + d.day() as u32
+}
+
+/// The date of a stored `yyyymmdd`.
+pub(crate) fn date_of(k: u32) -> Option<Date> {
+    let y = i16::try_from(k / 10000).ok()?;
+    Date::new(y, (k / 100 % 100) as i8, (k % 100) as i8).ok()
+}
+
+/// Uppercase, no dots, trimmed; borrowed when already normal.
+pub(crate) fn normalize(code: &str) -> Cow<'_, str> {
+    let t = code.trim();
+    if t.bytes().all(|c| c != b'.' && !c.is_ascii_lowercase()) {
+        Cow::Borrowed(t)
+    } else {
+        Cow::Owned(
+            t.chars()
+                .filter(|c| *c != '.')
+                .map(|c| c.to_ascii_uppercase())
+                .collect(),
+        )
+    }
+}
+
+impl CodeSet {
+    /// Wrap a compiled file; `verify` checks fst checksums (files from disk).
+    pub(crate) fn from_container(file: Container, verify: bool) -> Result<CodeSet, CodesetError> {
+        let system = System::from_name(file.kind()).ok_or_else(|| CodesetError::Kind {
+            path: file.path.clone(),
+            kind: file.kind().to_string(),
+        })?;
+        let codes = file.fst(section::CODES_FST, verify)?;
+        let nodes = file.fst(section::NODES_FST, verify)?;
+        let records = file.section(section::RECORDS, RECORD_WIDTH)?;
+        if records.len() / RECORD_WIDTH != codes.len() {
+            return Err(CodesetError::Corrupt {
+                path: file.path.clone(),
+                what: format!(
+                    "{} codes but {} records",
+                    codes.len(),
+                    records.len() / RECORD_WIDTH
+                ),
+            });
+        }
+        let coverage_through = match file.meta("coverage_through") {
+            None | Some("") => None,
+            Some(s) => Some(s.parse::<Date>().map_err(|_| CodesetError::Corrupt {
+                path: file.path.clone(),
+                what: format!("coverage_through `{s}` is not a date"),
+            })?),
+        };
+        Ok(CodeSet {
+            system,
+            codes,
+            nodes,
+            records,
+            intervals: file.section(section::INTERVALS, INTERVAL_WIDTH)?,
+            attrs: file.section(section::ATTRS, ATTR_WIDTH)?,
+            node_rows: file.section(section::NODES, NODE_WIDTH)?,
+            notes: file.section(section::NOTES, NOTE_WIDTH)?,
+            seventh: file.section(section::SEVENTH, SEVENTH_WIDTH)?,
+            strings: file.section(section::STRINGS, 1)?,
+            release: file.meta("release").unwrap_or("").to_string(),
+            coverage_through,
+            range_nodes: OnceLock::new(),
+            file,
+        })
+    }
+
+    pub(crate) fn container(&self) -> &Container {
+        &self.file
+    }
+
+    fn sec(&self, r: &Range<usize>) -> &[u8] {
+        self.file.all().get(r.clone()).unwrap_or(&[])
+    }
+
+    fn text(&self, (off, len): (u32, u32)) -> &str {
+        str_at(self.sec(&self.strings), off, len)
+    }
+
+    pub fn system(&self) -> System {
+        self.system
+    }
+
+    /// The release this set was built from, as its `RELEASE` file said.
+    pub fn release(&self) -> &str {
+        &self.release
+    }
+
+    /// The last date of service the loaded release speaks for.
+    pub fn coverage_through(&self) -> Option<Date> {
+        self.coverage_through
+    }
+
+    /// Other metadata of the release (`source`, `credit`, `coverage_from`, …).
+    pub fn meta(&self, key: &str) -> Option<&str> {
+        self.file.meta(key)
+    }
+
+    /// Number of distinct codes.
+    pub fn len(&self) -> usize {
+        self.codes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.codes.is_empty()
+    }
+
+    /// Bytes of the code fst alone (the rest of the file is side tables and titles).
+    pub fn fst_bytes(&self) -> usize {
+        self.codes.as_fst().as_bytes().len()
+    }
+
+    /// Validity rows (a code with two intervals counts twice), as `info` reports.
+    pub fn rows(&self) -> u64 {
+        self.file.rows
+    }
+
+    fn ivs(&self, ord: u64) -> (Vec<Iv>, u32) {
+        let recs = self.sec(&self.records);
+        let Ok(o) = usize::try_from(ord) else {
+            return (Vec::new(), 0);
+        };
+        let start = u32_at(recs, o * 3) as usize;
+        let count = u32_at(recs, o * 3 + 1) as usize;
+        let attr = u32_at(recs, o * 3 + 2);
+        let ivs = self.sec(&self.intervals);
+        let total = ivs.len() / INTERVAL_WIDTH;
+        let end = start.saturating_add(count).min(total);
+        let out = (start.min(end)..end)
+            .map(|i| {
+                let w = |j: usize| u32_at(ivs, i * 9 + j);
+                Iv {
+                    from: w(0),
+                    to: w(1),
+                    flags: w(2),
+                    strs: [(w(3), w(4)), (w(5), w(6)), (w(7), w(8))],
+                }
+            })
+            .collect();
+        (out, attr)
+    }
+
+    fn attributes(&self, attr: u32) -> DxAttributes {
+        let Some(i) = (attr as usize).checked_sub(1) else {
+            return DxAttributes::default();
+        };
+        let rows = self.sec(&self.attrs);
+        let Some(row) = i
+            .checked_mul(ATTR_WIDTH)
+            .and_then(|s| rows.get(s..s.checked_add(ATTR_WIDTH)?))
+        else {
+            return DxAttributes::default();
+        };
+        let flags = u32_at(row, 0);
+        let byte = |j: usize| row.get(j).copied().unwrap_or(NO_AGE);
+        let age = |b: u8| (b != NO_AGE).then_some(b);
+        let other = self.text((u32_at(row, 2), u32_at(row, 3)));
+        DxAttributes {
+            sex: match byte(4) {
+                1 => Some(CodeSex::Male),
+                2 => Some(CodeSex::Female),
+                _ => None,
+            },
+            age_group: match AGE_GROUPS.get((byte(5) as usize).wrapping_sub(1)) {
+                Some(&"newborn") => Some(AgeGroup::Newborn),
+                Some(&"pediatric") => Some(AgeGroup::Pediatric),
+                Some(&"maternity") => Some(AgeGroup::Maternity),
+                Some(&"adult") => Some(AgeGroup::Adult),
+                _ => None,
+            },
+            age_low: age(byte(6)),
+            age_high: age(byte(7)),
+            manifestation: flags & AT_MANIFESTATION != 0,
+            unacceptable_principal: flags & AT_UNACCEPTABLE_PRINCIPAL != 0,
+            external_cause: flags & AT_EXTERNAL_CAUSE != 0,
+            other_flags: other
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+        }
+    }
+
+    /// The interval that speaks for date `d`: the one containing it, else the latest that
+    /// started before it, else the first.
+    fn pick(ivs: &[Iv], d: Option<u32>) -> Option<&Iv> {
+        match d {
+            None => ivs.last(),
+            Some(d) => ivs
+                .iter()
+                .find(|iv| iv.contains(d))
+                .or_else(|| ivs.iter().rev().find(|iv| iv.from <= d))
+                .or_else(|| ivs.first()),
+        }
+    }
+
+    fn record(&self, code: &str, ord: u64, d: Option<u32>) -> Record<'_> {
+        let (ivs, attr) = self.ivs(ord);
+        let chosen = Self::pick(&ivs, d).copied();
+        let [short, long, status] = chosen.map(|iv| iv.strs).unwrap_or_default();
+        let status = self.text(status);
+        Record {
+            code: code.to_string(),
+            billable: chosen.is_some_and(|iv| iv.flags & IV_BILLABLE != 0),
+            validity: ivs
+                .iter()
+                .filter_map(|iv| {
+                    let from = if iv.from == 0 {
+                        Date::MIN
+                    } else {
+                        date_of(iv.from)?
+                    };
+                    let to = if iv.to == 0 {
+                        None
+                    } else {
+                        Some(date_of(iv.to)?)
+                    };
+                    Some(Validity { from, to })
+                })
+                .collect(),
+            short_title: self.text(short),
+            long_title: self.text(long),
+            status_indicator: (!status.is_empty()).then_some(status),
+            attributes: self.attributes(attr),
+        }
+    }
+
+    /// What the set holds about `code` (its latest interval speaks for titles and flags).
+    pub fn get(&self, code: &str) -> Option<Record<'_>> {
+        let code = normalize(code);
+        let ord = self.codes.get(code.as_bytes())?;
+        Some(self.record(&code, ord, None))
+    }
+
+    pub fn contains(&self, code: &str) -> bool {
+        self.codes.contains_key(normalize(code).as_bytes())
+    }
+
+    /// The standing of `code` on `date`. Past `coverage_through` the answer is `Stale`, unless
+    /// the code's validity ended before then (`NoLongerValid` is certain); never `Unknown`.
+    /// Between two intervals a code is `NoLongerValid` until its re-adoption.
+    pub fn lookup(&self, code: &str, date: Date) -> Lookup<'_> {
+        let code = normalize(code);
+        let d = key(date);
+        let through = self.coverage_through.map(key);
+        let past = through.is_some_and(|t| d > t);
+        let stale = || Status::Stale {
+            through: self.coverage_through.unwrap_or(date),
+        };
+        let Some(ord) = self.codes.get(code.as_bytes()) else {
+            return Lookup {
+                status: if past { stale() } else { Status::Unknown },
+                record: None,
+            };
+        };
+        let (ivs, _) = self.ivs(ord);
+        let last_end = if ivs.iter().any(|iv| iv.to == 0) {
+            None
+        } else {
+            ivs.iter().map(|iv| iv.to).max()
+        };
+        let ended = |until: u32| match date_of(until) {
+            Some(until) => Status::NoLongerValid { until },
+            None => Status::Unknown,
+        };
+        let status = if past {
+            match (last_end, through) {
+                (Some(end), Some(t)) if end < t => ended(end),
+                _ => stale(),
+            }
+        } else if ivs.iter().any(|iv| iv.contains(d)) {
+            Status::Valid
+        } else if let Some(first) = ivs.iter().map(|iv| iv.from).min().filter(|f| *f > d) {
+            date_of(first).map_or(Status::Unknown, |from| Status::NotYetValid { from })
+        } else {
+            let until = ivs
+                .iter()
+                .filter(|iv| iv.to != 0 && iv.to < d)
+                .map(|iv| iv.to)
+                .max();
+            until.map_or(Status::Unknown, ended)
+        };
+        Lookup {
+            status,
+            record: Some(self.record(&code, ord, Some(d))),
+        }
+    }
+
+    fn collect(&self, mut s: impl for<'a> Streamer<'a, Item = (&'a [u8], u64)>) -> Vec<String> {
+        let mut out = Vec::new();
+        while let Some((k, _)) = s.next() {
+            out.push(String::from_utf8_lossy(k).into_owned());
+        }
+        out
+    }
+
+    /// Codes starting with `prefix` (the prefix itself included when it is a code), sorted.
+    pub fn prefix(&self, prefix: &str) -> Vec<String> {
+        let p = normalize(prefix);
+        let aut = fst::automaton::Str::new(&p).starts_with();
+        self.collect(self.codes.search(aut).into_stream())
+    }
+
+    /// Codes whose leading characters fall in `lo..=hi`, as [`CodePattern::matches`] says.
+    pub fn range(&self, lo: &str, hi: &str) -> Vec<String> {
+        let (lo, hi) = (normalize(lo), normalize(hi));
+        let pattern = CodePattern::Range(lo.to_string(), hi.to_string());
+        let mut s = self.codes.range().ge(lo.as_bytes()).into_stream();
+        let mut out = Vec::new();
+        while let Some((k, _)) = s.next() {
+            let head = k.get(..hi.len().min(k.len())).unwrap_or(k);
+            if head > hi.as_bytes() {
+                break;
+            }
+            let code = String::from_utf8_lossy(k);
+            if pattern.matches(&code) {
+                out.push(code.into_owned());
+            }
+        }
+        out
+    }
+
+    /// Codes a pattern takes.
+    pub fn matching(&self, p: &CodePattern) -> Vec<String> {
+        match p {
+            CodePattern::Exact(c) => {
+                if self.contains(c) {
+                    vec![normalize(c).into_owned()]
+                } else {
+                    Vec::new()
+                }
+            }
+            CodePattern::Prefix(p) => self.prefix(p),
+            CodePattern::Range(lo, hi) => self.range(lo, hi),
+        }
+    }
+
+    /// Billable descendants of `code` (valid on `date` when given; else billable in their
+    /// latest interval), sorted.
+    pub fn children(&self, code: &str, date: Option<Date>) -> Vec<String> {
+        let code = normalize(code);
+        let d = date.map(key);
+        let aut = fst::automaton::Str::new(&code).starts_with();
+        let mut s = self.codes.search(aut).into_stream();
+        let mut out = Vec::new();
+        while let Some((k, ord)) = s.next() {
+            if k == code.as_bytes() {
+                continue;
+            }
+            let (ivs, _) = self.ivs(ord);
+            let billable = match d {
+                Some(d) => ivs
+                    .iter()
+                    .any(|iv| iv.contains(d) && iv.flags & IV_BILLABLE != 0),
+                None => ivs.last().is_some_and(|iv| iv.flags & IV_BILLABLE != 0),
+            };
+            if billable {
+                out.push(String::from_utf8_lossy(k).into_owned());
+            }
+        }
+        out
+    }
+
+    /// Codes within edit distance 1..=`max_distance` of `code`, nearest first, at most 10.
+    pub fn suggest(&self, code: &str, max_distance: u32) -> Vec<String> {
+        let code = normalize(code);
+        let Ok(aut) = fst::automaton::Levenshtein::new(&code, max_distance) else {
+            return Vec::new();
+        };
+        let mut found: Vec<(usize, String)> = self
+            .collect(self.codes.search(aut).into_stream())
+            .into_iter()
+            .map(|c| (strsim::levenshtein(&code, &c), c))
+            .filter(|(d, _)| *d >= 1 && *d <= max_distance as usize)
+            .collect();
+        found.sort();
+        found.truncate(MAX_SUGGESTIONS);
+        found.into_iter().map(|(_, c)| c).collect()
+    }
+
+    fn node(&self, ord: u64) -> [u32; 4] {
+        let rows = self.sec(&self.node_rows);
+        let i = usize::try_from(ord).unwrap_or(usize::MAX / 8);
+        [0, 1, 2, 3].map(|j| u32_at(rows, i.saturating_mul(4).saturating_add(j)))
+    }
+
+    /// Node keys of `code` itself and its ancestors, nearest first.
+    fn lineage<'a>(&self, code: &'a str) -> impl Iterator<Item = &'a str> {
+        (1..=code.len()).rev().filter_map(|n| code.get(..n))
+    }
+
+    fn ranges(&self) -> &[(String, String, String, u64)] {
+        self.range_nodes.get_or_init(|| {
+            let mut s = self.nodes.stream();
+            let mut v = Vec::new();
+            while let Some((k, ord)) = s.next() {
+                let key = String::from_utf8_lossy(k);
+                if let Some((lo, hi)) = key.split_once('-') {
+                    v.push((lo.to_string(), hi.to_string(), key.to_string(), ord));
+                }
+            }
+            // Innermost first: a section's range sits inside its chapter's.
+            v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            v
+        })
+    }
+
+    /// The nodes that speak for `code`: itself, its ancestors, then the blocks holding it.
+    fn nodes_of(&self, code: &str) -> Vec<(String, u64)> {
+        let mut v: Vec<(String, u64)> = self
+            .lineage(code)
+            .filter_map(|k| Some((k.to_string(), self.nodes.get(k)?)))
+            .collect();
+        for (lo, hi, key, ord) in self.ranges() {
+            if CodePattern::Range(lo.clone(), hi.clone()).matches(code) {
+                v.push((key.clone(), *ord));
+            }
+        }
+        v
+    }
+
+    /// Tabular notes of `code`: its own, then its ancestors' and its blocks', nearest first.
+    pub fn notes(&self, code: &str) -> Vec<Note> {
+        let code = normalize(code);
+        let rows = self.sec(&self.notes);
+        let total = rows.len() / NOTE_WIDTH;
+        let mut out = Vec::new();
+        for (on, ord) in self.nodes_of(&code) {
+            let [start, count, _, _] = self.node(ord);
+            let (start, count) = (start as usize, count as usize);
+            for i in start..start.saturating_add(count).min(total) {
+                let w = |j: usize| u32_at(rows, i * 5 + j);
+                let kind = match w(0) {
+                    0 => NoteKind::Excludes1,
+                    1 => NoteKind::Excludes2,
+                    2 => NoteKind::CodeFirst,
+                    3 => NoteKind::UseAdditional,
+                    4 => NoteKind::CodeAlso,
+                    _ => continue,
+                };
+                out.push(Note {
+                    kind,
+                    on: on.clone(),
+                    targets: self
+                        .text((w(1), w(2)))
+                        .split(',')
+                        .filter_map(CodePattern::parse)
+                        .collect(),
+                    text: self.text((w(3), w(4))).to_string(),
+                });
+            }
+        }
+        out
+    }
+
+    /// 7th-character meanings that apply to `code`: its own, else its nearest ancestor's.
+    pub fn seventh(&self, code: &str) -> Vec<(char, String)> {
+        let code = normalize(code);
+        let rows = self.sec(&self.seventh);
+        let total = rows.len() / SEVENTH_WIDTH;
+        for (_, ord) in self.nodes_of(&code) {
+            let [_, _, start, count] = self.node(ord);
+            if count == 0 {
+                continue;
+            }
+            let (start, count) = (start as usize, count as usize);
+            return (start..start.saturating_add(count).min(total))
+                .filter_map(|i| {
+                    let w = |j: usize| u32_at(rows, i * 3 + j);
+                    Some((char::from_u32(w(0))?, self.text((w(1), w(2))).to_string()))
+                })
+                .collect();
+        }
+        Vec::new()
+    }
+}

@@ -1,0 +1,746 @@
+//! Code-set layer integration tests.
+//!
+//! - `fixture`: golden lookups on the hand-written `tests/fixtures/codesets` sets.
+//! - `import`: the official CMS layouts under `tests/fixtures/cms`.
+//! - `corrupt`: damaged compiled files are refused, never a panic.
+//! - `malformed`: a bad source row is an error naming file and line.
+//! - `shipped`: exact counts of the embedded data (skipped unless it is embedded).
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test fails loudly"
+)]
+
+use std::path::{Path, PathBuf};
+
+use claimscrub::codeset::{
+    AgeGroup, BuildReport, CodePattern, CodeSets, CodeSex, CodesetError, NoteKind, Status, System,
+    build_dir,
+};
+use jiff::civil::{Date, date};
+
+fn fixtures(sub: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(sub)
+}
+
+fn build(sub: &str) -> (tempfile::TempDir, BuildReport, CodeSets) {
+    let out = tempfile::tempdir().unwrap();
+    let report = build_dir(&fixtures(sub), out.path()).unwrap();
+    let sets = CodeSets::load_dir(out.path()).unwrap();
+    (out, report, sets)
+}
+
+const D: Date = date(2026, 3, 1);
+
+mod fixture {
+    use super::*;
+
+    #[test]
+    fn builds_every_system() {
+        let (_dir, report, sets) = build("codesets");
+        let names: Vec<&str> = report.built.iter().map(|b| b.name.as_str()).collect();
+        assert_eq!(names, ["icd10cm", "icd10pcs", "hcpcs", "modifier", "pos"]);
+        assert!(report.skipped.is_empty());
+        let cm = sets.get(System::Icd10Cm).unwrap();
+        assert_eq!(cm.len(), 27);
+        assert_eq!(cm.rows(), 28);
+        assert_eq!(cm.release(), "fixture FY2026");
+        assert_eq!(cm.coverage_through(), Some(date(2026, 9, 30)));
+        let info = sets.info();
+        assert_eq!(info.len(), 5);
+        assert_eq!(info[0].name, "icd10cm");
+        assert_eq!(info[0].credit, "Source: CDC/NCHS");
+        assert!(info[0].bytes > 0);
+    }
+
+    #[test]
+    fn exact_lookups_by_date() {
+        let (_dir, _, sets) = build("codesets");
+        let cm = sets.get(System::Icd10Cm).unwrap();
+        let l = cm.lookup("E11.9", D);
+        assert_eq!(l.status, Status::Valid);
+        let r = l.record.unwrap();
+        assert!(r.billable);
+        assert_eq!(
+            r.long_title,
+            "Type 2 diabetes mellitus without complications"
+        );
+        assert_eq!(
+            l_str(cm.lookup("e119", D)),
+            "E119 valid: Type 2 diabetes mellitus without complications"
+        );
+        // A header is valid but not billable.
+        let e11 = cm.lookup("E11", D);
+        assert_eq!(e11.status, Status::Valid);
+        assert!(!e11.record.unwrap().billable);
+        // Billable until FY2017, a header after.
+        assert!(cm.lookup("A047", date(2016, 5, 1)).record.unwrap().billable);
+        assert!(!cm.lookup("A047", D).record.unwrap().billable);
+        assert_eq!(cm.get("A047").unwrap().validity.len(), 2);
+        // Deleted.
+        assert_eq!(
+            cm.lookup("B880", D).status,
+            Status::NoLongerValid {
+                until: date(2025, 9, 30)
+            }
+        );
+        // Not yet.
+        assert_eq!(
+            cm.lookup("E11A", D).status,
+            Status::NotYetValid {
+                from: date(2026, 10, 1)
+            }
+        );
+        assert_eq!(
+            cm.lookup("E1100", date(2014, 1, 1)).status,
+            Status::NotYetValid {
+                from: date(2015, 10, 1)
+            }
+        );
+        assert_eq!(cm.lookup("E1199", D).status, Status::Unknown);
+        assert!(cm.lookup("E1199", D).record.is_none());
+        assert!(cm.contains("e11.9"));
+        assert!(!cm.contains("E11.99"));
+    }
+
+    fn l_str(l: claimscrub::codeset::Lookup<'_>) -> String {
+        l.to_string()
+    }
+
+    #[test]
+    fn past_coverage_is_stale_unless_ended() {
+        let (_dir, _, sets) = build("codesets");
+        let cm = sets.get(System::Icd10Cm).unwrap();
+        let late = date(2026, 12, 1);
+        let stale = Status::Stale {
+            through: date(2026, 9, 30),
+        };
+        assert_eq!(cm.lookup("E119", late).status, stale);
+        assert_eq!(cm.lookup("NOPE", late).status, stale);
+        assert_eq!(
+            cm.lookup("B880", late).status,
+            Status::NoLongerValid {
+                until: date(2025, 9, 30)
+            }
+        );
+        let h = sets.get(System::Hcpcs).unwrap();
+        assert_eq!(
+            h.lookup("J1100", late).status,
+            Status::NoLongerValid {
+                until: date(2023, 12, 31)
+            }
+        );
+    }
+
+    #[test]
+    fn hierarchy() {
+        let (_dir, _, sets) = build("codesets");
+        let cm = sets.get(System::Icd10Cm).unwrap();
+        assert_eq!(
+            cm.children("E11", Some(D)),
+            ["E1100", "E1101", "E118", "E119"]
+        );
+        assert_eq!(
+            cm.children("E11", Some(date(2026, 10, 2))),
+            ["E1100", "E1101", "E118", "E119", "E11A"]
+        );
+        assert_eq!(
+            cm.children("A047", Some(date(2016, 1, 1))),
+            Vec::<String>::new()
+        );
+        assert_eq!(cm.children("A04", None), ["A0471", "A0472"]);
+        assert_eq!(cm.prefix("E110"), ["E110", "E1100", "E1101"]);
+        assert_eq!(
+            cm.range("E08", "E10"),
+            ["E10", "E109"],
+            "a range compares leading characters"
+        );
+        assert_eq!(cm.range("E10", "E11").len(), 9);
+        let p = CodePattern::parse("O24.-").unwrap();
+        assert_eq!(cm.matching(&p), ["O24", "O2441", "O24410"]);
+        assert_eq!(cm.matching(&CodePattern::parse("E119").unwrap()), ["E119"]);
+        for code in cm.range("A00", "Z99") {
+            assert!(CodePattern::Range("A00".into(), "Z99".into()).matches(&code));
+        }
+    }
+
+    #[test]
+    fn suggestions() {
+        let (_dir, _, sets) = build("codesets");
+        let cm = sets.get(System::Icd10Cm).unwrap();
+        assert_eq!(cm.suggest("E19", 1), ["E10", "E109", "E11", "E119"]);
+        assert_eq!(
+            cm.suggest("E1109", 1),
+            ["E109", "E110", "E1100", "E1101", "E119"]
+        );
+        assert!(cm.suggest("E119", 0).is_empty());
+        assert!(cm.suggest("E119", 2).len() <= 10);
+        assert!(!cm.suggest("E119", 2).contains(&"E119".to_string()));
+    }
+
+    #[test]
+    fn notes_are_inherited_nearest_first() {
+        let (_dir, _, sets) = build("codesets");
+        let cm = sets.get(System::Icd10Cm).unwrap();
+        let notes = cm.notes("E119");
+        let on: Vec<&str> = notes.iter().map(|n| n.on.as_str()).collect();
+        assert_eq!(on, ["E119", "E11", "E11", "E08-E13", "E00-E89"]);
+        assert_eq!(notes[0].kind, NoteKind::Excludes2);
+        assert_eq!(notes[0].targets, [CodePattern::Exact("E118".into())]);
+        assert_eq!(notes[2].kind, NoteKind::UseAdditional);
+        assert_eq!(notes[2].targets.len(), 2);
+        let pair = notes
+            .iter()
+            .find(|n| n.kind == NoteKind::Excludes1 && n.on == "E08-E13")
+            .unwrap();
+        assert!(pair.targets.iter().any(|t| t.matches("O24410")));
+        assert_eq!(
+            notes[4].targets,
+            [CodePattern::Range("O00".into(), "O9A".into())]
+        );
+        // The invented target-less note keeps its text.
+        let a = cm.notes("A0471");
+        assert_eq!(a.len(), 1);
+        assert!(a[0].targets.is_empty());
+        assert!(cm.notes("S72001A").is_empty());
+    }
+
+    #[test]
+    fn seventh_characters_are_inherited() {
+        let (_dir, _, sets) = build("codesets");
+        let cm = sets.get(System::Icd10Cm).unwrap();
+        let s = cm.seventh("S72001A");
+        assert_eq!(s.len(), 2);
+        assert_eq!(
+            s[0],
+            ('A', "initial encounter for closed fracture".to_string())
+        );
+        assert_eq!(cm.seventh("V0001XA").len(), 1);
+        assert!(cm.seventh("E119").is_empty());
+    }
+
+    #[test]
+    fn attributes() {
+        let (_dir, _, sets) = build("codesets");
+        let cm = sets.get(System::Icd10Cm).unwrap();
+        let o = cm.get("O24410").unwrap().attributes;
+        assert_eq!(o.sex, Some(CodeSex::Female));
+        assert_eq!(o.age_group, Some(AgeGroup::Maternity));
+        assert_eq!((o.age_low, o.age_high), (Some(9), Some(64)));
+        assert!(o.unacceptable_principal);
+        assert_eq!(o.other_flags, ["mental_health"]);
+        let p = cm.get("P0701").unwrap().attributes;
+        assert_eq!(p.age_group, Some(AgeGroup::Newborn));
+        assert_eq!(p.sex, None);
+        assert!(cm.get("V0001XA").unwrap().attributes.external_cause);
+        assert!(cm.get("E1101").unwrap().attributes.manifestation);
+        assert_eq!(cm.get("E119").unwrap().attributes, Default::default());
+    }
+
+    #[test]
+    fn hcpcs_status_follows_the_date() {
+        let (_dir, _, sets) = build("codesets");
+        let h = sets.get(System::Hcpcs).unwrap();
+        let early = h.lookup("A2001", date(2024, 1, 1)).record.unwrap();
+        assert_eq!(early.status_indicator, Some("N"));
+        let late = h.lookup("A2001", D).record.unwrap();
+        assert_eq!(late.status_indicator, Some("S1"));
+        assert_eq!(h.get("A2001").unwrap().status_indicator, Some("S1"));
+    }
+
+    #[test]
+    fn open_start_and_titles_of_small_sets() {
+        let (_dir, _, sets) = build("codesets");
+        let pos = sets.get(System::Pos).unwrap();
+        let office = pos.lookup("11", date(1990, 1, 1));
+        assert_eq!(office.status, Status::Valid);
+        assert!(office.record.as_ref().unwrap().validity[0].open_start());
+        assert_eq!(
+            pos.lookup("02", date(2020, 1, 1))
+                .record
+                .unwrap()
+                .short_title,
+            "Telehealth"
+        );
+        let pcs = sets.get(System::Icd10Pcs).unwrap();
+        assert_eq!(pcs.lookup("0DTJ4ZZ", D).status, Status::Valid);
+        assert_eq!(pcs.coverage_through(), None);
+        assert_eq!(pcs.release(), "");
+        let m = sets.get(System::Modifier).unwrap();
+        assert_eq!(m.get("LT").unwrap().short_title, "Left side");
+    }
+
+    #[test]
+    fn overlay_replaces_per_system() {
+        let (_d1, _, base) = build("codesets");
+        let (_d2, _, user) = build("cms");
+        let merged = base.overlay(user);
+        // ICD-10-CM came from the order files, POS stayed.
+        assert!(merged.get(System::Icd10Cm).unwrap().contains("B8801"));
+        assert!(!merged.get(System::Icd10Cm).unwrap().contains("E1100"));
+        assert!(merged.get(System::Pos).unwrap().contains("11"));
+        assert!(merged.has_ptp() && merged.has_mue() && merged.has_addon());
+    }
+}
+
+mod import {
+    use super::*;
+
+    #[test]
+    fn builds_every_recognized_file() {
+        let (_dir, report, sets) = build("cms");
+        let mut names: Vec<(&str, usize)> = report
+            .built
+            .iter()
+            .map(|b| (b.name.as_str(), b.rows))
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                ("addon", 4),
+                ("cpt", 2),
+                ("hcpcs", 4),
+                ("icd10cm", 5),
+                ("icd10pcs", 2),
+                ("modifier", 1),
+                ("mue", 5),
+                ("ptp", 3),
+            ]
+        );
+        assert_eq!(report.skipped.len(), 1, "README.md");
+        assert!(report.to_string().contains("skipped"));
+        assert_eq!(sets.info().len(), 8);
+    }
+
+    #[test]
+    fn icd10cm_order_files_make_history() {
+        let (_dir, _, sets) = build("cms");
+        let cm = sets.get(System::Icd10Cm).unwrap();
+        assert_eq!(cm.coverage_through(), Some(date(2026, 9, 30)));
+        let e119 = cm.get("E119").unwrap();
+        assert_eq!(e119.validity.len(), 1, "same row both years merges");
+        assert_eq!(e119.validity[0].from, date(2024, 10, 1));
+        assert_eq!(e119.validity[0].to, None);
+        // B880 billable in FY2025, header in FY2026.
+        assert!(cm.lookup("B880", date(2025, 1, 1)).record.unwrap().billable);
+        assert!(!cm.lookup("B880", D).record.unwrap().billable);
+        assert_eq!(
+            cm.lookup("B8801", date(2025, 1, 1)).status,
+            Status::NotYetValid {
+                from: date(2025, 10, 1)
+            }
+        );
+        assert_eq!(cm.children("B880", Some(D)), ["B8801"]);
+        let pcs = sets.get(System::Icd10Pcs).unwrap();
+        assert!(pcs.get("0016070").unwrap().billable);
+        assert!(!pcs.get("001").unwrap().billable);
+    }
+
+    #[test]
+    fn hcpcs_anweb() {
+        let (_dir, _, sets) = build("cms");
+        let h = sets.get(System::Hcpcs).unwrap();
+        assert_eq!(h.coverage_through(), Some(date(2026, 6, 30)));
+        let j = h.get("J7999").unwrap();
+        assert!(j.long_title.ends_with("goes on and on to a second line"));
+        assert_eq!(j.short_title, "Compounded drug, noc");
+        assert_eq!(
+            h.lookup("J7999", D).status,
+            Status::NoLongerValid {
+                until: date(2024, 12, 31)
+            }
+        );
+        assert_eq!(h.get("G0008").unwrap().validity[0].from, date(1993, 1, 1));
+        let m = sets.get(System::Modifier).unwrap();
+        assert!(m.get("LT").unwrap().long_title.starts_with("Left side"));
+    }
+
+    #[test]
+    fn ptp_edits_by_date() {
+        let (_dir, _, sets) = build("cms");
+        let e = sets.ptp("29881", "29877", D).unwrap();
+        assert_eq!(e.modifier_indicator, 0);
+        assert_eq!(e.effective, date(1996, 1, 1));
+        assert_eq!(e.deletion, None);
+        assert!(sets.ptp("29877", "29881", D).is_none());
+        assert!(
+            sets.ptp("36415", "36416", D).is_none(),
+            "deleted 2020-12-31"
+        );
+        let old = sets.ptp("36415", "36416", date(2020, 12, 31)).unwrap();
+        assert_eq!(old.deletion, Some(date(2020, 12, 31)));
+        assert!(sets.ptp("11042", "97597", date(2014, 12, 31)).is_none());
+    }
+
+    #[test]
+    fn mue_windows_follow_file_dates() {
+        let (_dir, _, sets) = build("cms");
+        assert_eq!(sets.mue("36415", date(2026, 2, 1)).unwrap().value, 2);
+        let m = sets.mue("36415", date(2026, 4, 1)).unwrap();
+        assert_eq!((m.value, m.indicator), (3, 3));
+        assert_eq!(sets.mue("J1100", date(2026, 3, 31)).unwrap().value, 100);
+        assert!(
+            sets.mue("J1100", date(2026, 4, 1)).is_none(),
+            "dropped in April"
+        );
+        assert!(sets.mue("11042", date(2025, 12, 31)).is_none());
+    }
+
+    #[test]
+    fn addon_primaries_by_date() {
+        let (_dir, _, sets) = build("cms");
+        let a = sets.addon("11045", D).unwrap();
+        assert_eq!(a.kind, 1);
+        assert_eq!(a.primaries, ["11042", "11043"]);
+        let old = sets.addon("11045", date(2015, 1, 1)).unwrap();
+        assert_eq!(old.primaries, ["11042", "11043", "97597"]);
+        let t2 = sets.addon("99292", D).unwrap();
+        assert_eq!((t2.kind, t2.primaries.len()), (2, 0));
+        assert!(sets.addon("11042", D).is_none());
+    }
+
+    #[test]
+    fn user_cpt() {
+        let (_dir, _, sets) = build("cms");
+        let cpt = sets.get(System::Cpt).unwrap();
+        assert_eq!(cpt.lookup("99213", D).status, Status::Valid);
+        assert_eq!(cpt.coverage_through(), None);
+    }
+
+    #[test]
+    fn mixed_settings_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = fixtures("cms/ccipra-v321r0-f1.txt");
+        std::fs::copy(&src, dir.path().join("ccipra-v321r0-f1.txt")).unwrap();
+        std::fs::copy(&src, dir.path().join("ccioph-v321r0-f1.txt")).unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let e = build_dir(dir.path(), out.path()).unwrap_err();
+        assert!(matches!(e, CodesetError::MixedSettings { .. }), "{e}");
+    }
+
+    #[test]
+    fn mue_without_date_needs_one() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(
+            fixtures("cms/MCR_MUE_PractitionerServices_Eff_2026-01-01.csv"),
+            dir.path().join("mue_practitioner.csv"),
+        )
+        .unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let e = build_dir(dir.path(), out.path()).unwrap_err();
+        assert!(matches!(e, CodesetError::NoEffectiveDate { .. }), "{e}");
+        let opts = claimscrub::codeset::BuildOptions {
+            effective: Some(date(2026, 1, 1)),
+        };
+        claimscrub::codeset::build_dir_with(dir.path(), out.path(), &opts).unwrap();
+        let sets = CodeSets::load_dir(out.path()).unwrap();
+        assert_eq!(sets.mue("11042", D).unwrap().value, 1);
+    }
+}
+
+mod corrupt {
+    use super::*;
+
+    fn good() -> Vec<u8> {
+        let (dir, _, _) = build("codesets");
+        std::fs::read(dir.path().join("icd10cm.csfst")).unwrap()
+    }
+
+    fn exercise(sets: &CodeSets) {
+        let Some(cm) = sets.get(System::Icd10Cm) else {
+            return;
+        };
+        for code in ["E119", "E11", "A047", "S72001A", "O24410", "ZZZ"] {
+            let _ = cm.lookup(code, D).to_string();
+            let _ = cm.notes(code);
+            let _ = cm.seventh(code);
+            let _ = cm.children(code, Some(D));
+            let _ = cm.suggest(code, 2);
+        }
+        let _ = cm.range("A00", "Z99");
+    }
+
+    #[test]
+    fn wrong_magic() {
+        let mut b = good();
+        let n = b.len();
+        b[n - 1] ^= 0xff;
+        let e = CodeSets::from_bytes("x.csfst", b).unwrap_err();
+        assert!(matches!(e, CodesetError::BadMagic { .. }), "{e}");
+        assert!(e.to_string().contains("`x.csfst`"));
+    }
+
+    #[test]
+    fn wrong_version() {
+        let mut b = good();
+        let n = b.len();
+        b[n - 12..n - 8].copy_from_slice(&99u32.to_le_bytes());
+        let e = CodeSets::from_bytes("x.csfst", b).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                CodesetError::Version {
+                    found: 99,
+                    expected: 1,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn truncated_anywhere() {
+        let b = good();
+        for cut in [0, 1, 8, 15, 16, 100, b.len() / 2, b.len() - 17, b.len() - 1] {
+            assert!(
+                CodeSets::from_bytes("x.csfst", b[..cut].to_vec()).is_err(),
+                "cut at {cut}"
+            );
+        }
+    }
+
+    #[test]
+    fn inconsistent_footer() {
+        let b = good();
+        let n = b.len();
+        // A footer length larger than the file.
+        let mut x = b.clone();
+        x[n - 16..n - 12].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(CodeSets::from_bytes("x.csfst", x).is_err());
+        // A footer length one short: the footer no longer parses exactly.
+        let mut x = b.clone();
+        let flen = u32::from_le_bytes(x[n - 16..n - 12].try_into().unwrap());
+        x[n - 16..n - 12].copy_from_slice(&(flen - 1).to_le_bytes());
+        assert!(CodeSets::from_bytes("x.csfst", x).is_err());
+        // The first section's length pointing past the footer.
+        let mut x = b.clone();
+        let fstart = n - 16 - flen as usize;
+        x[fstart + 16..fstart + 24].copy_from_slice(&u64::MAX.to_le_bytes());
+        let e = CodeSets::from_bytes("x.csfst", x).unwrap_err();
+        assert!(matches!(e, CodesetError::Corrupt { .. }), "{e}");
+    }
+
+    #[test]
+    fn random_bytes() {
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for len in [0usize, 16, 64, 1000, 5000] {
+            let bytes: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+            assert!(CodeSets::from_bytes("r.csfst", bytes).is_err());
+        }
+    }
+
+    #[test]
+    fn flipped_bytes_never_panic() {
+        let b = good();
+        let mut seed: u64 = 42;
+        for i in 0..400 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let mut x = b.clone();
+            let at = (seed >> 33) as usize % x.len();
+            x[at] ^= (i as u8) | 1;
+            if let Ok(sets) = CodeSets::from_bytes("f.csfst", x) {
+                exercise(&sets);
+            }
+        }
+    }
+
+    #[test]
+    fn load_dir_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("bad.csfst"), b"not a code set at all").unwrap();
+        let e = CodeSets::load_dir(dir.path()).unwrap_err();
+        assert!(e.to_string().contains("bad.csfst"), "{e}");
+        let empty = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            CodeSets::load_dir(empty.path()).unwrap_err(),
+            CodesetError::NoCodeSets { .. }
+        ));
+    }
+}
+
+mod malformed {
+    use super::*;
+
+    fn with_file(rel: &str, content: &str) -> CodesetError {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, content).unwrap();
+        let out = tempfile::tempdir().unwrap();
+        build_dir(dir.path(), out.path()).unwrap_err()
+    }
+
+    fn line_of(e: &CodesetError) -> usize {
+        match e {
+            CodesetError::Source { line, .. } => *line,
+            other => panic!("expected a source error, got {other}"),
+        }
+    }
+
+    #[test]
+    fn source_tsv_rows() {
+        let h = "code\tbillable\tvalid_from\tvalid_to\tshort_title\tlong_title\n";
+        let e = with_file(
+            "icd10cm/codes.tsv",
+            &format!("{h}E119\t1\t2015-10-01\t\tT\tT\nE11\t1\t2015-13-01\t\tT\tT\n"),
+        );
+        assert_eq!(line_of(&e), 3);
+        assert!(e.to_string().contains("codes.tsv`:3: valid_from"), "{e}");
+        let e = with_file("icd10cm/codes.tsv", &format!("{h}E119\t1\t2015-10-01\n"));
+        assert_eq!(line_of(&e), 2);
+        assert!(
+            e.to_string()
+                .contains("expected 6 tab-separated fields, found 3")
+        );
+        let e = with_file(
+            "icd10cm/codes.tsv",
+            &format!("{h}e11.9\t1\t2015-10-01\t\tT\tT\n"),
+        );
+        assert!(e.to_string().contains("`e11.9`"), "{e}");
+        let e = with_file("icd10cm/codes.tsv", "code\tvalid_from\n");
+        assert!(e.to_string().contains("lacks column `valid_to`"), "{e}");
+    }
+
+    #[test]
+    fn official_rows() {
+        let e = with_file(
+            "icd10cm_order_2026.txt",
+            "00001 E11     2 Type 2 diabetes\n",
+        );
+        assert_eq!(line_of(&e), 1);
+        assert!(e.to_string().contains("column 15"), "{e}");
+        let e = with_file(
+            "ccipra-v321r0-f1.txt",
+            "Column 1\tColumn 2\n11042\t97597\t\t20150101\t*\t1\tok\n11042\t97598\t\t2015-01-01\t*\t1\tbad\n",
+        );
+        assert_eq!(line_of(&e), 3);
+        let e = with_file(
+            "MCR_MUE_PractitionerServices_Eff_2026-01-01.csv",
+            "\"notice\"\n\"HCPCS/CPT Code\",\"MUE\"\n\"11042\",\"1\",\"2 Policy\",\"x\"\n\"11043\",\"one\",\"2 Policy\",\"x\"\n",
+        );
+        assert_eq!(line_of(&e), 4);
+        let e = with_file("cpt_user.txt", "11042\tok\n1104 2\tbad\n");
+        assert_eq!(line_of(&e), 2);
+    }
+}
+
+mod shipped {
+    use super::*;
+
+    /// The embedded sets, when the real data was present at build time.
+    fn real() -> Option<CodeSets> {
+        let sets = CodeSets::builtin().unwrap();
+        let cm = sets.get(System::Icd10Cm)?;
+        (cm.len() > 50_000).then_some(sets)
+    }
+
+    #[test]
+    fn builtin_always_loads() {
+        let sets = CodeSets::builtin().unwrap();
+        for i in sets.info() {
+            assert!(i.source.starts_with("builtin"));
+        }
+    }
+
+    fn valid_count(set: &claimscrub::codeset::CodeSet, d: Date, billable_only: bool) -> usize {
+        set.prefix("")
+            .iter()
+            .filter(|c| {
+                let l = set.lookup(c, d);
+                l.status == Status::Valid
+                    && (!billable_only || l.record.is_some_and(|r| r.billable))
+            })
+            .count()
+    }
+
+    #[test]
+    fn counts() {
+        let Some(sets) = real() else { return };
+        let cm = sets.get(System::Icd10Cm).unwrap();
+        assert_eq!((cm.len(), cm.rows()), (98_980, 99_391));
+        assert_eq!(valid_count(cm, D, true), 74_719);
+        let pcs = sets.get(System::Icd10Pcs).unwrap();
+        assert_eq!(pcs.len(), 82_508);
+        assert_eq!(valid_count(pcs, D, false), 79_115);
+        let h = sets.get(System::Hcpcs).unwrap();
+        assert_eq!((h.len(), h.rows()), (9_076, 11_569));
+        assert_eq!(valid_count(h, date(2026, 4, 1), false), 8_256);
+        assert_eq!(sets.get(System::Modifier).unwrap().len(), 414);
+        assert_eq!(sets.get(System::Pos).unwrap().len(), 51);
+        assert!(sets.get(System::Cpt).is_none(), "CPT is never shipped");
+    }
+
+    #[test]
+    fn goldens() {
+        let Some(sets) = real() else { return };
+        let cm = sets.get(System::Icd10Cm).unwrap();
+        assert_eq!(cm.coverage_through(), Some(date(2027, 3, 31)));
+        let e11 = cm.lookup("E11", D);
+        assert_eq!(e11.status, Status::Valid);
+        assert!(!e11.record.unwrap().billable);
+        let kids = cm.children("E11", Some(D));
+        assert_eq!(kids.len(), 87);
+        assert!(kids.contains(&"E119".to_string()));
+        assert_eq!(cm.lookup("E119", D).status, Status::Valid);
+        assert_eq!(
+            cm.lookup("H4011X0", D).status,
+            Status::NoLongerValid {
+                until: date(2016, 9, 30)
+            }
+        );
+        assert_eq!(
+            cm.lookup("C7831", D).status,
+            Status::NotYetValid {
+                from: date(2026, 10, 1)
+            }
+        );
+        // Excludes1: E11 excludes E10.-, inherited by E11.9.
+        assert!(
+            cm.notes("E119")
+                .iter()
+                .any(|n| n.kind == NoteKind::Excludes1
+                    && n.on == "E11"
+                    && n.targets == [CodePattern::Prefix("E10".into())])
+        );
+        let o = cm.get("O0000").unwrap().attributes;
+        assert_eq!(o.sex, Some(CodeSex::Female));
+        assert_eq!(o.age_group, Some(AgeGroup::Maternity));
+        assert_eq!((o.age_low, o.age_high), (Some(9), Some(64)));
+        assert_eq!(
+            cm.get("P546").unwrap().attributes.sex,
+            Some(CodeSex::Female)
+        );
+        assert_eq!(
+            cm.get("A33").unwrap().attributes.age_group,
+            Some(AgeGroup::Newborn)
+        );
+        assert_eq!(cm.seventh("S72001A").len(), 16);
+        assert_eq!(
+            cm.lookup("E119", date(2027, 5, 1)).status,
+            Status::Stale {
+                through: date(2027, 3, 31)
+            }
+        );
+        let h = sets.get(System::Hcpcs).unwrap();
+        assert_eq!(
+            h.lookup("G0008", date(2026, 12, 1)).status,
+            Status::Stale {
+                through: date(2026, 6, 30)
+            }
+        );
+        assert!(cm.suggest("E1190", 1).contains(&"E119".to_string()));
+    }
+}
