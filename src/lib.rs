@@ -14,3 +14,4 @@ pub mod engine;
 pub mod finding;
 pub mod report;
 pub mod rules;
+pub mod schemas;

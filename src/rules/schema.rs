@@ -91,8 +91,10 @@ pub struct RuleDoc {
     /// One line a biller understands.
     pub title: String,
     /// error = will be rejected or denied, warning = denial risk, info.
+    #[schemars(with = "crate::finding::Severity")]
     pub severity: Sp<String>,
-    /// One of the category vocabulary (`claimscrub explain --categories`).
+    /// One of the category vocabulary (see `docs/rules.md`).
+    #[schemars(with = "crate::finding::Category")]
     pub category: Sp<String>,
     /// Expected claim adjustment reason code with group, e.g. `CO-97`.
     #[serde(default)]

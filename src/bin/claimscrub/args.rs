@@ -183,6 +183,11 @@ pub enum RulesCommand {
         #[arg(long, value_name = "DIR")]
         codesets: Option<PathBuf>,
     },
+    /// Write the JSON Schemas of claim, rule, pack and rule-test files.
+    Schema {
+        #[arg(long, value_name = "DIR", default_value = "schemas")]
+        out: PathBuf,
+    },
     /// Write a Markdown reference of every rule.
     Docs {
         /// Rule directories (default: the built-in packs).

@@ -73,6 +73,15 @@ pub fn run(a: RulesArgs) -> Result<u8> {
             print!("{}", render_tests(&report, format));
             Ok(if report.ok() { 0 } else { 1 })
         }
+        RulesCommand::Schema { out } => {
+            std::fs::create_dir_all(&out).with_context(|| format!("cannot create `{}`", out.display()))?;
+            for (name, text) in claimscrub::schemas::all() {
+                let path = out.join(name);
+                std::fs::write(&path, text).with_context(|| format!("cannot write `{}`", path.display()))?;
+                println!("wrote {}", path.display());
+            }
+            Ok(0)
+        }
         RulesCommand::Docs { dirs, out } => {
             let sets = setup::codesets(None)?;
             let (rules, _) = gather(&dirs)?;
