@@ -10,8 +10,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::Claim;
-use super::json;
 use super::source::{Location, Source};
+use super::{fhir, json, x12};
 
 /// Bytes of one input, mapped or owned (stdin, tests).
 #[derive(Debug)]
@@ -61,6 +61,24 @@ pub struct ClaimError {
     pub message: String,
 }
 
+/// Something odd about an input that does not stop its claims being read (X12 control
+/// numbers or segment counts that do not match, skipped non-claim transactions).
+#[derive(Debug, Clone, Serialize)]
+pub struct InputWarning {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<Arc<str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    pub message: String,
+}
+
+/// An input split into pending claims, with its warnings.
+#[derive(Debug, Default)]
+pub struct Input {
+    pub pending: Vec<Pending>,
+    pub warnings: Vec<InputWarning>,
+}
+
 /// An input that cannot be read at all.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
@@ -74,10 +92,17 @@ pub enum InputError {
     UnknownFormat { path: String },
     #[error("`{path}`: {message}")]
     Unsupported { path: String, message: String },
+    /// The file is in the format but broken beyond reading (no ISA, unreadable delimiters).
+    #[error("`{path}`: {message}")]
+    Malformed { path: String, message: String },
 }
 
 /// One claim located in an input but not yet parsed.
 #[derive(Debug)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "a pending claim is short-lived and moved once into the runner; boxing would add an allocation per claim"
+)]
 pub enum Pending {
     /// Already parsed (or failed) while splitting, as X12 and FHIR are.
     Ready(Result<Claim, ClaimError>),
@@ -91,6 +116,10 @@ pub enum Pending {
 
 impl Pending {
     /// Parse the claim.
+    #[expect(
+        clippy::result_large_err,
+        reason = "ClaimError is an output record, not a propagated error; it is built once per bad claim"
+    )]
     pub fn materialize(self) -> Result<Claim, ClaimError> {
         match self {
             Pending::Ready(r) => r,
@@ -158,24 +187,55 @@ pub fn detect(bytes: &[u8]) -> Option<InputFormat> {
 }
 
 /// Open `path`, detect (or take) its format and split it into pending claims.
+/// Warnings are dropped; [`read_with_warnings`] keeps them.
 pub fn read(path: &str, format: Option<InputFormat>) -> Result<Vec<Pending>, InputError> {
+    read_with_warnings(path, format).map(|i| i.pending)
+}
+
+/// Open `path`, detect (or take) its format and split it into pending claims and warnings.
+pub fn read_with_warnings(path: &str, format: Option<InputFormat>) -> Result<Input, InputError> {
     let doc = open(path)?;
-    let file: Option<Arc<str>> = Some(Arc::from(path));
     let format = match format {
         Some(f) => f,
         None => detect(&doc).ok_or_else(|| InputError::UnknownFormat {
             path: path.to_string(),
         })?,
     };
+    split(doc, path, format)
+}
+
+/// Split bytes already in memory; `path` names them in records and errors.
+pub fn split(doc: Arc<Bytes>, path: &str, format: InputFormat) -> Result<Input, InputError> {
+    let file: Option<Arc<str>> = Some(Arc::from(path));
+    let malformed = |message: String| InputError::Malformed {
+        path: path.to_string(),
+        message,
+    };
     Ok(match format {
-        InputFormat::Json => json::split_document(doc, file),
-        InputFormat::Ndjson => json::split_ndjson(doc, file),
-        InputFormat::X12 | InputFormat::Fhir => {
-            return Err(InputError::Unsupported {
-                path: path.to_string(),
-                message: format!("{format:?} input is not supported by this build"),
-            });
+        InputFormat::Json => Input {
+            pending: json::split_document(doc, file),
+            warnings: Vec::new(),
+        },
+        InputFormat::Ndjson => Input {
+            pending: json::split_ndjson(doc, file),
+            warnings: Vec::new(),
+        },
+        InputFormat::X12 => {
+            let (claims, warnings) =
+                x12::read_all(&doc, file).map_err(|e| malformed(e.to_string()))?;
+            Input {
+                pending: claims.into_iter().map(Pending::Ready).collect(),
+                warnings,
+            }
         }
+        InputFormat::Fhir => Input {
+            pending: fhir::read_all(&doc, file)
+                .map_err(|e| malformed(e.to_string()))?
+                .into_iter()
+                .map(Pending::Ready)
+                .collect(),
+            warnings: Vec::new(),
+        },
     })
 }
 
