@@ -515,10 +515,9 @@ impl Transaction {
             id: seg.text(1).to_string(),
             ..Claim::default()
         };
-        let mut spans: Spans = vec![
-            (String::new(), loc(seg, "2300", "CLM".into(), txn)),
-            ("/id".into(), loc(seg, "2300", el(seg, 1), txn)),
-        ];
+        let mut spans: Spans = Vec::with_capacity(64);
+        spans.push((String::new(), loc(seg, "2300", "CLM".into(), txn)));
+        spans.push(("/id".into(), loc(seg, "2300", el(seg, 1), txn)));
         let mut fault = self.hl_fault.clone();
         if let Some((d, l)) = &self.submission {
             claim.submission_date = Some(*d);
@@ -1042,22 +1041,11 @@ fn sv1(b: &mut ClaimBuilder, seg: &Segment, txn: &str) -> Result<(), Fault> {
             pointers.push(v);
         }
     }
-    let mut spans = vec![
-        ("procedure", "SV1-01-2".to_string()),
-        ("modifiers", "SV1-01-3".into()),
-        ("charge", "SV1-02".into()),
-        ("units", "SV1-04".into()),
-        ("place_of_service", "SV1-05".into()),
-        ("diagnosis_pointers", "SV1-07".into()),
-    ];
     let modifiers: Vec<String> = (3..=6)
         .map(|m| seg.component(1, m))
         .filter(|m| !m.is_empty())
         .map(str::to_string)
         .collect();
-    for j in 0..modifiers.len() {
-        spans.push(("", format!("SV1-01-{}", j + 3)));
-    }
     let Some(line) = b.claim.lines.last_mut() else {
         return Ok(());
     };
@@ -1067,15 +1055,37 @@ fn sv1(b: &mut ClaimBuilder, seg: &Segment, txn: &str) -> Result<(), Fault> {
     line.units = units;
     line.place_of_service = opt(seg.text(5));
     line.diagnosis_pointers = pointers;
-    let mut j = 0;
-    for (field, element) in spans {
-        let key = if field.is_empty() {
-            j += 1;
-            format!("/lines/{i}/modifiers/{}", j - 1)
-        } else {
-            format!("/lines/{i}/{field}")
-        };
-        b.spans.push((key, loc(seg, "2400", element, txn)));
+    // Absent values resolve to the line's segment; only present ones get their element.
+    let present = [
+        ("procedure", "SV1-01-2", line.procedure.is_some()),
+        ("modifiers", "SV1-01-3", !line.modifiers.is_empty()),
+        ("charge", "SV1-02", line.charge.is_some()),
+        ("units", "SV1-04", line.units.is_some()),
+        (
+            "place_of_service",
+            "SV1-05",
+            line.place_of_service.is_some(),
+        ),
+        (
+            "diagnosis_pointers",
+            "SV1-07",
+            !line.diagnosis_pointers.is_empty(),
+        ),
+    ];
+    let n_mods = line.modifiers.len();
+    for (field, element, here) in present {
+        if here {
+            b.spans.push((
+                format!("/lines/{i}/{field}"),
+                loc(seg, "2400", element.into(), txn),
+            ));
+        }
+    }
+    for j in 1..n_mods {
+        b.spans.push((
+            format!("/lines/{i}/modifiers/{j}"),
+            loc(seg, "2400", format!("SV1-01-{}", j + 3), txn),
+        ));
     }
     Ok(())
 }
@@ -1098,19 +1108,22 @@ fn sv2(b: &mut ClaimBuilder, seg: &Segment, txn: &str) -> Result<(), Fault> {
     line.modifiers = modifiers;
     line.charge = charge;
     line.units = units;
-    for (field, element) in [
-        ("revenue_code", "SV2-01"),
-        ("procedure", "SV2-02-2"),
-        ("modifiers", "SV2-02-3"),
-        ("charge", "SV2-03"),
-        ("units", "SV2-05"),
-    ] {
-        b.spans.push((
-            format!("/lines/{i}/{field}"),
-            loc(seg, "2400", element.into(), txn),
-        ));
+    let present = [
+        ("revenue_code", "SV2-01", line.revenue_code.is_some()),
+        ("procedure", "SV2-02-2", line.procedure.is_some()),
+        ("modifiers", "SV2-02-3", n_mods > 0),
+        ("charge", "SV2-03", line.charge.is_some()),
+        ("units", "SV2-05", line.units.is_some()),
+    ];
+    for (field, element, here) in present {
+        if here {
+            b.spans.push((
+                format!("/lines/{i}/{field}"),
+                loc(seg, "2400", element.into(), txn),
+            ));
+        }
     }
-    for j in 0..n_mods {
+    for j in 1..n_mods {
         b.spans.push((
             format!("/lines/{i}/modifiers/{j}"),
             loc(seg, "2400", format!("SV2-02-{}", j + 3), txn),
