@@ -597,14 +597,15 @@ fn diagnoses(m: &mut Mapper, claim: &mut Claim) -> Result<Vec<u64>, Fail> {
                 "diagnosis has no coded value (diagnosisReference is not read)".into(),
             ));
         };
-        let ty = d.get("type");
-        let role = if has_code(ty, "principal") {
+        // `diagnosis.type` is a list of CodeableConcepts.
+        let ty = |code: &str| items(d, "type").any(|(_, t)| has_code(Some(t), code));
+        let role = if ty("principal") {
             DxRole::Principal
-        } else if has_code(ty, "admitting") {
+        } else if ty("admitting") {
             DxRole::Admitting
-        } else if has_code(ty, "patientreasonforvisit") {
+        } else if ty("patientreasonforvisit") {
             DxRole::ReasonForVisit
-        } else if has_code(ty, "externalcauseofinjury") {
+        } else if ty("externalcauseofinjury") {
             DxRole::ExternalCause
         } else {
             DxRole::Other
@@ -735,7 +736,9 @@ fn lines(m: &mut Mapper, claim: &mut Claim, sequences: &[u64]) -> Result<(), Fai
         let lp = format!("/lines/{k}");
         m.at(lp.clone(), ip.clone());
         let mut line = ServiceLine {
-            procedure: first_code(item.get("productOrService")),
+            procedure: codings(item.get("productOrService"))
+                .find(|(s, _)| !s.contains("data-absent-reason"))
+                .map(|(_, c)| c.to_string()),
             revenue_code: first_code(item.get("revenue")),
             place_of_service: first_code(item.get("locationCodeableConcept")),
             units: number_at(item, "quantity", &ip)?,
