@@ -1,5 +1,9 @@
 //! X12 837P reading speed on a synthetic file: tokenizing alone (MB/s) and full claim
 //! mapping (MB/s and claims/s). `cargo bench --bench x12`; `X12_BENCH_CLAIMS` sets the size.
+//!
+//! On the shared 2-core build machine, 20,000 claims (5.8 MB, 2.5 lines a claim), with other
+//! builds running: tokenize ≈ 2.1 GiB/s; read_claims (tokenize, walk the loops, map every
+//! value and record its segment and element) ≈ 36 MiB/s ≈ 128,000 claims/s on one core.
 
 use std::hint::black_box;
 

@@ -32,7 +32,7 @@ fn x12_at(c: &Claim, pointer: &str) -> (u32, String, String) {
             loop_id,
             element,
             ..
-        }) => (segment, loop_id, element),
+        }) => (segment, loop_id.into_owned(), element.into_owned()),
         other => unreachable!("{pointer}: {other:?}"),
     }
 }
@@ -200,7 +200,7 @@ fn ambulance_values_and_locations() {
         (4, "header".into(), "BHT-04".into())
     );
     match c.source.resolve("/lines/0/units") {
-        Some(Location::X12 { transaction, .. }) => assert_eq!(transaction, "000017712"),
+        Some(Location::X12 { transaction, .. }) => assert_eq!(&*transaction, "000017712"),
         other => unreachable!("{other:?}"),
     }
 }

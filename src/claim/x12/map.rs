@@ -6,6 +6,9 @@
 //! ours: an `SBR` inside a claim opens 2320/2330 (other payer), whose `NM1*IL` and `NM1*PR` must
 //! not overwrite the claim's own subscriber and payer.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use jiff::civil::Date;
 
 use super::tokenizer::Segment;
@@ -20,7 +23,7 @@ use crate::claim::{
 pub struct Fault {
     pub segment: u32,
     pub loop_id: &'static str,
-    pub element: String,
+    pub element: Cow<'static, str>,
     pub message: String,
 }
 
@@ -28,7 +31,7 @@ impl Fault {
     pub fn new(
         segment: u32,
         loop_id: &'static str,
-        element: impl Into<String>,
+        element: impl Into<Cow<'static, str>>,
         message: impl Into<String>,
     ) -> Fault {
         Fault {
@@ -39,12 +42,12 @@ impl Fault {
         }
     }
 
-    pub fn location(&self, transaction: &str) -> Location {
+    pub fn location(&self, transaction: &Arc<str>) -> Location {
         Location::X12 {
             segment: self.segment,
-            loop_id: self.loop_id.to_string(),
+            loop_id: Cow::Borrowed(self.loop_id),
             element: self.element.clone(),
-            transaction: transaction.to_string(),
+            transaction: transaction.clone(),
         }
     }
 }
@@ -65,9 +68,41 @@ pub fn id_str<'a>(seg: &Segment<'a>) -> &'a str {
     std::str::from_utf8(seg.id()).unwrap_or_default()
 }
 
-/// Element reference in the `NM1-09` form.
-fn el(seg: &Segment, n: usize) -> String {
-    format!("{}-{n:02}", id_str(seg))
+/// Element reference in the `NM1-09` form; static for the elements mapped.
+fn el(seg: &Segment, n: usize) -> Cow<'static, str> {
+    let s: &'static str = match (seg.id(), n) {
+        (b"NM1", 1) => "NM1-01",
+        (b"NM1", 3) => "NM1-03",
+        (b"NM1", 9) => "NM1-09",
+        (b"DMG", 2) => "DMG-02",
+        (b"DMG", 3) => "DMG-03",
+        (b"SBR", 1) => "SBR-01",
+        (b"SBR", 2) => "SBR-02",
+        (b"SBR", 9) => "SBR-09",
+        (b"PAT", 1) => "PAT-01",
+        (b"PRV", 3) => "PRV-03",
+        (b"REF", 2) => "REF-02",
+        (b"CLM", 1) => "CLM-01",
+        (b"CLM", 2) => "CLM-02",
+        (b"DTP", 3) => "DTP-03",
+        (b"CL1", 3) => "CL1-03",
+        (b"BHT", 4) => "BHT-04",
+        (b"LIN", 3) => "LIN-03",
+        _ => return Cow::Owned(format!("{}-{n:02}", id_str(seg))),
+    };
+    Cow::Borrowed(s)
+}
+
+/// `HI-nn-m` for composite `n` (1–12), component `m`.
+fn hi_el(n: usize, m: usize) -> Cow<'static, str> {
+    const C2: [&str; 12] = [
+        "HI-01-2", "HI-02-2", "HI-03-2", "HI-04-2", "HI-05-2", "HI-06-2", "HI-07-2", "HI-08-2",
+        "HI-09-2", "HI-10-2", "HI-11-2", "HI-12-2",
+    ];
+    match (m, C2.get(n.wrapping_sub(1))) {
+        (2, Some(s)) => Cow::Borrowed(s),
+        _ => Cow::Owned(format!("HI-{n:02}-{m}")),
+    }
 }
 
 /// The most data elements each mapped segment may carry (005010 guides), and the fewest a
@@ -105,7 +140,7 @@ pub fn check_count(seg: &Segment, loop_id: &'static str) -> Result<(), Fault> {
         return Err(Fault::new(
             seg.number,
             loop_id,
-            id,
+            id.to_string(),
             format!("`{id}` has {n} elements; at most {max} are allowed"),
         ));
     }
@@ -114,19 +149,24 @@ pub fn check_count(seg: &Segment, loop_id: &'static str) -> Result<(), Fault> {
         return Err(Fault::new(
             seg.number,
             loop_id,
-            id,
+            id.to_string(),
             format!("`{id}` has {n} elements; at least {min} are required"),
         ));
     }
     Ok(())
 }
 
-fn loc(seg: &Segment, loop_id: &str, element: String, txn: &str) -> Location {
+fn loc(
+    seg: &Segment,
+    loop_id: &'static str,
+    element: impl Into<Cow<'static, str>>,
+    txn: &Arc<str>,
+) -> Location {
     Location::X12 {
         segment: seg.number,
-        loop_id: loop_id.to_string(),
-        element,
-        transaction: txn.to_string(),
+        loop_id: Cow::Borrowed(loop_id),
+        element: element.into(),
+        transaction: txn.clone(),
     }
 }
 
@@ -191,14 +231,14 @@ struct PersonCtx {
 }
 
 impl PersonCtx {
-    fn member(&mut self, seg: &Segment, loop_id: &'static str, txn: &str) {
+    fn member(&mut self, seg: &Segment, loop_id: &'static str, txn: &Arc<str>) {
         self.person.member_id = opt(seg.text(9));
         self.spans.push(("", loc(seg, loop_id, el(seg, 1), txn)));
         self.spans
             .push(("/member_id", loc(seg, loop_id, el(seg, 9), txn)));
     }
 
-    fn dmg(&mut self, seg: &Segment, loop_id: &'static str, txn: &str) -> Result<(), Fault> {
+    fn dmg(&mut self, seg: &Segment, loop_id: &'static str, txn: &Arc<str>) -> Result<(), Fault> {
         let dob = seg.text(2);
         if !dob.is_empty() {
             let date = parse_period(seg.text(1), dob).ok_or_else(|| {
@@ -234,7 +274,7 @@ impl PersonCtx {
         Ok(())
     }
 
-    fn relationship(&mut self, seg: &Segment, loop_id: &'static str, n: usize, txn: &str) {
+    fn relationship(&mut self, seg: &Segment, loop_id: &'static str, n: usize, txn: &Arc<str>) {
         self.person.relationship = opt(seg.text(n));
         if self.person.relationship.is_some() {
             self.spans
@@ -328,7 +368,7 @@ struct ClaimBuilder {
 #[derive(Debug)]
 pub struct Transaction {
     /// ST02, for locations.
-    pub control: String,
+    pub control: Arc<str>,
     kind: Option<ClaimKind>,
     /// Why the whole transaction is refused (4010, another 837 guide).
     refused: Option<String>,
@@ -344,7 +384,7 @@ pub struct Transaction {
 impl Transaction {
     /// Start a transaction with its control number and implementation guide version
     /// (ST03, else GS08).
-    pub fn new(control: String, version: &str) -> Transaction {
+    pub fn new(control: Arc<str>, version: &str) -> Transaction {
         let (kind, refused) = classify(version);
         Transaction {
             control,
@@ -404,7 +444,7 @@ impl Transaction {
             }
             return;
         }
-        let txn = self.control.as_str();
+        let txn = &self.control;
         if let Some(p) = &mut self.patient {
             if p.fault.is_none()
                 && let Err(f) = patient_segment(p, seg, txn)
@@ -510,13 +550,13 @@ impl Transaction {
     }
 
     fn start_claim(&mut self, seg: &Segment) {
-        let txn = self.control.as_str();
+        let txn = &self.control;
         let mut claim = Claim {
             id: seg.text(1).to_string(),
             ..Claim::default()
         };
         let mut spans: Spans = Vec::with_capacity(64);
-        spans.push((String::new(), loc(seg, "2300", "CLM".into(), txn)));
+        spans.push((String::new(), loc(seg, "2300", "CLM", txn)));
         spans.push(("/id".into(), loc(seg, "2300", el(seg, 1), txn)));
         let mut fault = self.hl_fault.clone();
         if let Some((d, l)) = &self.submission {
@@ -606,7 +646,7 @@ fn classify(version: &str) -> (Option<ClaimKind>, Option<String>) {
     }
 }
 
-fn billing_segment(b: &mut Billing, seg: &Segment, txn: &str) -> Result<(), Fault> {
+fn billing_segment(b: &mut Billing, seg: &Segment, txn: &Arc<str>) -> Result<(), Fault> {
     match seg.id() {
         b"PRV" if b.loop_id == "2000A" => {
             check_count(seg, b.loop_id)?;
@@ -623,10 +663,8 @@ fn billing_segment(b: &mut Billing, seg: &Segment, txn: &str) -> Result<(), Faul
                     b.loop_id = "2010AA";
                     b.named = true;
                     b.provider.npi = (seg.text(8) == "XX").then(|| opt(seg.text(9))).flatten();
-                    b.spans.push((
-                        "/billing_provider".into(),
-                        loc(seg, b.loop_id, "NM1".into(), txn),
-                    ));
+                    b.spans
+                        .push(("/billing_provider".into(), loc(seg, b.loop_id, "NM1", txn)));
                     b.spans.push((
                         "/billing_provider/npi".into(),
                         loc(seg, b.loop_id, el(seg, 9), txn),
@@ -651,7 +689,7 @@ fn billing_segment(b: &mut Billing, seg: &Segment, txn: &str) -> Result<(), Faul
     Ok(())
 }
 
-fn subscriber_segment(s: &mut Subscriber, seg: &Segment, txn: &str) -> Result<(), Fault> {
+fn subscriber_segment(s: &mut Subscriber, seg: &Segment, txn: &Arc<str>) -> Result<(), Fault> {
     match seg.id() {
         b"SBR" => {
             check_count(seg, "2000B")?;
@@ -677,7 +715,7 @@ fn subscriber_segment(s: &mut Subscriber, seg: &Segment, txn: &str) -> Result<()
                     s.payer.id = opt(seg.text(9));
                     s.payer.name = opt(seg.text(3));
                     s.payer_spans
-                        .push(("/payer".into(), loc(seg, s.loop_id, "NM1".into(), txn)));
+                        .push(("/payer".into(), loc(seg, s.loop_id, "NM1", txn)));
                     s.payer_spans
                         .push(("/payer/id".into(), loc(seg, s.loop_id, el(seg, 9), txn)));
                     s.payer_spans
@@ -695,7 +733,7 @@ fn subscriber_segment(s: &mut Subscriber, seg: &Segment, txn: &str) -> Result<()
     Ok(())
 }
 
-fn patient_segment(p: &mut Patient, seg: &Segment, txn: &str) -> Result<(), Fault> {
+fn patient_segment(p: &mut Patient, seg: &Segment, txn: &Arc<str>) -> Result<(), Fault> {
     match seg.id() {
         b"PAT" => {
             check_count(seg, "2000C")?;
@@ -704,9 +742,7 @@ fn patient_segment(p: &mut Patient, seg: &Segment, txn: &str) -> Result<(), Faul
         b"NM1" if seg.text(1) == "QC" => {
             check_count(seg, "2010CA")?;
             p.loop_id = "2010CA";
-            p.person
-                .spans
-                .push(("", loc(seg, p.loop_id, "NM1".into(), txn)));
+            p.person.spans.push(("", loc(seg, p.loop_id, "NM1", txn)));
         }
         b"DMG" if p.loop_id == "2010CA" => {
             check_count(seg, p.loop_id)?;
@@ -723,7 +759,7 @@ fn clm(
     spans: &mut Spans,
     seg: &Segment,
     kind: Option<ClaimKind>,
-    txn: &str,
+    txn: &Arc<str>,
 ) -> Result<(), Fault> {
     check_count(seg, "2300")?;
     if claim.id.is_empty() {
@@ -748,27 +784,21 @@ fn clm(
             claim.place_of_service = opt(facility);
             spans.push((
                 "/place_of_service".into(),
-                loc(seg, "2300", "CLM-05-1".into(), txn),
+                loc(seg, "2300", "CLM-05-1", txn),
             ));
         }
         ClaimKind::Institutional => {
             claim.bill_type = opt(facility).map(|f| format!("{f}{frequency}"));
-            spans.push((
-                "/bill_type".into(),
-                loc(seg, "2300", "CLM-05-1".into(), txn),
-            ));
+            spans.push(("/bill_type".into(), loc(seg, "2300", "CLM-05-1", txn)));
         }
     }
     claim.frequency = opt(frequency);
-    spans.push((
-        "/frequency".into(),
-        loc(seg, "2300", "CLM-05-3".into(), txn),
-    ));
+    spans.push(("/frequency".into(), loc(seg, "2300", "CLM-05-3", txn)));
     Ok(())
 }
 
 /// A segment inside a claim (2300 and below).
-fn claim_segment(b: &mut ClaimBuilder, seg: &Segment, txn: &str) -> Result<(), Fault> {
+fn claim_segment(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) -> Result<(), Fault> {
     let id = seg.id();
     let inst = b.claim.kind == ClaimKind::Institutional;
     let in_line = matches!(
@@ -823,18 +853,23 @@ fn claim_segment(b: &mut ClaimBuilder, seg: &Segment, txn: &str) -> Result<(), F
     }
 }
 
-fn new_line(b: &mut ClaimBuilder, seg: &Segment, txn: &str) {
+fn new_line(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) {
     let i = b.claim.lines.len();
     b.claim.lines.push(ServiceLine::default());
     b.spans.push((
         format!("/lines/{i}"),
-        loc(seg, "2400", id_str(seg).into(), txn),
+        loc(seg, "2400", id_str(seg).to_string(), txn),
     ));
     b.at = ClaimLoop::Line;
     b.line_has_service = false;
 }
 
-fn claim_level(b: &mut ClaimBuilder, seg: &Segment, inst: bool, txn: &str) -> Result<(), Fault> {
+fn claim_level(
+    b: &mut ClaimBuilder,
+    seg: &Segment,
+    inst: bool,
+    txn: &Arc<str>,
+) -> Result<(), Fault> {
     let at = b.at.id();
     match seg.id() {
         b"REF" if b.at == ClaimLoop::Claim => {
@@ -905,8 +940,7 @@ fn claim_level(b: &mut ClaimBuilder, seg: &Segment, inst: bool, txn: &str) -> Re
                 npi,
                 ..Provider::default()
             });
-            b.spans
-                .push((ptr.into(), loc(seg, loop_id, "NM1".into(), txn)));
+            b.spans.push((ptr.into(), loc(seg, loop_id, "NM1", txn)));
             b.spans
                 .push((format!("{ptr}/npi"), loc(seg, loop_id, el(seg, 9), txn)));
         }
@@ -935,7 +969,7 @@ fn claim_level(b: &mut ClaimBuilder, seg: &Segment, inst: bool, txn: &str) -> Re
 }
 
 /// HI: diagnoses and ICD procedures, one composite per element.
-fn hi(b: &mut ClaimBuilder, seg: &Segment, txn: &str) -> Result<(), Fault> {
+fn hi(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) -> Result<(), Fault> {
     for n in 1..=12 {
         let qual = seg.component(n, 1);
         if qual.is_empty() {
@@ -962,7 +996,7 @@ fn hi(b: &mut ClaimBuilder, seg: &Segment, txn: &str) -> Result<(), Fault> {
             return Err(Fault::new(
                 seg.number,
                 "2300",
-                format!("HI-{n:02}-2"),
+                hi_el(n, 2),
                 "code is missing after its qualifier",
             ));
         }
@@ -972,7 +1006,7 @@ fn hi(b: &mut ClaimBuilder, seg: &Segment, txn: &str) -> Result<(), Fault> {
             if poa.is_some() {
                 b.spans.push((
                     format!("/diagnoses/{i}/poa"),
-                    loc(seg, "2300", format!("HI-{n:02}-9"), txn),
+                    loc(seg, "2300", hi_el(n, 9), txn),
                 ));
             }
             b.claim.diagnoses.push(Diagnosis {
@@ -983,7 +1017,7 @@ fn hi(b: &mut ClaimBuilder, seg: &Segment, txn: &str) -> Result<(), Fault> {
             });
             b.spans.push((
                 format!("/diagnoses/{i}"),
-                loc(seg, "2300", format!("HI-{n:02}-2"), txn),
+                loc(seg, "2300", hi_el(n, 2), txn),
             ));
         } else if let Some(principal) = principal_proc {
             let i = b.claim.procedures.len();
@@ -996,7 +1030,7 @@ fn hi(b: &mut ClaimBuilder, seg: &Segment, txn: &str) -> Result<(), Fault> {
                             Fault::new(
                                 seg.number,
                                 "2300",
-                                format!("HI-{n:02}-4"),
+                                hi_el(n, 4),
                                 "procedure date does not match its format",
                             )
                         })?,
@@ -1005,7 +1039,7 @@ fn hi(b: &mut ClaimBuilder, seg: &Segment, txn: &str) -> Result<(), Fault> {
             if date.is_some() {
                 b.spans.push((
                     format!("/procedures/{i}/date"),
-                    loc(seg, "2300", format!("HI-{n:02}-4"), txn),
+                    loc(seg, "2300", hi_el(n, 4), txn),
                 ));
             }
             b.claim.procedures.push(IcdProcedure {
@@ -1016,14 +1050,14 @@ fn hi(b: &mut ClaimBuilder, seg: &Segment, txn: &str) -> Result<(), Fault> {
             });
             b.spans.push((
                 format!("/procedures/{i}"),
-                loc(seg, "2300", format!("HI-{n:02}-2"), txn),
+                loc(seg, "2300", hi_el(n, 2), txn),
             ));
         }
     }
     Ok(())
 }
 
-fn sv1(b: &mut ClaimBuilder, seg: &Segment, txn: &str) -> Result<(), Fault> {
+fn sv1(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) -> Result<(), Fault> {
     let i = b.claim.lines.len().saturating_sub(1);
     let charge = parse_amount(seg, 2, "2400", "line charge")?;
     let units = parse_amount(seg, 4, "2400", "service units")?;
@@ -1077,7 +1111,7 @@ fn sv1(b: &mut ClaimBuilder, seg: &Segment, txn: &str) -> Result<(), Fault> {
         if here {
             b.spans.push((
                 format!("/lines/{i}/{field}"),
-                loc(seg, "2400", element.into(), txn),
+                loc(seg, "2400", element, txn),
             ));
         }
     }
@@ -1090,7 +1124,7 @@ fn sv1(b: &mut ClaimBuilder, seg: &Segment, txn: &str) -> Result<(), Fault> {
     Ok(())
 }
 
-fn sv2(b: &mut ClaimBuilder, seg: &Segment, txn: &str) -> Result<(), Fault> {
+fn sv2(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) -> Result<(), Fault> {
     let i = b.claim.lines.len().saturating_sub(1);
     let charge = parse_amount(seg, 3, "2400", "line charge")?;
     let units = parse_amount(seg, 5, "2400", "service units")?;
@@ -1119,7 +1153,7 @@ fn sv2(b: &mut ClaimBuilder, seg: &Segment, txn: &str) -> Result<(), Fault> {
         if here {
             b.spans.push((
                 format!("/lines/{i}/{field}"),
-                loc(seg, "2400", element.into(), txn),
+                loc(seg, "2400", element, txn),
             ));
         }
     }
@@ -1132,7 +1166,12 @@ fn sv2(b: &mut ClaimBuilder, seg: &Segment, txn: &str) -> Result<(), Fault> {
     Ok(())
 }
 
-fn line_level(b: &mut ClaimBuilder, seg: &Segment, inst: bool, txn: &str) -> Result<(), Fault> {
+fn line_level(
+    b: &mut ClaimBuilder,
+    seg: &Segment,
+    inst: bool,
+    txn: &Arc<str>,
+) -> Result<(), Fault> {
     let i = b.claim.lines.len().saturating_sub(1);
     match seg.id() {
         b"DTP" if b.at == ClaimLoop::Line => {

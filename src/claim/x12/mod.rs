@@ -57,7 +57,7 @@ struct OpenTransaction {
     kind: String,
     segments: u32,
     txn: Option<Transaction>,
-    control: String,
+    control: Arc<str>,
 }
 
 /// Streaming 837 reader over a byte slice.
@@ -128,12 +128,17 @@ impl<'a> Reader<'a> {
         Ok(self.warnings)
     }
 
-    fn warn(&mut self, segment: u32, loop_id: &'static str, element: &str, message: String) {
+    fn warn(
+        &mut self,
+        segment: u32,
+        loop_id: &'static str,
+        element: impl Into<std::borrow::Cow<'static, str>>,
+        message: String,
+    ) {
         let transaction = self
             .txn
             .as_ref()
-            .map(|t| t.control.clone())
-            .unwrap_or_default();
+            .map_or_else(|| Arc::from(""), |t| t.control.clone());
         self.warnings.push(InputWarning {
             file: self.file.clone(),
             location: Some(
@@ -144,7 +149,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Move built claims to the output queue, numbering them.
-    fn flush(&mut self, transaction: &str) {
+    fn flush(&mut self, transaction: &Arc<str>) {
         for b in self.built.drain(..) {
             let index = self.next_index;
             self.next_index += 1;
@@ -166,7 +171,7 @@ impl<'a> Reader<'a> {
     }
 
     /// One error record not tied to a claim.
-    fn record(&mut self, fault: Fault, transaction: &str) {
+    fn record(&mut self, fault: Fault, transaction: &Arc<str>) {
         self.built.push(Err(map::Failed {
             claim_id: None,
             fault,
@@ -178,7 +183,9 @@ impl<'a> Reader<'a> {
     /// and skip to the next ST or ISA.
     fn abort(&mut self, fault: Fault) {
         let open = self.txn.take();
-        let control = open.as_ref().map(|t| t.control.clone()).unwrap_or_default();
+        let control = open
+            .as_ref()
+            .map_or_else(|| Arc::from(""), |t| t.control.clone());
         let carried = match open.and_then(|t| t.txn) {
             Some(mut t) => t.abort(fault.clone(), &mut self.built),
             None => false,
@@ -211,7 +218,7 @@ impl<'a> Reader<'a> {
                     "IEA",
                     "the file ends before GE/IEA: it is truncated and claims after this point may be missing",
                 ),
-                "",
+                &Arc::from(""),
             );
         }
     }
@@ -261,15 +268,14 @@ impl<'a> Reader<'a> {
                     self.warn(
                         seg.number,
                         "envelope",
-                        map::id_str(&seg),
+                        map::id_str(&seg).to_string(),
                         "segment outside a transaction set; ignored".into(),
                     );
                 } else if !self.built.is_empty() {
                     let control = self
                         .txn
                         .as_ref()
-                        .map(|t| t.control.clone())
-                        .unwrap_or_default();
+                        .map_or_else(|| Arc::from(""), |t| t.control.clone());
                     self.flush(&control);
                 }
             }
@@ -378,7 +384,7 @@ impl<'a> Reader<'a> {
             g.children += 1;
         }
         let kind = seg.text(1).to_string();
-        let control = seg.text(2).to_string();
+        let control: Arc<str> = Arc::from(seg.text(2));
         let txn = if kind == "837" {
             self.claim_transactions += 1;
             let mut version = seg.text(3);
@@ -431,7 +437,7 @@ impl<'a> Reader<'a> {
                 format!("SE01 does not match the {count} segments of the transaction"),
             );
         }
-        if seg.text(2) != control {
+        if seg.text(2) != &*control {
             self.warn(
                 seg.number,
                 "envelope",
