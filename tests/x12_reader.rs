@@ -514,3 +514,155 @@ fn non_claim_file_is_refused() {
         })
     );
 }
+
+const INST: &str = "ISA*00*          *00*          *ZZ*H*ZZ*P*240420*1015*^*00501*000000007*0*P*:~
+GS*HC*H*P*20240420*1015*7*X*005010X223A3~
+ST*837*0007*005010X223A3~
+BHT*0019*00*7*20240420*1015*CH~
+HL*1**20*1~
+PRV*BI*PXC*282N00000X~
+NM1*85*2*HOSPITAL*****XX*1003000126~
+REF*EI*111222333~
+HL*2*1*22*0~
+SBR*P*18*******MA~
+NM1*IL*1*DOE*JOHN****MI*1EG4TE5MK73~
+DMG*D8*19491102*M~
+NM1*PR*2*MEDICARE A*****PI*MCRA~
+CLM*ICLM-2002*20500***11:A:7*Y*A*Y*Y~
+DTP*434*RD8*20240410-20240414~
+DTP*435*DT*202404100830~
+CL1*1*7*01~
+REF*F8*PAYERCTL123~
+REF*G1*AUTH55~
+HI*ABK:I214:::::::Y*ABF:E785:::::::N~
+HI*ABJ:R079*APR:R0789*ABN:V4952XA~
+HI*BBR:027034Z:D8:20240411*BBQ:B2111ZZ:D8:20240412~
+HI*BH:A1:D8:20240410~
+NM1*71*1*HEART*DAVID****XX*1114567890~
+PRV*AT*PXC*207RC0000X~
+NM1*82*1*CUTTER*SUE****XX*1225678901~
+LX*1~
+SV2*0120**8000*DA*4~
+DTP*472*RD8*20240410-20240413~
+LX*2~
+SV2*0481*HC:92928:LC*12500*UN*1~
+DTP*472*D8*20240411~
+NM1*82*1*CUTTER*SUE****XX*1225678901~
+SE*32*0007~
+GE*1*7~
+IEA*1*000000007~
+";
+
+#[test]
+fn institutional_positions() {
+    let (claims, warns) = read(INST.as_bytes());
+    assert!(warns.is_empty(), "{warns:?}");
+    let c = match claims.first() {
+        Some(Ok(c)) => c,
+        other => unreachable!("{other:?}"),
+    };
+    assert_eq!(c.kind, ClaimKind::Institutional);
+    assert_eq!(c.bill_type.as_deref(), Some("117"));
+    assert_eq!(c.frequency.as_deref(), Some("7"));
+    assert_eq!(c.original_claim_id.as_deref(), Some("PAYERCTL123"));
+    assert_eq!(c.prior_authorization.as_deref(), Some("AUTH55"));
+    assert_eq!(c.admission_date, Some(jiff::civil::date(2024, 4, 10)));
+    assert_eq!(c.statement_to, Some(jiff::civil::date(2024, 4, 14)));
+    assert_eq!(c.discharge_status.as_deref(), Some("01"));
+    assert_eq!(c.billing_provider.taxonomy.as_deref(), Some("282N00000X"));
+    let dx: Vec<_> = c
+        .diagnoses
+        .iter()
+        .map(|d| (d.code.as_str(), d.role, d.poa.as_deref()))
+        .collect();
+    assert_eq!(
+        dx,
+        [
+            ("I214", DxRole::Principal, Some("Y")),
+            ("E785", DxRole::Other, Some("N")),
+            ("R079", DxRole::Admitting, None),
+            ("R0789", DxRole::ReasonForVisit, None),
+            ("V4952XA", DxRole::ExternalCause, None),
+        ]
+    );
+    let px: Vec<_> = c
+        .procedures
+        .iter()
+        .map(|p| (p.code.as_str(), p.principal, p.date))
+        .collect();
+    assert_eq!(
+        px,
+        [
+            ("027034Z", true, Some(jiff::civil::date(2024, 4, 11))),
+            ("B2111ZZ", false, Some(jiff::civil::date(2024, 4, 12))),
+        ]
+    );
+    let att = c.attending_provider.as_ref();
+    assert_eq!(att.and_then(|p| p.npi.as_deref()), Some("1114567890"));
+    assert_eq!(att.and_then(|p| p.taxonomy.as_deref()), Some("207RC0000X"));
+    assert_eq!(
+        c.rendering_provider.as_ref().and_then(|p| p.npi.as_deref()),
+        Some("1225678901")
+    );
+    assert_eq!(c.lines.len(), 2);
+    assert_eq!(c.lines[0].revenue_code.as_deref(), Some("0120"));
+    assert_eq!(c.lines[0].procedure, None);
+    assert_eq!(c.lines[0].units, Some(4.0));
+    assert_eq!(c.lines[1].modifiers, ["LC"]);
+    assert_eq!(c.lines[1].rendering_npi.as_deref(), Some("1225678901"));
+    assert_eq!(
+        x12_at(c, "/diagnoses/0/poa"),
+        (20, "2300".into(), "HI-01-9".into())
+    );
+    assert_eq!(
+        x12_at(c, "/procedures/1/date"),
+        (22, "2300".into(), "HI-02-4".into())
+    );
+    assert_eq!(
+        x12_at(c, "/lines/1/rendering_npi"),
+        (33, "2420C".into(), "NM1-09".into())
+    );
+    assert_eq!(
+        x12_at(c, "/attending_provider/taxonomy"),
+        (25, "2310A".into(), "PRV-03".into())
+    );
+}
+
+#[test]
+fn newline_terminated_segments_and_referral() {
+    // Segment terminator `\n` declared in the ISA, CRLF line ends, indentation.
+    let text = MINI
+        .replace("~\n", "\r\n  ")
+        .replacen(
+            "HI*ABK:J069",
+            "REF*9F*REF77\r\n  REF*G1*PA1\r\n  HI*ABK:J069",
+            1,
+        )
+        .replace("SE*20*", "SE*22*");
+    let (claims, warns) = read(text.as_bytes());
+    assert!(warns.is_empty(), "{warns:?}");
+    assert_eq!(claims.len(), 2);
+    let c = claims[0].as_ref().unwrap_or_else(|e| unreachable!("{e:?}"));
+    assert_eq!(c.referral_number.as_deref(), Some("REF77"));
+    assert_eq!(c.prior_authorization.as_deref(), Some("PA1"));
+}
+
+#[test]
+fn read_from_a_file_by_detection() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+    let path = dir.path().join("claims.x12");
+    std::fs::write(&path, format!("\u{feff}{MINI}")).unwrap_or_else(|e| unreachable!("{e}"));
+    let path = path.to_string_lossy().into_owned();
+    let pending = input::read(&path, None).unwrap_or_else(|e| unreachable!("{e}"));
+    let claims: Vec<_> = pending
+        .into_iter()
+        .map(input::Pending::materialize)
+        .collect();
+    assert_eq!(claims.len(), 2);
+    let c = claims[1].as_ref().unwrap_or_else(|e| unreachable!("{e:?}"));
+    assert_eq!(c.source.file.as_deref(), Some(path.as_str()));
+    assert_eq!(c.source.index, 1);
+    let with = input::read_with_warnings(&path, Some(InputFormat::X12))
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    assert!(with.warnings.is_empty());
+}
