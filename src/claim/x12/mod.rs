@@ -256,7 +256,7 @@ impl<'a> Reader<'a> {
             _ => {
                 let in_txn = match &mut self.txn {
                     Some(open) => {
-                        open.segments += 1;
+                        open.segments = open.segments.saturating_add(1);
                         if let Some(t) = &mut open.txn {
                             t.segment(&seg, &mut self.built);
                         }
@@ -335,7 +335,7 @@ impl<'a> Reader<'a> {
 
     fn gs(&mut self, seg: &Segment) {
         if let Some(i) = &mut self.interchange {
-            i.children += 1;
+            i.children = i.children.saturating_add(1);
         }
         self.group = Some(Envelope {
             control: seg.text(6).to_string(),
@@ -381,7 +381,7 @@ impl<'a> Reader<'a> {
             self.skipping = false;
         }
         if let Some(g) = &mut self.group {
-            g.children += 1;
+            g.children = g.children.saturating_add(1);
         }
         let kind = seg.text(1).to_string();
         let control: Arc<str> = Arc::from(seg.text(2));
@@ -421,7 +421,7 @@ impl<'a> Reader<'a> {
             self.warn(seg.number, "envelope", "SE", "SE without ST".into());
             return;
         };
-        open.segments += 1;
+        open.segments = open.segments.saturating_add(1);
         if let Some(t) = &mut open.txn {
             t.finish(&mut self.built);
         }

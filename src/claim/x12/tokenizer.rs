@@ -218,7 +218,7 @@ impl<'a> Iterator for Tokenizer<'a> {
             self.done = true;
             return None;
         }
-        self.number += 1;
+        self.number = self.number.saturating_add(1);
         let number = self.number;
         if rest.starts_with(b"ISA") && rest.get(3).is_some_and(|b| !b.is_ascii_alphanumeric()) {
             match read_isa(rest) {
