@@ -10,8 +10,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::Claim;
-use super::json;
 use super::source::{Location, Source};
+use super::{fhir, json, x12};
 
 /// Bytes of one input, mapped or owned (stdin, tests).
 #[derive(Debug)]
@@ -61,6 +61,32 @@ pub struct ClaimError {
     pub message: String,
 }
 
+/// Something odd about an input that does not stop its claims being read (X12 control
+/// numbers or segment counts that do not match, skipped non-claim transactions).
+#[derive(Debug, Clone, Serialize)]
+pub struct InputWarning {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<Arc<str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    pub message: String,
+}
+
+/// An input split into pending claims, with its warnings.
+pub struct Input {
+    pub pending: Claims,
+    /// Complete once `pending` is exhausted.
+    pub warnings: Warnings,
+}
+
+impl std::fmt::Debug for Input {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Input")
+            .field("warnings", &self.warnings)
+            .finish_non_exhaustive()
+    }
+}
+
 /// An input that cannot be read at all.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
@@ -74,13 +100,16 @@ pub enum InputError {
     UnknownFormat { path: String },
     #[error("`{path}`: {message}")]
     Unsupported { path: String, message: String },
+    /// The file is in the format but broken beyond reading (no ISA, unreadable delimiters).
+    #[error("`{path}`: {message}")]
+    Malformed { path: String, message: String },
 }
 
 /// One claim located in an input but not yet parsed.
 #[derive(Debug)]
-#[allow(
+#[expect(
     clippy::large_enum_variant,
-    reason = "each pending claim is moved once into the pool; boxing would add an allocation per claim"
+    reason = "a pending claim is short-lived and moved once into the runner; boxing would add an allocation per claim"
 )]
 pub enum Pending {
     /// Already parsed (or failed) while splitting, as X12 and FHIR are.
@@ -95,6 +124,10 @@ pub enum Pending {
 
 impl Pending {
     /// Parse the claim.
+    #[expect(
+        clippy::result_large_err,
+        reason = "ClaimError is an output record, not a propagated error; it is built once per bad claim"
+    )]
     pub fn materialize(self) -> Result<Claim, ClaimError> {
         match self {
             Pending::Ready(r) => r,
@@ -102,9 +135,6 @@ impl Pending {
         }
     }
 }
-
-/// Pending claims of one input, in input order, produced lazily so memory stays flat.
-pub type Claims = Box<dyn Iterator<Item = Pending> + Send>;
 
 /// Read an input file (or `-` for stdin) into bytes; files are memory-mapped.
 pub fn open(path: &str) -> Result<Arc<Bytes>, InputError> {
@@ -164,39 +194,135 @@ pub fn detect(bytes: &[u8]) -> Option<InputFormat> {
     Some(InputFormat::Json)
 }
 
+/// Pending claims of one input, in input order, produced lazily so memory stays flat.
+pub type Claims = Box<dyn Iterator<Item = Pending> + Send>;
+
 /// Open `path`, detect (or take) its format and split it into pending claims.
+/// Warnings are dropped; [`read_with_warnings`] keeps them.
 pub fn read(path: &str, format: Option<InputFormat>) -> Result<Claims, InputError> {
+    read_with_warnings(path, format).map(|i| i.pending)
+}
+
+/// Open `path`, detect (or take) its format and split it into pending claims and warnings.
+pub fn read_with_warnings(path: &str, format: Option<InputFormat>) -> Result<Input, InputError> {
     let doc = open(path)?;
-    split(path, doc, format)
-}
-
-/// Split bytes already in memory, reported under `path`.
-pub fn read_bytes(
-    path: &str,
-    bytes: Vec<u8>,
-    format: Option<InputFormat>,
-) -> Result<Claims, InputError> {
-    split(path, Arc::new(Bytes::Owned(bytes)), format)
-}
-
-fn split(path: &str, doc: Arc<Bytes>, format: Option<InputFormat>) -> Result<Claims, InputError> {
-    let file: Option<Arc<str>> = Some(Arc::from(path));
     let format = match format {
         Some(f) => f,
         None => detect(&doc).ok_or_else(|| InputError::UnknownFormat {
             path: path.to_string(),
         })?,
     };
-    Ok(match format {
+    split(doc, path, format)
+}
+
+/// Split bytes already in memory, reported under `path`; the format is detected when absent.
+pub fn read_bytes(
+    path: &str,
+    bytes: Vec<u8>,
+    format: Option<InputFormat>,
+) -> Result<Claims, InputError> {
+    let doc = Arc::new(Bytes::Owned(bytes));
+    let format = match format {
+        Some(f) => f,
+        None => detect(&doc).ok_or_else(|| InputError::UnknownFormat {
+            path: path.to_string(),
+        })?,
+    };
+    split(doc, path, format).map(|i| i.pending)
+}
+
+/// Split bytes already in memory; `path` names them in records and errors.
+pub fn split(doc: Arc<Bytes>, path: &str, format: InputFormat) -> Result<Input, InputError> {
+    let file: Option<Arc<str>> = Some(Arc::from(path));
+    let malformed = |message: String| InputError::Malformed {
+        path: path.to_string(),
+        message,
+    };
+    let warnings = Warnings::default();
+    let pending: Claims = match format {
         InputFormat::Json => Box::new(json::split_document(doc, file)),
         InputFormat::Ndjson => Box::new(json::split_ndjson(doc, file)),
-        InputFormat::X12 | InputFormat::Fhir => {
-            return Err(InputError::Unsupported {
-                path: path.to_string(),
-                message: format!("{format:?} input is not supported by this build"),
-            });
+        InputFormat::X12 => Box::new(X12Claims {
+            stream: X12Stream::try_new(doc, |d| x12::Reader::new(d, file.clone()))
+                .map_err(|e| malformed(e.to_string()))?,
+            file,
+            warnings: warnings.clone(),
+            finished: false,
+        }),
+        InputFormat::Fhir => Box::new(
+            fhir::read_all(&doc, file)
+                .map_err(|e| malformed(e.to_string()))?
+                .into_iter()
+                .map(Pending::Ready),
+        ),
+    };
+    Ok(Input { pending, warnings })
+}
+
+/// Warnings about an input (X12 envelope counts and control numbers), complete once its
+/// claims have all been taken.
+#[derive(Debug, Clone, Default)]
+pub struct Warnings(Arc<std::sync::Mutex<Vec<InputWarning>>>);
+
+impl Warnings {
+    fn extend(&self, w: Vec<InputWarning>) {
+        if let Ok(mut g) = self.0.lock() {
+            g.extend(w);
         }
-    })
+    }
+
+    /// The warnings gathered so far.
+    pub fn get(&self) -> Vec<InputWarning> {
+        self.0.lock().map(|g| g.clone()).unwrap_or_default()
+    }
+}
+
+self_cell::self_cell!(
+    /// The mapped bytes of an X12 file and the streaming reader that borrows them.
+    struct X12Stream {
+        owner: Arc<Bytes>,
+        #[not_covariant]
+        dependent: X12Reader,
+    }
+);
+
+type X12Reader<'a> = x12::Reader<'a>;
+
+/// X12 claims one at a time: a 1 GB file is never held as claims.
+struct X12Claims {
+    stream: X12Stream,
+    file: Option<Arc<str>>,
+    warnings: Warnings,
+    finished: bool,
+}
+
+impl Iterator for X12Claims {
+    type Item = Pending;
+
+    fn next(&mut self) -> Option<Pending> {
+        if self.finished {
+            return None;
+        }
+        if let Some(r) = self.stream.with_dependent_mut(|_, r| r.next()) {
+            return Some(Pending::Ready(r));
+        }
+        self.finished = true;
+        let (warnings, failure) = self.stream.with_dependent_mut(|_, r| match r.end() {
+            Ok(w) => (w, None),
+            Err(e) => (r.warnings().to_vec(), Some(e)),
+        });
+        self.warnings.extend(warnings);
+        // A file with transaction sets but no 837 among them: one record says so.
+        failure.map(|e| {
+            Pending::Ready(Err(ClaimError {
+                file: self.file.clone(),
+                index: 0,
+                claim_id: None,
+                location: None,
+                message: e.to_string(),
+            }))
+        })
+    }
 }
 
 #[cfg(test)]

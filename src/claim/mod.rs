@@ -6,9 +6,11 @@
 //! [`Claim::source`], keyed by the value's canonical JSON pointer in this model
 //! (for example `/lines/2/procedure`).
 
+pub mod fhir;
 pub mod input;
 pub mod json;
 pub mod source;
+pub mod x12;
 
 use jiff::civil::Date;
 use schemars::JsonSchema;
@@ -131,6 +133,9 @@ pub struct Payer {
     /// Claim filing indicator (SBR09): `MB` Medicare Part B, `MA` Part A, `MC` Medicaid, `CI` commercial…
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<String>,
+    /// Payer responsibility sequence (SBR01): `P` primary, `S` secondary, `T` tertiary…
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responsibility: Option<String>,
 }
 
 /// Patient or subscriber. Names and addresses are deliberately not modelled: no rule needs
@@ -226,6 +231,9 @@ pub struct IcdProcedure {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<String>")]
     pub date: Option<Date>,
+    /// Code list qualifier as sent (`BBR`, `BBQ`, ICD-9 `BR`, `BQ`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qualifier: Option<String>,
 }
 
 /// One service line (2400 loop, CMS-1500 box 24, UB-04 form locators 42–47).

@@ -1,6 +1,7 @@
 //! Where a claim and each of its values came from, so a finding can point into the
 //! user's own file: a JSON pointer, an X12 segment and element, or a FHIRPath.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -28,17 +29,23 @@ pub enum Location {
         line: Option<u32>,
     },
     /// X12: 1-based segment number in the file, the loop, and the element reference
-    /// (`SV1-01-2`), plus the transaction set control number (ST02).
+    /// (`SV1-01-2`), plus the transaction set control number (ST02). Loop and element names
+    /// are mostly static and the transaction is shared by all its claims, so recording a
+    /// location per value costs no allocation beyond its pointer.
     X12 {
         segment: u32,
         #[serde(rename = "loop")]
-        loop_id: String,
-        element: String,
-        #[serde(skip_serializing_if = "String::is_empty")]
-        transaction: String,
+        loop_id: Cow<'static, str>,
+        element: Cow<'static, str>,
+        #[serde(skip_serializing_if = "is_empty")]
+        transaction: Arc<str>,
     },
     /// FHIRPath-like expression into a FHIR resource (`Claim.item[2].productOrService`).
     Fhir { path: String },
+}
+
+fn is_empty(s: &Arc<str>) -> bool {
+    s.is_empty()
 }
 
 impl fmt::Display for Location {

@@ -54,15 +54,23 @@ fn committed_schemas_are_current() {
     for (name, text) in claimscrub::schemas::all() {
         let path = format!("{}/schemas/{name}", env!("CARGO_MANIFEST_DIR"));
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(committed == text, "`schemas/{name}` is stale: run `cargo run -- rules schema --out schemas`");
+        assert!(
+            committed == text,
+            "`schemas/{name}` is stale: run `cargo run -- rules schema --out schemas`"
+        );
     }
 }
 
 #[test]
 fn committed_rule_docs_are_current() {
-    let (set, diags) = load(&files::builtin_files(), &files::read_list, &util::codesets());
+    let (set, diags) = load(
+        &files::builtin_files(),
+        &files::read_list,
+        &util::codesets(),
+    );
     let Some(set) = set else { panic!("{diags:#?}") };
-    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules.md")).unwrap_or_default();
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules.md"))
+        .unwrap_or_default();
     assert!(
         committed == claimscrub::rules::docs::markdown(&set),
         "`docs/rules.md` is stale: run `cargo run -- rules docs --out docs`"

@@ -43,9 +43,13 @@ pub fn run(a: CheckArgs) -> Result<u8> {
     // An input that cannot be opened at all is reported and counted, and the rest still run.
     let mut input_failed = false;
     let mut streams: Vec<Box<dyn Iterator<Item = Pending> + Send>> = Vec::new();
+    let mut warnings = Vec::new();
     for f in &a.files {
-        match input::read(f, a.input_format) {
-            Ok(s) => streams.push(s),
+        match input::read_with_warnings(f, a.input_format) {
+            Ok(i) => {
+                streams.push(i.pending);
+                warnings.push(i.warnings);
+            }
             Err(e) => {
                 eprintln!("claimscrub: error: {e}");
                 input_failed = true;
@@ -111,6 +115,7 @@ pub fn run(a: CheckArgs) -> Result<u8> {
         return Err(e.into());
     }
     emitter.finish(&summary)?;
+    report_warnings(&warnings);
 
     if input_failed || summary.unreadable > 0 {
         return Ok(2);
@@ -148,5 +153,26 @@ fn log_unreadable(e: &ClaimError, logged: &mut usize, format: Format) {
         );
     } else if *logged == 6 {
         eprintln!("claimscrub: more unreadable claims; see the report");
+    }
+}
+
+/// Envelope warnings (X12 control numbers and counts): the first few on stderr. They never
+/// fail the run; the claims were read.
+fn report_warnings(all: &[input::Warnings]) {
+    let list: Vec<input::InputWarning> = all.iter().flat_map(|w| w.get()).collect();
+    for w in list.iter().take(5) {
+        let at = w
+            .location
+            .as_ref()
+            .map(|l| format!(" ({l})"))
+            .unwrap_or_default();
+        eprintln!(
+            "claimscrub: warning: {}{at}: {}",
+            w.file.as_deref().unwrap_or("-"),
+            w.message
+        );
+    }
+    if list.len() > 5 {
+        eprintln!("claimscrub: {} more input warnings", list.len() - 5);
     }
 }

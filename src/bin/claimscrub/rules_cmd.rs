@@ -74,10 +74,12 @@ pub fn run(a: RulesArgs) -> Result<u8> {
             Ok(if report.ok() { 0 } else { 1 })
         }
         RulesCommand::Schema { out } => {
-            std::fs::create_dir_all(&out).with_context(|| format!("cannot create `{}`", out.display()))?;
+            std::fs::create_dir_all(&out)
+                .with_context(|| format!("cannot create `{}`", out.display()))?;
             for (name, text) in claimscrub::schemas::all() {
                 let path = out.join(name);
-                std::fs::write(&path, text).with_context(|| format!("cannot write `{}`", path.display()))?;
+                std::fs::write(&path, text)
+                    .with_context(|| format!("cannot write `{}`", path.display()))?;
                 println!("wrote {}", path.display());
             }
             Ok(0)

@@ -1,0 +1,890 @@
+//! FHIR R4 reader: one `Claim` resource, or a `Bundle` whose `Claim` entries reference
+//! `Patient`, `Coverage`, `Organization` and `Practitioner` entries (or `#contained` ones).
+//!
+//! Mapping (R4 `Claim`, with the CARIN Blue Button codes real senders use):
+//! - `identifier[0].value` (else `id`) → id; `type` `institutional` or `professional`
+//!   (`oral`, `pharmacy`, `vision` are refused: they are not 837P/I claims).
+//! - `patient` → Patient `birthDate`, `gender`; `insurance` (focal, else first) → Coverage
+//!   `subscriberId`, `relationship` (as X12 codes: self `18`, spouse `01`, child `19`,
+//!   other `G8`), `payor` → Organization identifier and name, `class` of type `plan` → plan;
+//!   `insurance.sequence` → responsibility `P`/`S`/`T`; `insurance.preAuthRef` → prior
+//!   authorization.
+//! - `provider` → billing NPI (`http://hl7.org/fhir/sid/us-npi`) and tax id
+//!   (`urn:oid:2.16.840.1.113883.4.4`); `careTeam` role `rendering`/`primary`, `referring`,
+//!   `attending` → those providers, `qualification` → taxonomy.
+//! - `diagnosis` → diagnoses in `sequence` order; `type` principal / admitting /
+//!   patientreasonforvisit / externalcauseofinjury; on a professional claim without a typed
+//!   principal the first is principal (first-listed). The qualifier is set to its X12
+//!   equivalent (`ABK`/`ABF`…, ICD-9 systems `BK`/`BF`…) so one rule can spot ICD-9 in either
+//!   format. `onAdmission` → POA.
+//! - `procedure` → ICD-10-PCS procedures; `item` → lines (`productOrService`, `modifier`,
+//!   `diagnosisSequence` → 1-based pointers, `quantity`, `net` else `unitPrice` × quantity,
+//!   `servicedDate`/`servicedPeriod`, `locationCodeableConcept` → place of service,
+//!   `revenue`, `detail.productOrService` NDC).
+//! - `total`, `billablePeriod` → statement period, `created` → submission date;
+//!   `supportingInfo` categories `typeofbill`, `discharge-status`, `admissionperiod`.
+//!
+//! Partial dates (`1961`, `1961-02`) read as absent; an impossible date is an error. A
+//! reference that resolves to nothing leaves its fields empty for rules to flag. Locations
+//! are FHIRPath-like, 0-based (`Bundle.entry[2].resource.item[0].productOrService`).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use serde_json::Value;
+
+use super::input::ClaimError;
+use super::source::{Location, Source, SourceFormat};
+use super::{
+    Claim, ClaimKind, Diagnosis, DxRole, IcdProcedure, Person, Provider, ServiceLine, Sex,
+};
+
+const NPI: &str = "http://hl7.org/fhir/sid/us-npi";
+const TIN: &str = "urn:oid:2.16.840.1.113883.4.4";
+
+/// A FHIR document that cannot be read at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FhirError {
+    #[error("invalid JSON at line {line}")]
+    Json { line: usize },
+    #[error("the document is not a FHIR resource (no `resourceType`)")]
+    NoResourceType,
+    #[error("a `{found}` resource holds no claim: expected `Claim` or a `Bundle` of them")]
+    NotClaim { found: String },
+}
+
+/// A resource and its FHIRPath.
+#[derive(Debug, Clone, Copy)]
+struct Res<'a> {
+    value: &'a Value,
+    path: &'a str,
+}
+
+/// Read every Claim of a FHIR document, in entry order.
+pub fn read_all(
+    bytes: &[u8],
+    file: Option<Arc<str>>,
+) -> Result<Vec<Result<Claim, ClaimError>>, FhirError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let root: Value =
+        serde_json::from_slice(bytes).map_err(|e| FhirError::Json { line: e.line() })?;
+    let kind = str_at(&root, "resourceType").ok_or(FhirError::NoResourceType)?;
+    match kind {
+        "Claim" => {
+            let index = Index::default();
+            let res = Res {
+                value: &root,
+                path: "Claim",
+            };
+            Ok(vec![map_one(&index, res, "", file, 0)])
+        }
+        "Bundle" => {
+            let mut index = Index::default();
+            let entries: Vec<(String, &Value, Option<&str>)> = items(&root, "entry")
+                .filter_map(|(i, e)| {
+                    let r = e.get("resource")?;
+                    Some((
+                        format!("Bundle.entry[{i}].resource"),
+                        r,
+                        str_at(e, "fullUrl"),
+                    ))
+                })
+                .collect();
+            for (path, r, full) in &entries {
+                index.add(r, path, *full);
+            }
+            let mut out = Vec::new();
+            for (i, e) in items(&root, "entry") {
+                let Some(r) = e.get("resource") else { continue };
+                if str_at(r, "resourceType") != Some("Claim") {
+                    continue;
+                }
+                let path = format!("Bundle.entry[{i}].resource");
+                let base = format!("/entry/{i}/resource");
+                let res = Res {
+                    value: r,
+                    path: &path,
+                };
+                out.push(map_one(&index, res, &base, file.clone(), out.len()));
+            }
+            if out.is_empty() {
+                return Err(FhirError::NotClaim {
+                    found: "Bundle".into(),
+                });
+            }
+            Ok(out)
+        }
+        other => Err(FhirError::NotClaim {
+            found: other.chars().filter(char::is_ascii_alphanumeric).collect(),
+        }),
+    }
+}
+
+/// Resources of a Bundle by `fullUrl` and by `Type/id`.
+#[derive(Debug, Default)]
+struct Index<'a> {
+    by_key: HashMap<String, (String, &'a Value)>,
+}
+
+impl<'a> Index<'a> {
+    fn add(&mut self, r: &'a Value, path: &str, full_url: Option<&str>) {
+        if let Some(u) = full_url {
+            self.by_key.insert(u.to_string(), (path.to_string(), r));
+        }
+        if let (Some(t), Some(id)) = (str_at(r, "resourceType"), str_at(r, "id")) {
+            self.by_key
+                .insert(format!("{t}/{id}"), (path.to_string(), r));
+        }
+    }
+}
+
+/// Resolve a `Reference` against the claim's contained resources and the Bundle.
+fn resolve<'a>(
+    index: &'a Index<'a>,
+    claim: Res<'a>,
+    reference: &'a Value,
+) -> Option<(String, &'a Value)> {
+    let r = str_at(reference, "reference")?;
+    if let Some(id) = r.strip_prefix('#') {
+        return items(claim.value, "contained")
+            .find(|(_, c)| str_at(c, "id") == Some(id))
+            .map(|(i, c)| (format!("{}.contained[{i}]", claim.path), c));
+    }
+    if let Some((p, v)) = index.by_key.get(r) {
+        return Some((p.clone(), *v));
+    }
+    // An absolute URL ending in Type/id.
+    let mut parts = r.rsplit('/');
+    let id = parts.next()?;
+    let t = parts.next()?;
+    index
+        .by_key
+        .get(&format!("{t}/{id}"))
+        .map(|(p, v)| (p.clone(), *v))
+}
+
+fn str_at<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get(key)?
+        .as_str()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+fn items<'a>(v: &'a Value, key: &str) -> impl Iterator<Item = (usize, &'a Value)> + use<'a> {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map(|a| a.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+}
+
+/// `(system, code)` of every coding of a CodeableConcept.
+fn codings<'a>(cc: Option<&'a Value>) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
+    cc.into_iter()
+        .flat_map(|c| items(c, "coding"))
+        .filter_map(|(_, c)| Some((str_at(c, "system").unwrap_or(""), str_at(c, "code")?)))
+}
+
+fn first_code(cc: Option<&Value>) -> Option<String> {
+    codings(cc).next().map(|(_, c)| c.to_string())
+}
+
+fn has_code(cc: Option<&Value>, code: &str) -> bool {
+    codings(cc).any(|(_, c)| c.eq_ignore_ascii_case(code))
+}
+
+/// Why a claim failed: FHIRPath and message (never a value).
+type Fail = (String, String);
+
+/// A FHIR date or dateTime: the date part; partial dates are absent.
+fn date_at(v: &Value, key: &str, path: &str) -> Result<Option<Date>, Fail> {
+    let Some(s) = str_at(v, key) else {
+        return Ok(None);
+    };
+    let day = s.get(..10).unwrap_or(s);
+    if day.len() < 10 {
+        let partial = day.len() == 4 || day.len() == 7;
+        return if partial && day.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+            Ok(None)
+        } else {
+            Err((
+                format!("{path}.{key}"),
+                "not a FHIR date (YYYY-MM-DD)".into(),
+            ))
+        };
+    }
+    day.parse::<Date>().map(Some).map_err(|_| {
+        (
+            format!("{path}.{key}"),
+            "not a valid FHIR date (YYYY-MM-DD)".into(),
+        )
+    })
+}
+
+fn number_at(v: &Value, key: &str, path: &str) -> Result<Option<f64>, Fail> {
+    match v.get(key).and_then(|m| m.get("value")) {
+        None | Some(Value::Null) => Ok(None),
+        Some(n) => n
+            .as_f64()
+            .map(Some)
+            .ok_or_else(|| (format!("{path}.{key}.value"), "not a number".into())),
+    }
+}
+
+struct Mapper<'a> {
+    index: &'a Index<'a>,
+    claim: Res<'a>,
+    spans: Vec<(String, Location)>,
+}
+
+impl Mapper<'_> {
+    fn at(&mut self, pointer: impl Into<String>, path: impl Into<String>) {
+        self.spans
+            .push((pointer.into(), Location::Fhir { path: path.into() }));
+    }
+}
+
+#[expect(
+    clippy::result_large_err,
+    reason = "ClaimError is an output record, not a propagated error; it is built once per bad claim"
+)]
+fn map_one(
+    index: &Index,
+    res: Res,
+    base: &str,
+    file: Option<Arc<str>>,
+    position: usize,
+) -> Result<Claim, ClaimError> {
+    let mut m = Mapper {
+        index,
+        claim: res,
+        spans: Vec::new(),
+    };
+    let id = items(res.value, "identifier")
+        .find_map(|(_, i)| str_at(i, "value"))
+        .or_else(|| str_at(res.value, "id"))
+        .map(str::to_string);
+    match map_claim(&mut m, id.clone().unwrap_or_default()) {
+        Ok(mut claim) => {
+            claim.normalize();
+            claim.source = Source {
+                format: SourceFormat::Fhir,
+                file,
+                index: position,
+                base: base.to_string(),
+                line: None,
+                spans: m.spans,
+            };
+            Ok(claim)
+        }
+        Err((path, message)) => Err(ClaimError {
+            file,
+            index: position,
+            claim_id: id,
+            location: Some(Location::Fhir { path }),
+            message,
+        }),
+    }
+}
+
+fn map_claim(m: &mut Mapper, id: String) -> Result<Claim, Fail> {
+    let c = m.claim.value;
+    let p = m.claim.path.to_string();
+    m.at("", p.clone());
+    if id.is_empty() {
+        return Err((p, "Claim has neither `identifier` nor `id`".into()));
+    }
+    let mut claim = Claim {
+        id,
+        ..Claim::default()
+    };
+    m.at(
+        "/id",
+        if c.get("identifier").is_some() {
+            format!("{p}.identifier[0]")
+        } else {
+            format!("{p}.id")
+        },
+    );
+    let ty = c.get("type");
+    claim.kind = if has_code(ty, "institutional") {
+        ClaimKind::Institutional
+    } else if ["oral", "pharmacy", "vision"]
+        .iter()
+        .any(|t| has_code(ty, t))
+    {
+        return Err((
+            format!("{p}.type"),
+            "only professional and institutional claims are read".into(),
+        ));
+    } else {
+        ClaimKind::Professional
+    };
+    claim.total_charge = number_at(c, "total", &p)?;
+    m.at("/total_charge", format!("{p}.total"));
+    claim.submission_date = date_at(c, "created", &p)?;
+    m.at("/submission_date", format!("{p}.created"));
+    if let Some(bp) = c.get("billablePeriod") {
+        let bpp = format!("{p}.billablePeriod");
+        claim.statement_from = date_at(bp, "start", &bpp)?;
+        claim.statement_to = date_at(bp, "end", &bpp)?;
+        m.at("/statement_from", format!("{bpp}.start"));
+        m.at("/statement_to", format!("{bpp}.end"));
+    }
+    patient_and_coverage(m, &mut claim)?;
+    providers(m, &mut claim)?;
+    supporting_info(m, &mut claim)?;
+    let sequences = diagnoses(m, &mut claim)?;
+    procedures(m, &mut claim)?;
+    lines(m, &mut claim, &sequences)?;
+    Ok(claim)
+}
+
+fn person_from(m: &mut Mapper, base: &str, path: &str, r: &Value) -> Result<Person, Fail> {
+    let mut person = Person {
+        date_of_birth: date_at(r, "birthDate", path)?,
+        ..Person::default()
+    };
+    m.at(base, path);
+    if person.date_of_birth.is_some() {
+        m.at(format!("{base}/date_of_birth"), format!("{path}.birthDate"));
+    }
+    person.sex = match str_at(r, "gender") {
+        None => None,
+        Some("female") => Some(Sex::Female),
+        Some("male") => Some(Sex::Male),
+        Some("other" | "unknown") => Some(Sex::Unknown),
+        Some(_) => {
+            return Err((
+                format!("{path}.gender"),
+                "gender is not male, female, other or unknown".into(),
+            ));
+        }
+    };
+    if person.sex.is_some() {
+        m.at(format!("{base}/sex"), format!("{path}.gender"));
+    }
+    Ok(person)
+}
+
+fn patient_and_coverage(m: &mut Mapper, claim: &mut Claim) -> Result<(), Fail> {
+    let c = m.claim.value;
+    let p = m.claim.path;
+    let patient_ref = c.get("patient");
+    if let Some(pr) = patient_ref {
+        match resolve(m.index, m.claim, pr) {
+            Some((path, r)) => claim.patient = person_from(m, "/patient", &path, r)?,
+            None => m.at("/patient", format!("{p}.patient")),
+        }
+    }
+    let insurance = items(c, "insurance")
+        .find(|(_, i)| i.get("focal").and_then(Value::as_bool) == Some(true))
+        .or_else(|| items(c, "insurance").next());
+    let Some((k, ins)) = insurance else {
+        return Ok(());
+    };
+    let ip = format!("{p}.insurance[{k}]");
+    claim.payer.responsibility = match ins.get("sequence").and_then(Value::as_u64) {
+        Some(1) => Some("P".into()),
+        Some(2) => Some("S".into()),
+        Some(3) => Some("T".into()),
+        _ => None,
+    };
+    m.at("/payer/responsibility", format!("{ip}.sequence"));
+    if let Some((j, a)) = items(ins, "preAuthRef").next()
+        && let Some(s) = a.as_str()
+    {
+        claim.prior_authorization = Some(s.to_string());
+        m.at("/prior_authorization", format!("{ip}.preAuthRef[{j}]"));
+    }
+    let Some((cp, cov)) = ins
+        .get("coverage")
+        .and_then(|r| resolve(m.index, m.claim, r))
+    else {
+        m.at("/payer", format!("{ip}.coverage"));
+        return Ok(());
+    };
+    m.at("/payer", cp.clone());
+    let member_id = str_at(cov, "subscriberId").map(str::to_string);
+    let relationship = codings(cov.get("relationship"))
+        .next()
+        .map(|(_, code)| match code {
+            "self" => "18".to_string(),
+            "spouse" => "01".to_string(),
+            "child" => "19".to_string(),
+            _ => "G8".to_string(),
+        });
+    let subscriber_ref = cov.get("subscriber").and_then(|r| str_at(r, "reference"));
+    let is_self = relationship.as_deref().is_none_or(|r| r == "18")
+        && subscriber_ref
+            .is_none_or(|s| Some(s) == patient_ref.and_then(|r| str_at(r, "reference")));
+    if is_self {
+        claim.patient.member_id = member_id;
+        m.at("/patient/member_id", format!("{cp}.subscriberId"));
+    } else {
+        let mut sub = match cov
+            .get("subscriber")
+            .and_then(|r| resolve(m.index, m.claim, r))
+        {
+            Some((sp, r)) => person_from(m, "/subscriber", &sp, r)?,
+            None => Person::default(),
+        };
+        sub.member_id = member_id;
+        m.at("/subscriber/member_id", format!("{cp}.subscriberId"));
+        claim.subscriber = Some(sub);
+    }
+    claim.patient.relationship = relationship;
+    m.at("/patient/relationship", format!("{cp}.relationship"));
+    claim.payer.plan = items(cov, "class")
+        .find(|(_, cl)| has_code(cl.get("type"), "plan"))
+        .and_then(|(j, cl)| {
+            m.at("/payer/plan", format!("{cp}.class[{j}].value"));
+            str_at(cl, "value").map(str::to_string)
+        });
+    if let Some((j, payor)) = items(cov, "payor").next() {
+        let pp = format!("{cp}.payor[{j}]");
+        match resolve(m.index, m.claim, payor) {
+            Some((op, org)) => {
+                claim.payer.name = str_at(org, "name").map(str::to_string);
+                m.at("/payer/name", format!("{op}.name"));
+                if let Some((i, ident)) =
+                    items(org, "identifier").find(|(_, i)| str_at(i, "value").is_some())
+                {
+                    claim.payer.id = str_at(ident, "value").map(str::to_string);
+                    m.at("/payer/id", format!("{op}.identifier[{i}]"));
+                }
+            }
+            None => {
+                claim.payer.id = payor
+                    .get("identifier")
+                    .and_then(|i| str_at(i, "value"))
+                    .map(str::to_string);
+                claim.payer.name = str_at(payor, "display").map(str::to_string);
+                m.at("/payer/id", format!("{pp}.identifier"));
+                m.at("/payer/name", format!("{pp}.display"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// NPI and tax id of a referenced Organization or Practitioner (or a logical reference).
+fn provider_from(m: &mut Mapper, pointer: &str, path: &str, reference: &Value) -> Provider {
+    let mut out = Provider::default();
+    m.at(pointer, path);
+    let (rp, r) = match resolve(m.index, m.claim, reference) {
+        Some(x) => x,
+        None => {
+            if let Some(i) = reference.get("identifier")
+                && str_at(i, "system") == Some(NPI)
+            {
+                out.npi = str_at(i, "value").map(str::to_string);
+                m.at(format!("{pointer}/npi"), format!("{path}.identifier"));
+            }
+            return out;
+        }
+    };
+    m.at(pointer, rp.clone());
+    for (i, ident) in items(r, "identifier") {
+        match str_at(ident, "system") {
+            Some(NPI) if out.npi.is_none() => {
+                out.npi = str_at(ident, "value").map(str::to_string);
+                m.at(format!("{pointer}/npi"), format!("{rp}.identifier[{i}]"));
+            }
+            Some(TIN) if out.tax_id.is_none() => {
+                out.tax_id = str_at(ident, "value").map(str::to_string);
+                m.at(format!("{pointer}/tax_id"), format!("{rp}.identifier[{i}]"));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn providers(m: &mut Mapper, claim: &mut Claim) -> Result<(), Fail> {
+    let c = m.claim.value;
+    let p = m.claim.path;
+    if let Some(r) = c.get("provider") {
+        claim.billing_provider = provider_from(m, "/billing_provider", &format!("{p}.provider"), r);
+    }
+    for (i, member) in items(c, "careTeam") {
+        let role = member.get("role");
+        let pointer = if has_code(role, "rendering") || has_code(role, "primary") {
+            "/rendering_provider"
+        } else if has_code(role, "referring") {
+            "/referring_provider"
+        } else if has_code(role, "attending") {
+            "/attending_provider"
+        } else {
+            continue;
+        };
+        let Some(r) = member.get("provider") else {
+            continue;
+        };
+        let path = format!("{p}.careTeam[{i}]");
+        let mut prov = provider_from(m, pointer, &format!("{path}.provider"), r);
+        prov.taxonomy = first_code(member.get("qualification"));
+        if prov.taxonomy.is_some() {
+            m.at(
+                format!("{pointer}/taxonomy"),
+                format!("{path}.qualification"),
+            );
+        }
+        let slot = match pointer {
+            "/rendering_provider" => &mut claim.rendering_provider,
+            "/referring_provider" => &mut claim.referring_provider,
+            _ => &mut claim.attending_provider,
+        };
+        if slot.is_none() {
+            *slot = Some(prov);
+        }
+    }
+    Ok(())
+}
+
+fn supporting_info(m: &mut Mapper, claim: &mut Claim) -> Result<(), Fail> {
+    let c = m.claim.value;
+    let p = m.claim.path;
+    for (i, info) in items(c, "supportingInfo") {
+        let cat = info.get("category");
+        let ip = format!("{p}.supportingInfo[{i}]");
+        if has_code(cat, "typeofbill") {
+            claim.bill_type = first_code(info.get("code"));
+            m.at("/bill_type", format!("{ip}.code"));
+        } else if has_code(cat, "discharge-status") {
+            claim.discharge_status = first_code(info.get("code"));
+            m.at("/discharge_status", format!("{ip}.code"));
+        } else if has_code(cat, "admissionperiod") {
+            if let Some(tp) = info.get("timingPeriod") {
+                claim.admission_date = date_at(tp, "start", &format!("{ip}.timingPeriod"))?;
+            } else {
+                claim.admission_date = date_at(info, "timingDate", &ip)?;
+            }
+            m.at("/admission_date", format!("{ip}.timingPeriod"));
+        }
+    }
+    Ok(())
+}
+
+/// Diagnoses in sequence order; returns their `sequence` values, position = pointer - 1.
+fn diagnoses(m: &mut Mapper, claim: &mut Claim) -> Result<Vec<u64>, Fail> {
+    let c = m.claim.value;
+    let p = m.claim.path;
+    let mut found: Vec<(u64, usize, &Value)> = items(c, "diagnosis")
+        .map(|(i, d)| {
+            (
+                d.get("sequence")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(u64::MAX),
+                i,
+                d,
+            )
+        })
+        .collect();
+    found.sort_by_key(|(s, i, _)| (*s, *i));
+    let mut sequences = Vec::new();
+    for (seq, i, d) in found {
+        let dp = format!("{p}.diagnosis[{i}]");
+        let cc = d.get("diagnosisCodeableConcept");
+        let Some((system, code)) = codings(cc)
+            .find(|(s, _)| s.contains("icd-10") || s.contains("icd-9"))
+            .or_else(|| codings(cc).next())
+        else {
+            return Err((
+                format!("{dp}.diagnosisCodeableConcept"),
+                "diagnosis has no coded value (diagnosisReference is not read)".into(),
+            ));
+        };
+        // `diagnosis.type` is a list of CodeableConcepts.
+        let ty = |code: &str| items(d, "type").any(|(_, t)| has_code(Some(t), code));
+        let role = if ty("principal") {
+            DxRole::Principal
+        } else if ty("admitting") {
+            DxRole::Admitting
+        } else if ty("patientreasonforvisit") {
+            DxRole::ReasonForVisit
+        } else if ty("externalcauseofinjury") {
+            DxRole::ExternalCause
+        } else {
+            DxRole::Other
+        };
+        let icd9 = system.contains("icd-9");
+        let qualifier = match (role, icd9) {
+            (DxRole::Principal, false) => "ABK",
+            (DxRole::Admitting, false) => "ABJ",
+            (DxRole::ReasonForVisit, false) => "APR",
+            (DxRole::ExternalCause, false) => "ABN",
+            (DxRole::Other, false) => "ABF",
+            (DxRole::Principal, true) => "BK",
+            (DxRole::Admitting, true) => "BJ",
+            (DxRole::ReasonForVisit, true) => "PR",
+            (DxRole::ExternalCause, true) => "BN",
+            (DxRole::Other, true) => "BF",
+        };
+        let k = claim.diagnoses.len();
+        let poa = first_code(d.get("onAdmission")).map(|s| s.to_ascii_uppercase());
+        if poa.is_some() {
+            m.at(format!("/diagnoses/{k}/poa"), format!("{dp}.onAdmission"));
+        }
+        m.at(
+            format!("/diagnoses/{k}"),
+            format!("{dp}.diagnosisCodeableConcept"),
+        );
+        claim.diagnoses.push(Diagnosis {
+            code: code.to_string(),
+            role,
+            poa,
+            qualifier: Some(qualifier.to_string()),
+        });
+        sequences.push(seq);
+    }
+    // A professional claim lists its principal diagnosis first.
+    if claim.kind == ClaimKind::Professional
+        && !claim.diagnoses.iter().any(|d| d.role == DxRole::Principal)
+        && let Some(first) = claim.diagnoses.first_mut()
+        && first.role == DxRole::Other
+    {
+        first.role = DxRole::Principal;
+        first.qualifier = first.qualifier.as_deref().map(|q| {
+            if q == "BF" {
+                "BK".to_string()
+            } else {
+                "ABK".to_string()
+            }
+        });
+    }
+    Ok(sequences)
+}
+
+fn procedures(m: &mut Mapper, claim: &mut Claim) -> Result<(), Fail> {
+    let c = m.claim.value;
+    let p = m.claim.path;
+    let mut found: Vec<(u64, usize, &Value)> = items(c, "procedure")
+        .map(|(i, d)| {
+            (
+                d.get("sequence")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(u64::MAX),
+                i,
+                d,
+            )
+        })
+        .collect();
+    found.sort_by_key(|(s, i, _)| (*s, *i));
+    for (seq, i, pr) in found {
+        let pp = format!("{p}.procedure[{i}]");
+        let cc = pr.get("procedureCodeableConcept");
+        let Some((system, code)) = codings(cc).next() else {
+            return Err((
+                format!("{pp}.procedureCodeableConcept"),
+                "procedure has no coded value (procedureReference is not read)".into(),
+            ));
+        };
+        let principal = items(pr, "type").any(|(_, t)| has_code(Some(t), "primary")) || seq == 1;
+        let k = claim.procedures.len();
+        m.at(
+            format!("/procedures/{k}"),
+            format!("{pp}.procedureCodeableConcept"),
+        );
+        let date = date_at(pr, "date", &pp)?;
+        if date.is_some() {
+            m.at(format!("/procedures/{k}/date"), format!("{pp}.date"));
+        }
+        let icd9 = system.contains("icd-9");
+        claim.procedures.push(IcdProcedure {
+            code: code.to_string(),
+            principal,
+            date,
+            qualifier: Some(
+                match (principal, icd9) {
+                    (true, false) => "BBR",
+                    (false, false) => "BBQ",
+                    (true, true) => "BR",
+                    (false, true) => "BQ",
+                }
+                .to_string(),
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn lines(m: &mut Mapper, claim: &mut Claim, sequences: &[u64]) -> Result<(), Fail> {
+    let c = m.claim.value;
+    let p = m.claim.path;
+    let contiguous = sequences
+        .iter()
+        .enumerate()
+        .all(|(i, s)| *s == i as u64 + 1);
+    let mut found: Vec<(u64, usize, &Value)> = items(c, "item")
+        .map(|(i, d)| {
+            (
+                d.get("sequence")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(u64::MAX),
+                i,
+                d,
+            )
+        })
+        .collect();
+    found.sort_by_key(|(s, i, _)| (*s, *i));
+    for (_, i, item) in found {
+        let ip = format!("{p}.item[{i}]");
+        let k = claim.lines.len();
+        let lp = format!("/lines/{k}");
+        m.at(lp.clone(), ip.clone());
+        let mut line = ServiceLine {
+            procedure: codings(item.get("productOrService"))
+                .find(|(s, _)| !s.contains("data-absent-reason"))
+                .map(|(_, c)| c.to_string()),
+            revenue_code: first_code(item.get("revenue")),
+            place_of_service: first_code(item.get("locationCodeableConcept")),
+            units: number_at(item, "quantity", &ip)?,
+            ..ServiceLine::default()
+        };
+        if line.procedure.is_some() {
+            m.at(format!("{lp}/procedure"), format!("{ip}.productOrService"));
+        }
+        if line.revenue_code.is_some() {
+            m.at(format!("{lp}/revenue_code"), format!("{ip}.revenue"));
+        }
+        if line.place_of_service.is_some() {
+            m.at(
+                format!("{lp}/place_of_service"),
+                format!("{ip}.locationCodeableConcept"),
+            );
+        }
+        m.at(format!("{lp}/units"), format!("{ip}.quantity"));
+        for (j, md) in items(item, "modifier") {
+            if let Some(code) = first_code(Some(md)) {
+                m.at(
+                    format!("{lp}/modifiers/{}", line.modifiers.len()),
+                    format!("{ip}.modifier[{j}]"),
+                );
+                line.modifiers.push(code);
+            }
+        }
+        m.at(format!("{lp}/modifiers"), format!("{ip}.modifier"));
+        for (_, ds) in items(item, "diagnosisSequence") {
+            let Some(s) = ds.as_u64() else {
+                return Err((
+                    format!("{ip}.diagnosisSequence"),
+                    "diagnosisSequence is not a positive integer".into(),
+                ));
+            };
+            let pointer = if contiguous {
+                s
+            } else {
+                sequences
+                    .iter()
+                    .position(|x| *x == s)
+                    .map_or(s, |i| i as u64 + 1)
+            };
+            line.diagnosis_pointers
+                .push(u32::try_from(pointer).unwrap_or(u32::MAX));
+        }
+        m.at(
+            format!("{lp}/diagnosis_pointers"),
+            format!("{ip}.diagnosisSequence"),
+        );
+        line.charge = match number_at(item, "net", &ip)? {
+            Some(n) => {
+                m.at(format!("{lp}/charge"), format!("{ip}.net"));
+                Some(n)
+            }
+            None => {
+                m.at(format!("{lp}/charge"), format!("{ip}.unitPrice"));
+                number_at(item, "unitPrice", &ip)?.map(|u| u * line.units.unwrap_or(1.0))
+            }
+        };
+        if item.get("servicedDate").is_some() {
+            line.from = date_at(item, "servicedDate", &ip)?;
+            m.at(format!("{lp}/from"), format!("{ip}.servicedDate"));
+        } else if let Some(sp) = item.get("servicedPeriod") {
+            let spp = format!("{ip}.servicedPeriod");
+            line.from = date_at(sp, "start", &spp)?;
+            line.to = date_at(sp, "end", &spp)?;
+            m.at(format!("{lp}/from"), format!("{spp}.start"));
+            m.at(format!("{lp}/to"), format!("{spp}.end"));
+        }
+        for (j, d) in items(item, "detail") {
+            if let Some((_, code)) =
+                codings(d.get("productOrService")).find(|(s, _)| s.ends_with("/ndc"))
+            {
+                line.ndc = Some(code.to_string());
+                m.at(
+                    format!("{lp}/ndc"),
+                    format!("{ip}.detail[{j}].productOrService"),
+                );
+                break;
+            }
+        }
+        claim.lines.push(line);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(json: &str) -> Vec<Result<Claim, ClaimError>> {
+        read_all(json.as_bytes(), None).unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    #[test]
+    fn minimal_claim() {
+        let r = read(
+            r#"{"resourceType":"Claim","id":"c1","type":{"coding":[{"code":"professional"}]},
+            "diagnosis":[{"sequence":2,"diagnosisCodeableConcept":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-10-cm","code":"I10"}]}},
+                         {"sequence":1,"diagnosisCodeableConcept":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-10-cm","code":"E11.9"}]}}],
+            "item":[{"sequence":1,"productOrService":{"coding":[{"code":"99213"}]},"diagnosisSequence":[2,1],
+                     "unitPrice":{"value":50},"quantity":{"value":2}}]}"#,
+        );
+        let c = r[0].as_ref().unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(c.id, "c1");
+        assert_eq!(c.diagnoses[0].code, "E119");
+        assert_eq!(c.diagnoses[0].role, DxRole::Principal);
+        assert_eq!(c.lines[0].diagnosis_pointers, [2, 1]);
+        assert_eq!(c.lines[0].charge, Some(100.0));
+        assert_eq!(
+            c.source.resolve("/lines/0/procedure"),
+            Some(Location::Fhir {
+                path: "Claim.item[0].productOrService".into()
+            })
+        );
+    }
+
+    #[test]
+    fn file_level_errors() {
+        let err = |b: &[u8]| read_all(b, None).err();
+        assert_eq!(err(b"{"), Some(FhirError::Json { line: 1 }));
+        assert_eq!(err(b"{}"), Some(FhirError::NoResourceType));
+        assert_eq!(
+            err(br#"{"resourceType":"Patient"}"#),
+            Some(FhirError::NotClaim {
+                found: "Patient".into()
+            })
+        );
+    }
+
+    #[test]
+    fn bad_date_names_path_not_value() {
+        let r = read(r#"{"resourceType":"Claim","id":"c1","created":"2024-02-31"}"#);
+        let e = r[0]
+            .as_ref()
+            .err()
+            .cloned()
+            .unwrap_or_else(|| unreachable!());
+        assert_eq!(e.claim_id.as_deref(), Some("c1"));
+        assert!(!e.message.contains("2024"));
+        assert_eq!(
+            e.location,
+            Some(Location::Fhir {
+                path: "Claim.created".into()
+            })
+        );
+    }
+}

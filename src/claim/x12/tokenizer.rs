@@ -1,0 +1,328 @@
+//! Splits X12 bytes into segments without allocating: every [`Segment`] borrows the input.
+//!
+//! Delimiters come from each `ISA`: the element separator is byte 3, ISA16 (the component
+//! separator) follows the 16th element separator and the segment terminator follows ISA16.
+//! An ISA that is not fixed width (short sender ids) is read the same way. A byte-order mark,
+//! white space between segments and CR/LF after terminators are skipped.
+
+use memchr::memchr;
+
+/// The separators one interchange declares in its ISA.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Delimiters {
+    pub element: u8,
+    pub component: u8,
+    /// ISA11 in 5010; `None` when it is a letter or digit (4010's `U`).
+    pub repetition: Option<u8>,
+    pub segment: u8,
+}
+
+/// Why the ISA at the start of an interchange cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IsaError {
+    #[error("the file does not start with an `ISA` segment")]
+    Missing,
+    #[error("the ISA segment is too short: ISA16 and the segment terminator cannot be found")]
+    TooShort,
+    #[error(
+        "the ISA delimiters are unreadable: element, component and segment separators must be distinct and not letters or digits"
+    )]
+    Delimiters,
+}
+
+/// Read the delimiters of the ISA at the start of `bytes`; returns them and the length of the
+/// ISA segment including its terminator.
+pub fn read_isa(bytes: &[u8]) -> Result<(Delimiters, usize), IsaError> {
+    if !bytes.starts_with(b"ISA") {
+        return Err(IsaError::Missing);
+    }
+    let element = *bytes.get(3).ok_or(IsaError::TooShort)?;
+    if element.is_ascii_alphanumeric() || element.is_ascii_whitespace() {
+        return Err(IsaError::Delimiters);
+    }
+    // 16 separators; the real ISA is 106 bytes, allow generous slack for padded ids.
+    let window = bytes.get(..bytes.len().min(512)).unwrap_or(bytes);
+    let sixteenth = memchr::memchr_iter(element, window)
+        .nth(15)
+        .ok_or(IsaError::TooShort)?;
+    let component = *bytes.get(sixteenth + 1).ok_or(IsaError::TooShort)?;
+    let segment = *bytes.get(sixteenth + 2).ok_or(IsaError::TooShort)?;
+    let isa11_start = memchr::memchr_iter(element, window)
+        .nth(10)
+        .ok_or(IsaError::TooShort)?;
+    let repetition = bytes
+        .get(isa11_start + 1)
+        .copied()
+        .filter(|b| !b.is_ascii_alphanumeric() && *b != element);
+    let distinct = component != element && segment != element && segment != component;
+    if !distinct || component.is_ascii_alphanumeric() || segment.is_ascii_alphanumeric() {
+        return Err(IsaError::Delimiters);
+    }
+    Ok((
+        Delimiters {
+            element,
+            component,
+            repetition,
+            segment,
+        },
+        sixteenth + 3,
+    ))
+}
+
+/// One segment, borrowed from the input, without its terminator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Segment<'a> {
+    raw: &'a [u8],
+    /// 1-based position of the segment in the file.
+    pub number: u32,
+    pub delimiters: Delimiters,
+}
+
+impl<'a> Segment<'a> {
+    /// The segment id (`CLM`, `SV1`).
+    pub fn id(&self) -> &'a [u8] {
+        let end = memchr(self.delimiters.element, self.raw).unwrap_or(self.raw.len());
+        self.raw.get(..end).unwrap_or_default()
+    }
+
+    /// True when the id is 2 or 3 uppercase letters or digits, starting with a letter.
+    pub fn id_is_valid(&self) -> bool {
+        let id = self.id();
+        (2..=3).contains(&id.len())
+            && id.first().is_some_and(u8::is_ascii_uppercase)
+            && id
+                .iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    }
+
+    /// Element `n` (1-based, as `CLM01`), empty when absent.
+    pub fn element(&self, n: usize) -> &'a [u8] {
+        self.raw
+            .split(|b| *b == self.delimiters.element)
+            .nth(n)
+            .unwrap_or_default()
+    }
+
+    /// Element `n` as text; X12 basic and extended character sets are ASCII, anything else
+    /// reads as empty.
+    pub fn text(&self, n: usize) -> &'a str {
+        std::str::from_utf8(self.element(n))
+            .map(str::trim)
+            .unwrap_or_default()
+    }
+
+    /// Number of data elements after the id, trailing empty ones included.
+    pub fn element_count(&self) -> usize {
+        memchr::memchr_iter(self.delimiters.element, self.raw).count()
+    }
+
+    /// Component `m` (1-based) of composite element `n`. A composite that lacks the declared
+    /// component separator but holds another common one (`>` where ISA16 says `:`) is split
+    /// on that instead, as real senders get ISA16 wrong.
+    pub fn component(&self, n: usize, m: usize) -> &'a str {
+        let el = self.element(n);
+        let sep = self.component_separator(el);
+        std::str::from_utf8(
+            el.split(|b| *b == sep)
+                .nth(m.saturating_sub(1))
+                .unwrap_or_default(),
+        )
+        .map(str::trim)
+        .unwrap_or_default()
+    }
+
+    /// All components of element `n`.
+    pub fn components(&self, n: usize) -> impl Iterator<Item = &'a str> + use<'a> {
+        let el = self.element(n);
+        let sep = self.component_separator(el);
+        el.split(move |b| *b == sep)
+            .map(|c| std::str::from_utf8(c).map(str::trim).unwrap_or_default())
+    }
+
+    fn component_separator(&self, el: &[u8]) -> u8 {
+        let declared = self.delimiters.component;
+        if memchr(declared, el).is_some() {
+            return declared;
+        }
+        [b':', b'>', b'^']
+            .into_iter()
+            .filter(|c| *c != declared && *c != self.delimiters.element)
+            .find(|c| memchr(*c, el).is_some())
+            .unwrap_or(declared)
+    }
+}
+
+/// What can go wrong while splitting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenError {
+    /// An `ISA` after the first one cannot be read; nothing after it can be split.
+    Isa { number: u32, error: IsaError },
+    /// Bytes at the end of the file with no segment terminator: the file is truncated.
+    Unterminated { number: u32 },
+}
+
+/// Iterator over the segments of a whole file, switching delimiters at every `ISA`.
+#[derive(Debug, Clone)]
+pub struct Tokenizer<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    number: u32,
+    delimiters: Option<Delimiters>,
+    done: bool,
+}
+
+impl<'a> Tokenizer<'a> {
+    /// A tokenizer over `bytes`, skipping a UTF-8 byte-order mark.
+    pub fn new(bytes: &'a [u8]) -> Self {
+        let pos = if bytes.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        };
+        Tokenizer {
+            bytes,
+            pos,
+            number: 0,
+            delimiters: None,
+            done: false,
+        }
+    }
+
+    /// Byte offset of the next segment.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    fn skip_space(&mut self) {
+        let element = self.delimiters.map(|d| d.element);
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if matches!(b, b' ' | b'\t' | b'\r' | b'\n' | 0x0B | 0x0C) && Some(b) != element {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+    }
+}
+
+impl<'a> Iterator for Tokenizer<'a> {
+    type Item = Result<Segment<'a>, TokenError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        self.skip_space();
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        if rest.is_empty() {
+            self.done = true;
+            return None;
+        }
+        self.number = self.number.saturating_add(1);
+        let number = self.number;
+        if rest.starts_with(b"ISA") && rest.get(3).is_some_and(|b| !b.is_ascii_alphanumeric()) {
+            match read_isa(rest) {
+                Ok((d, len)) => {
+                    self.delimiters = Some(d);
+                    self.pos += len;
+                    let raw = rest.get(..len.saturating_sub(1)).unwrap_or_default();
+                    return Some(Ok(Segment {
+                        raw,
+                        number,
+                        delimiters: d,
+                    }));
+                }
+                Err(error) => {
+                    self.done = true;
+                    return Some(Err(TokenError::Isa { number, error }));
+                }
+            }
+        }
+        let Some(d) = self.delimiters else {
+            self.done = true;
+            return Some(Err(TokenError::Isa {
+                number,
+                error: IsaError::Missing,
+            }));
+        };
+        match memchr(d.segment, rest) {
+            Some(end) => {
+                self.pos += end + 1;
+                let mut raw = rest.get(..end).unwrap_or_default();
+                while let Some((last, head)) = raw.split_last() {
+                    if matches!(last, b'\r' | b'\n') {
+                        raw = head;
+                    } else {
+                        break;
+                    }
+                }
+                Some(Ok(Segment {
+                    raw,
+                    number,
+                    delimiters: d,
+                }))
+            }
+            None => {
+                self.done = true;
+                Some(Err(TokenError::Unterminated { number }))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ISA: &str = "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *231215*1200*^*00501*000000001*0*P*:~";
+
+    #[test]
+    fn reads_fixed_and_short_isa() {
+        let (d, len) = read_isa(ISA.as_bytes()).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(len, 106);
+        assert_eq!((d.element, d.component, d.segment), (b'*', b':', b'~'));
+        assert_eq!(d.repetition, Some(b'^'));
+        let short = "ISA*00**00**ZZ*S*ZZ*R*231215*1200*U*00401*1*0*P*>\n";
+        let (d, len) = read_isa(short.as_bytes()).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!((d.component, d.segment, d.repetition), (b'>', b'\n', None));
+        assert_eq!(len, short.len());
+    }
+
+    #[test]
+    fn isa_errors() {
+        assert_eq!(read_isa(b"GS*HC"), Err(IsaError::Missing));
+        assert_eq!(read_isa(b"ISA*00*"), Err(IsaError::TooShort));
+        let same = ISA.replace(":~", "**");
+        assert_eq!(read_isa(same.as_bytes()), Err(IsaError::Delimiters));
+        let cut = &ISA[..104];
+        assert_eq!(read_isa(cut.as_bytes()), Err(IsaError::TooShort));
+        let letters = ISA.replace(":~", "AB");
+        assert_eq!(read_isa(letters.as_bytes()), Err(IsaError::Delimiters));
+    }
+
+    #[test]
+    fn splits_with_bom_newlines_and_indentation() {
+        let text = format!("\u{feff}{ISA}\r\n  GS*HC*A~\nST*837*0001~\r\nCLM*1*2***11>B>1~");
+        let segs: Vec<_> = Tokenizer::new(text.as_bytes())
+            .collect::<Result<_, _>>()
+            .unwrap_or_else(|e| unreachable!("{e:?}"));
+        let ids: Vec<_> = segs.iter().map(|s| s.id()).collect();
+        assert_eq!(ids, [&b"ISA"[..], b"GS", b"ST", b"CLM"]);
+        let clm = segs[3];
+        assert_eq!(clm.number, 4);
+        assert_eq!(clm.text(1), "1");
+        assert_eq!(clm.text(9), "");
+        assert_eq!(clm.element_count(), 5);
+        // `>` used although ISA16 declares `:`.
+        assert_eq!(clm.component(5, 1), "11");
+        assert_eq!(clm.component(5, 3), "1");
+        assert_eq!(segs[0].text(16), ":");
+    }
+
+    #[test]
+    fn unterminated_tail_is_an_error() {
+        let text = format!("{ISA}GS*HC*A~ST*83");
+        let last = Tokenizer::new(text.as_bytes()).last();
+        assert_eq!(last, Some(Err(TokenError::Unterminated { number: 3 })));
+    }
+}
