@@ -783,6 +783,30 @@ HCPCS_MODIFIER_TITLES = {
 CPT_ALPHA_MODIFIERS = {"1P", "2P", "3P", "8P", "P1", "P2", "P3", "P4", "P5", "P6"}
 
 
+# Ambulance origin/destination modifiers (CMS Claims Processing Manual ch. 15 §30.A): two
+# letters, origin then destination. The I/OCE tables carry only the outpatient-hospital
+# modifiers, so without these every ambulance claim would get a false invalid-modifier finding.
+# Pairs that coincide with another modifier (e.g. GH) keep the I/OCE entry.
+AMBULANCE_SITES = {
+    "D": "diagnostic or therapeutic site other than P or H",
+    "E": "residential, domiciliary or custodial facility",
+    "G": "hospital-based ESRD facility",
+    "H": "hospital",
+    "I": "site of transfer between modes of ambulance transport",
+    "J": "free-standing ESRD facility",
+    "N": "skilled nursing facility",
+    "P": "physician's office",
+    "R": "residence",
+    "S": "scene of accident or acute event",
+}
+AMBULANCE_DESTINATION_ONLY = {"X": "intermediate stop at physician's office on the way to the hospital"}
+
+
+def ambulance_modifiers():
+    dests = {**AMBULANCE_SITES, **AMBULANCE_DESTINATION_ONLY}
+    return {o + d: f"Ambulance: {on} to {dn}" for o, on in AMBULANCE_SITES.items() for d, dn in dests.items()}
+
+
 def build_modifiers(src, oce, out: Path, stats: dict):
     per = defaultdict(list)
     for k, v in oce.table("data_modifier"):
@@ -796,6 +820,10 @@ def build_modifiers(src, oce, out: Path, stats: dict):
         title = "" if cpt else HCPCS_MODIFIER_TITLES.get(code, "")
         for a, b in merge_windows(per[code]):
             rows.append((code, history_start(a), iso(b), title))
+    for code, title in sorted(ambulance_modifiers().items()):
+        if code not in per:
+            rows.append((code, "", "", title))
+    rows.sort(key=lambda r: (r[0], r[1]))
     for r in rows:
         check(not (r[0].isdigit() and r[3]), f"CPT modifier {r[0]} must have no title")
         check(not re.search(r"\b\d{5}\b|\b\d{4}[FTUM]\b", r[3]), f"CPT-shaped text in modifier {r[0]}")

@@ -94,9 +94,10 @@ mod fixture {
                 from: date(2026, 10, 1)
             }
         );
+        // Before the first release the set covers: known since then, so it cannot judge.
         assert_eq!(
             cm.lookup("E1100", date(2014, 1, 1)).status,
-            Status::NotYetValid {
+            Status::BeforeCoverage {
                 from: date(2015, 10, 1)
             }
         );
@@ -678,9 +679,28 @@ mod shipped {
         let h = sets.get(System::Hcpcs).unwrap();
         assert_eq!((h.len(), h.rows()), (9_076, 11_569));
         assert_eq!(valid_count(h, date(2026, 4, 1), false), 8_256);
-        assert_eq!(sets.get(System::Modifier).unwrap().len(), 414);
+        // 414 from the I/OCE plus 64 ambulance origin/destination modifiers.
+        assert_eq!(sets.get(System::Modifier).unwrap().len(), 478);
         assert_eq!(sets.get(System::Pos).unwrap().len(), 51);
         assert!(sets.get(System::Cpt).is_none(), "CPT is never shipped");
+    }
+
+    #[test]
+    fn coverage_edges() {
+        let Some(sets) = real() else { return };
+        let h = sets.get(System::Hcpcs).unwrap();
+        let old = date(2006, 10, 3);
+        // Present since the history's first quarter: open start, valid before it too.
+        assert_eq!(h.lookup("G0008", old).status, Status::Valid);
+        // Unknown before the history starts: cannot judge, not invalid.
+        assert_eq!(
+            h.lookup("J1550", old).status,
+            Status::BeforeCoverage {
+                from: date(2019, 7, 1)
+            }
+        );
+        let m = sets.get(System::Modifier).unwrap();
+        assert_eq!(m.lookup("RH", date(2026, 6, 1)).status, Status::Valid);
     }
 
     #[test]

@@ -37,6 +37,7 @@ pub struct CodeSet {
     seventh: Range<usize>,
     strings: Range<usize>,
     release: String,
+    coverage_from: Option<Date>,
     coverage_through: Option<Date>,
     /// Note nodes that are ranges (`A00-B99`), found on first use.
     range_nodes: OnceLock<Vec<(String, String, String, u64)>>,
@@ -57,6 +58,7 @@ impl Clone for CodeSet {
             seventh: self.seventh.clone(),
             strings: self.strings.clone(),
             release: self.release.clone(),
+            coverage_from: self.coverage_from,
             coverage_through: self.coverage_through,
             range_nodes: OnceLock::new(),
         }
@@ -127,13 +129,20 @@ impl CodeSet {
                 ),
             });
         }
-        let coverage_through = match file.meta("coverage_through") {
-            None | Some("") => None,
-            Some(s) => Some(s.parse::<Date>().map_err(|_| CodesetError::Corrupt {
-                path: file.path.clone(),
-                what: format!("coverage_through `{s}` is not a date"),
-            })?),
+        let meta_date = |key: &str| -> Result<Option<Date>, CodesetError> {
+            match file.meta(key) {
+                None | Some("") => Ok(None),
+                Some(s) => s
+                    .parse::<Date>()
+                    .map(Some)
+                    .map_err(|_| CodesetError::Corrupt {
+                        path: file.path.clone(),
+                        what: format!("{key} `{s}` is not a date"),
+                    }),
+            }
         };
+        let coverage_from = meta_date("coverage_from")?;
+        let coverage_through = meta_date("coverage_through")?;
         Ok(CodeSet {
             system,
             codes,
@@ -146,6 +155,7 @@ impl CodeSet {
             seventh: file.section(section::SEVENTH, SEVENTH_WIDTH)?,
             strings: file.section(section::STRINGS, 1)?,
             release: file.meta("release").unwrap_or("").to_string(),
+            coverage_from,
             coverage_through,
             range_nodes: OnceLock::new(),
             file,
@@ -176,6 +186,11 @@ impl CodeSet {
     /// The last date of service the loaded release speaks for.
     pub fn coverage_through(&self) -> Option<Date> {
         self.coverage_through
+    }
+
+    /// First date the loaded releases cover, when known.
+    pub fn coverage_from(&self) -> Option<Date> {
+        self.coverage_from
     }
 
     /// Other metadata of the release (`source`, `credit`, `coverage_from`, …).
@@ -334,9 +349,15 @@ impl CodeSet {
         let stale = || Status::Stale {
             through: self.coverage_through.unwrap_or(date),
         };
+        let before = self.coverage_from.filter(|f| date < *f);
         let Some(ord) = self.codes.get(code.as_bytes()) else {
+            let status = match (past, before) {
+                (true, _) => stale(),
+                (false, Some(from)) => Status::BeforeCoverage { from },
+                (false, None) => Status::Unknown,
+            };
             return Lookup {
-                status: if past { stale() } else { Status::Unknown },
+                status,
                 record: None,
             };
         };
@@ -357,6 +378,14 @@ impl CodeSet {
             }
         } else if ivs.iter().any(|iv| iv.contains(d)) {
             Status::Valid
+        } else if let Some(from) = before.filter(|f| {
+            // Known since the first release loaded: whether it existed earlier is unknown.
+            ivs.iter()
+                .map(|iv| iv.from)
+                .min()
+                .is_some_and(|first| first <= key(*f))
+        }) {
+            Status::BeforeCoverage { from }
         } else if let Some(first) = ivs.iter().map(|iv| iv.from).min().filter(|f| *f > d) {
             date_of(first).map_or(Status::Unknown, |from| Status::NotYetValid { from })
         } else {

@@ -88,6 +88,11 @@ pub enum Status {
     Stale {
         through: Date,
     },
+    /// The date is before the first loaded release, and the code is unknown or known only
+    /// since that release: the code set cannot judge it.
+    BeforeCoverage {
+        from: Date,
+    },
 }
 
 /// MCE age categories for diagnoses.
@@ -356,6 +361,9 @@ impl std::fmt::Display for Status {
                     f,
                     "cannot judge: the code set covers dates through {through}"
                 )
+            }
+            Status::BeforeCoverage { from } => {
+                write!(f, "cannot judge: the code set covers dates from {from}")
             }
         }
     }

@@ -318,6 +318,11 @@ impl Eval<'_> {
             Status::Unknown => StatusMask::UNKNOWN,
             Status::Stale { through } => {
                 facts.set("through", through.to_string());
+                facts.set("coverage", format!("dates through {through}"));
+                StatusMask::STALE
+            }
+            Status::BeforeCoverage { from } => {
+                facts.set("coverage", format!("dates from {from}"));
                 StatusMask::STALE
             }
         };

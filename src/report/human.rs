@@ -67,11 +67,6 @@ impl Emitter for Human<'_> {
                         Some(l) => format!("line {l}"),
                         None => "claim".to_string(),
                     };
-                    let code = f
-                        .code
-                        .as_deref()
-                        .map(|c| format!(" {c}"))
-                        .unwrap_or_default();
                     let carc = f
                         .carc
                         .as_deref()
@@ -79,7 +74,8 @@ impl Emitter for Human<'_> {
                         .unwrap_or_default();
                     writeln!(
                         self.out,
-                        "  {} {where_}{code}: {}{}",
+                        // The message names the code; the head says where.
+                        "  {} {where_}: {}{}",
                         self.paint(&tag, severity_style(f.severity)),
                         f.message,
                         self.paint(&carc, Style::new().dimmed())

@@ -186,6 +186,8 @@ impl StatusMask {
         ("no-longer-valid", Self::NO_LONGER),
         ("not-effective", Self::NOT_YET | Self::NO_LONGER),
         ("unknown", Self::UNKNOWN),
+        // The date is outside what the loaded releases cover (after the newest or before the
+        // first): the code cannot be judged.
         ("stale", Self::STALE),
         ("known", Self::VALID | Self::NOT_YET | Self::NO_LONGER),
         ("not-loaded", Self::NOT_LOADED),
@@ -315,6 +317,7 @@ pub const FACTS: &[&str] = &[
     "valid_from",
     "valid_to",
     "through",
+    "coverage",
     "age",
     "age_range",
     "age_group",

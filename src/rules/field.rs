@@ -77,6 +77,7 @@ fields! {
     Sex => "patient.sex", Text, Claim, false;
     Age => "patient.age", Number, Claim, false;
     Relationship => "patient.relationship", Text, Claim, false;
+    SubscriberMemberId => "subscriber.member_id", Text, Claim, true;
     BillingNpi => "billing.npi", Text, Claim, false;
     BillingTaxId => "billing.tax_id", Text, Claim, true;
     BillingTaxonomy => "billing.taxonomy", Text, Claim, false;
@@ -271,6 +272,10 @@ impl Field {
                 .and_then(|d| c.age_on(d))
                 .map_or(Value::Missing, |a| Value::Number(a as f64)),
             Field::Relationship => text(&c.patient.relationship),
+            Field::SubscriberMemberId => c
+                .subscriber
+                .as_ref()
+                .map_or(Value::Missing, |p| text(&p.member_id)),
             Field::BillingNpi => text(&c.billing_provider.npi),
             Field::BillingTaxId => text(&c.billing_provider.tax_id),
             Field::BillingTaxonomy => text(&c.billing_provider.taxonomy),
@@ -404,6 +409,7 @@ impl Field {
             Field::BirthDate | Field::Age => "/patient/date_of_birth".into(),
             Field::Sex => "/patient/sex".into(),
             Field::Relationship => "/patient/relationship".into(),
+            Field::SubscriberMemberId => "/subscriber/member_id".into(),
             Field::BillingNpi => "/billing_provider/npi".into(),
             Field::BillingTaxId => "/billing_provider/tax_id".into(),
             Field::BillingTaxonomy => "/billing_provider/taxonomy".into(),

@@ -80,3 +80,30 @@ fn output_is_identical_with_one_and_two_threads() {
     assert!(one.contains("\"type\":\"finding\""));
     assert_eq!(one, run("2"));
 }
+
+fn check_file(path: &str, format: &str) -> String {
+    let o = cli(&["check", path, "--as-of", "2026-07-01", "--format", format]);
+    assert!(o.status.code().is_some_and(|c| c <= 1), "{}", stderr(&o));
+    stdout(&o).replace(env!("CARGO_PKG_VERSION"), "[VERSION]")
+}
+
+#[test]
+fn x12_professional_findings() {
+    insta::assert_snapshot!(check_file(
+        "tests/fixtures/x12/badx12-X222-ambulance.edi",
+        "human"
+    ));
+}
+
+#[test]
+fn x12_institutional_findings() {
+    insta::assert_snapshot!(check_file(
+        "tests/fixtures/x12/openx12-sample-837i.edi",
+        "json"
+    ));
+}
+
+#[test]
+fn fhir_bundle_findings() {
+    insta::assert_snapshot!(check_file("tests/fixtures/fhir/bundle.json", "human"));
+}

@@ -7,6 +7,7 @@
 )]
 
 mod cli;
+mod corpus;
 mod engine;
 mod rules;
 mod util;

@@ -5,7 +5,7 @@ use jiff::civil::Date;
 use serde_json::json;
 
 use claimscrub::claim::normalize_code;
-use claimscrub::codeset::{CodeSets, Status, System};
+use claimscrub::codeset::{CodeSets, System};
 
 use crate::args::{CodesArgs, CodesCommand, CodesetsArgs, CodesetsCommand};
 use crate::setup;
@@ -67,15 +67,7 @@ pub fn run_codes(a: CodesArgs) -> Result<u8> {
         );
     };
     let found = set.lookup(&code, date);
-    let status = match found.status {
-        Status::Valid => "valid".to_string(),
-        Status::NotYetValid { from } => format!("not yet valid (from {from})"),
-        Status::NoLongerValid { until } => format!("no longer valid (ended {until})"),
-        Status::Unknown => "unknown".to_string(),
-        Status::Stale { through } => {
-            format!("code set older than the date of service (covers through {through})")
-        }
-    };
+    let status = found.status.to_string();
     let children = found
         .record
         .as_ref()
