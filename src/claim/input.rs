@@ -20,6 +20,36 @@ pub enum Bytes {
     Owned(Vec<u8>),
 }
 
+impl Bytes {
+    /// Tell the kernel the bytes before `upto` are done with, so a file of millions of claims
+    /// does not stay resident. A hint only: touching the range again reads it back.
+    pub fn release_before(&self, upto: usize) {
+        /// Keep this much behind the reader: claims in flight in the thread pool sit there.
+        const MARGIN: usize = 64 << 20;
+        const PAGE: usize = 1 << 16;
+        if let Bytes::Mapped(m) = self {
+            let end = upto.saturating_sub(MARGIN) / PAGE * PAGE;
+            if end > 0 {
+                release(m, end);
+            }
+        }
+    }
+}
+
+#[allow(
+    unsafe_code,
+    reason = "MADV_DONTNEED on a read-only shared file mapping only drops page-table entries: \
+              the pages are re-read from the file if touched again, so no data can change"
+)]
+fn release(m: &memmap2::Mmap, len: usize) {
+    #[cfg(unix)]
+    // SAFETY: the mapping is read-only and file-backed (never MAP_PRIVATE-written), so
+    // dropping pages cannot lose data; later reads fault them back in from the file.
+    let _ = unsafe {
+        m.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, 0, len.min(m.len()))
+    };
+}
+
 impl Deref for Bytes {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
@@ -161,7 +191,12 @@ pub fn open(path: &str) -> Result<Arc<Bytes>, InputError> {
 )]
 fn map(file: &File) -> std::io::Result<memmap2::Mmap> {
     // SAFETY: the map is read-only and private to this process.
-    unsafe { memmap2::Mmap::map(file) }
+    let map = unsafe { memmap2::Mmap::map(file) }?;
+    // Claims are read front to back once: let the kernel read ahead and drop pages behind,
+    // so a file of millions of claims does not stay resident. Advice is only a hint.
+    #[cfg(unix)]
+    let _ = map.advise(memmap2::Advice::Sequential);
+    Ok(map)
 }
 
 /// Guess the format from the first bytes: `ISA` is X12, `resourceType` is FHIR, a line-per-object
@@ -248,6 +283,7 @@ pub fn split(doc: Arc<Bytes>, path: &str, format: InputFormat) -> Result<Input, 
             file,
             warnings: warnings.clone(),
             finished: false,
+            released: 0,
         }),
         InputFormat::Fhir => Box::new(
             fhir::read_all(&doc, file)
@@ -294,6 +330,8 @@ struct X12Claims {
     file: Option<Arc<str>>,
     warnings: Warnings,
     finished: bool,
+    /// Offset up to which pages were last released.
+    released: usize,
 }
 
 impl Iterator for X12Claims {
@@ -303,8 +341,15 @@ impl Iterator for X12Claims {
         if self.finished {
             return None;
         }
-        if let Some(r) = self.stream.with_dependent_mut(|_, r| r.next()) {
-            return Some(Pending::Ready(r));
+        let next = self
+            .stream
+            .with_dependent_mut(|_, r| r.next().map(|c| (c, x12::Reader::position(r))));
+        if let Some((claim, at)) = next {
+            if at > self.released + (32 << 20) {
+                self.stream.borrow_owner().release_before(at);
+                self.released = at;
+            }
+            return Some(Pending::Ready(claim));
         }
         self.finished = true;
         let (warnings, failure) = self.stream.with_dependent_mut(|_, r| match r.end() {

@@ -117,6 +117,9 @@ impl Iterator for ArraySplit {
             Ok(end) => {
                 let index = self.index;
                 self.index += 1;
+                if start >> 25 != end >> 25 {
+                    self.doc.release_before(start);
+                }
                 self.pos = end;
                 let line = self.line_at(bytes, start);
                 Some(Pending::Json {
@@ -150,6 +153,9 @@ pub fn split_ndjson(
             let rest = bytes.get(start..).unwrap_or_default();
             let end = memchr::memchr(b'\n', rest).map_or(bytes.len(), |i| start + i);
             let range = start..end;
+            if start >> 25 != (end + 1) >> 25 {
+                doc.release_before(start);
+            }
             start = end + 1;
             line_no += 1;
             if !bytes

@@ -527,12 +527,49 @@ impl CodeSet {
             .lineage(code)
             .filter_map(|k| Some((k.to_string(), self.nodes.get(k)?)))
             .collect();
+        let first = code.as_bytes().first().copied().unwrap_or(0);
         for (lo, hi, key, ord) in self.ranges() {
-            if CodePattern::Range(lo.clone(), hi.clone()).matches(code) {
+            // Most blocks start with another letter: skip them before comparing strings.
+            let (l, h) = (
+                lo.as_bytes().first().copied().unwrap_or(0),
+                hi.as_bytes().first().copied().unwrap_or(u8::MAX),
+            );
+            if first < l || first > h {
+                continue;
+            }
+            if super::range_matches(lo, hi, code) {
                 v.push((key.clone(), *ord));
             }
         }
         v
+    }
+
+    /// The Excludes1 note under which `code` (or one of its ancestors or blocks) excludes
+    /// `other`, as `(node the note is on, note text)`. Reads the stored targets directly: the
+    /// engine asks this for every pair of diagnoses on every claim.
+    pub fn excluded_by(&self, code: &str, other: &str) -> Option<(String, String)> {
+        let code = normalize(code);
+        let other = normalize(other);
+        let rows = self.sec(&self.notes);
+        let total = rows.len() / NOTE_WIDTH;
+        for (on, ord) in self.nodes_of(&code) {
+            let [start, count, _, _] = self.node(ord);
+            let (start, count) = (start as usize, count as usize);
+            for i in start..start.saturating_add(count).min(total) {
+                let w = |j: usize| u32_at(rows, i * 5 + j);
+                if w(0) != 0 {
+                    continue;
+                }
+                let hit = self
+                    .text((w(1), w(2)))
+                    .split(',')
+                    .any(|t| !t.is_empty() && super::pattern_str_matches(t.trim(), &other));
+                if hit {
+                    return Some((on, self.text((w(3), w(4))).to_string()));
+                }
+            }
+        }
+        None
     }
 
     /// Tabular notes of `code`: its own, then its ancestors' and its blocks', nearest first.

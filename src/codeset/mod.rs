@@ -241,11 +241,28 @@ impl CodePattern {
         match self {
             CodePattern::Exact(c) => c == code,
             CodePattern::Prefix(p) => code.starts_with(p.as_str()),
-            CodePattern::Range(lo, hi) => {
-                let head = |n: usize| code.get(..n.min(code.len())).unwrap_or(code);
-                head(lo.len()) >= lo.as_str() && head(hi.len()) <= hi.as_str()
-            }
+            CodePattern::Range(lo, hi) => range_matches(lo, hi, code),
         }
+    }
+}
+
+/// Does normalized `code` fall in the inclusive range `lo`–`hi`, comparing its leading
+/// characters (so `E08-E13` takes `E0800` and `E139`)? Allocation-free: it runs per claim.
+pub fn range_matches(lo: &str, hi: &str, code: &str) -> bool {
+    let head = |n: usize| code.get(..n.min(code.len())).unwrap_or(code);
+    head(lo.len()) >= lo && head(hi.len()) <= hi
+}
+
+/// Does normalized `code` match a pattern in its stored, normalized text form (`E119`,
+/// `O244*`, `E08-E13`)? The allocation-free twin of `CodePattern::parse(..).matches(..)`.
+pub fn pattern_str_matches(pattern: &str, code: &str) -> bool {
+    if let Some(p) = pattern.strip_suffix('*') {
+        return code.starts_with(p);
+    }
+    match pattern.split_once('-') {
+        Some((lo, "")) => code.starts_with(lo),
+        Some((lo, hi)) => range_matches(lo, hi, code),
+        None => pattern == code,
     }
 }
 

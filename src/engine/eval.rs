@@ -3,7 +3,7 @@
 use jiff::civil::Date;
 
 use crate::claim::Sex;
-use crate::codeset::{CodeSets, CodeSex, Status, System};
+use crate::codeset::{CodeSets, CodeSex, Lookup, Status, System};
 use crate::finding::Finding;
 use crate::rules::compile::{Op, Operand};
 use crate::rules::field::{Field, Scope, Value};
@@ -36,11 +36,16 @@ const NCCI_MODIFIERS: &[&str] = &[
     "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9", "XE", "XP", "XS", "XU",
 ];
 
-/// The evaluation environment.
+/// The evaluation environment of one claim.
 pub struct Eval<'e> {
     pub codesets: &'e CodeSets,
     pub as_of: Date,
+    /// Lookups already made for this claim: many rules ask about the same few codes.
+    memo: std::cell::RefCell<Vec<Memo<'e>>>,
 }
+
+/// One memoized lookup: system, code and date asked, and the answer.
+type Memo<'e> = (System, String, Date, std::rc::Rc<Lookup<'e>>);
 
 fn text_values<'a>(v: &Value<'a>) -> Vec<&'a str> {
     match v {
@@ -70,7 +75,33 @@ pub fn is_cpt_shaped(code: &str) -> bool {
         && (b[4].is_ascii_digit() || matches!(b[4], b'F' | b'T' | b'U' | b'M'))
 }
 
-impl Eval<'_> {
+impl<'e> Eval<'e> {
+    pub fn new(codesets: &'e CodeSets, as_of: Date) -> Eval<'e> {
+        Eval {
+            codesets,
+            as_of,
+            memo: std::cell::RefCell::new(Vec::new()),
+        }
+    }
+
+    /// `lookup` through the per-claim memo; `None` when the system is not loaded.
+    fn lookup(&self, system: System, code: &str, date: Date) -> Option<std::rc::Rc<Lookup<'e>>> {
+        let set = self.codesets.get(system)?;
+        if let Some(hit) = self
+            .memo
+            .borrow()
+            .iter()
+            .find(|(sys, c, d, _)| *sys == system && *d == date && c == code)
+        {
+            return Some(hit.3.clone());
+        }
+        let found = std::rc::Rc::new(set.lookup(code, date));
+        self.memo
+            .borrow_mut()
+            .push((system, code.to_string(), date, found.clone()));
+        Some(found)
+    }
+
     fn date(&self, s: &Scope<'_>) -> Date {
         s.date().unwrap_or(self.as_of)
     }
@@ -298,11 +329,10 @@ impl Eval<'_> {
         s: &Scope<'_>,
         facts: &mut Facts,
     ) -> bool {
-        let Some(set) = self.codesets.get(system) else {
+        let date = self.date(s);
+        let Some(found) = self.lookup(system, code, date) else {
             return mask.is_some_and(|m| m.0 & StatusMask::NOT_LOADED != 0);
         };
-        let date = self.date(s);
-        let found = set.lookup(code, date);
         let bit = match found.status {
             Status::Valid => StatusMask::VALID,
             Status::NotYetValid { from } => {
@@ -360,10 +390,10 @@ impl Eval<'_> {
         let Some(age) = s.claim.age_on(date) else {
             return false;
         };
-        let Some(set) = self.codesets.get(System::Icd10Cm) else {
+        let Some(found) = self.lookup(System::Icd10Cm, code, date) else {
             return false;
         };
-        let Some(rec) = set.get(code) else {
+        let Some(rec) = &found.record else {
             return false;
         };
         let a = &rec.attributes;
@@ -390,8 +420,10 @@ impl Eval<'_> {
         let Value::Text(code) = f.get(s) else {
             return false;
         };
-        let system = system_of(f, code);
-        let Some(rec) = self.codesets.get(system).and_then(|c| c.get(code)) else {
+        let Some(found) = self.lookup(system_of(f, code), code, self.date(s)) else {
+            return false;
+        };
+        let Some(rec) = &found.record else {
             return false;
         };
         let conflict = matches!(
@@ -418,14 +450,10 @@ impl Eval<'_> {
             return false;
         };
         for (from, to) in [(x, y), (y, x)] {
-            for note in set.notes(from) {
-                if note.kind == crate::codeset::NoteKind::Excludes1
-                    && note.targets.iter().any(|t| t.matches(to))
-                {
-                    facts.set("excluded", to);
-                    facts.set("note", format!("{}: {}", note.on, note.text));
-                    return true;
-                }
+            if let Some((on, text)) = set.excluded_by(from, to) {
+                facts.set("excluded", to);
+                facts.set("note", format!("{on}: {text}"));
+                return true;
             }
         }
         false

@@ -154,10 +154,7 @@ impl Engine {
 
     fn run_rules(&self, claim: &Claim, rules: impl Iterator<Item = u32>) -> Vec<Finding> {
         let disabled = self.disabled(claim);
-        let ev = Eval {
-            codesets: &self.codesets,
-            as_of: self.options.as_of,
-        };
+        let ev = Eval::new(&self.codesets, self.options.as_of);
         let base = Scope::new(claim);
         let mut out = Vec::new();
         for i in rules {

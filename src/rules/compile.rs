@@ -209,7 +209,7 @@ impl CodeList {
             || self
                 .ranges
                 .iter()
-                .any(|(a, b)| CodePattern::Range(a.clone(), b.clone()).matches(code))
+                .any(|(a, b)| crate::codeset::range_matches(a, b, code))
     }
 
     fn push(&mut self, p: CodePattern) {

@@ -107,6 +107,11 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// Byte offset the reader has reached.
+    pub fn position(&self) -> usize {
+        self.tokens.position()
+    }
+
     /// Envelope warnings so far (control numbers, counts, skipped transaction sets).
     pub fn warnings(&self) -> &[InputWarning] {
         &self.warnings
