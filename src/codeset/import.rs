@@ -395,7 +395,9 @@ pub(crate) fn import_orders(
     Ok(set)
 }
 
-/// The HCPCS `ANWEB` record layout (320 characters; positions are 1-based, inclusive).
+/// The HCPCS `ANWEB` record layout (320 characters; positions are 1-based, inclusive), as
+/// CMS's `HCPCyyyy_recordlayout.txt` gives it: fields 27–29 are the code added date,
+/// action effective date and termination date (YYYYMMDD).
 mod anweb {
     pub const CODE: (usize, usize) = (1, 5);
     pub const MODIFIER: (usize, usize) = (4, 5);
