@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::field::{Field, Kind, Needs};
 use super::schema::{self, Cond, Literal, PackDoc, RuleDoc, ScopeDoc, Sp};
 use crate::claim::ClaimKind;
-use crate::codeset::{CodePattern, CodeSets, System};
+use crate::codeset::{CodePattern, CodeSets, System, Validity};
 use crate::finding::{Category, RuleSource, Severity};
 
 /// A problem found in a rule file.
@@ -160,7 +160,7 @@ impl Op {
 }
 
 /// The right-hand side of a comparison.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Operand {
     Number(f64),
     Text(String),
@@ -193,7 +193,7 @@ impl StatusMask {
 }
 
 /// A list of code patterns, matched exactly by hash and by prefix or range otherwise.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CodeList {
     pub exact: HashSet<String>,
     pub prefixes: Vec<String>,
@@ -229,8 +229,26 @@ impl CodeList {
     }
 }
 
-/// A compiled condition.
+/// A compiled regular expression that compares equal by its pattern, so that conditions
+/// can be compared structurally (lint: contradictions, duplicated rules).
 #[derive(Debug, Clone)]
+pub struct Pattern(pub Regex);
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Pattern) -> bool {
+        self.0.as_str() == other.0.as_str()
+    }
+}
+
+impl std::ops::Deref for Pattern {
+    type Target = Regex;
+    fn deref(&self) -> &Regex {
+        &self.0
+    }
+}
+
+/// A compiled condition. Equality is structural (lists compare as written).
+#[derive(Debug, Clone, PartialEq)]
 pub enum Pred {
     All(Vec<Pred>),
     Any(Vec<Pred>),
@@ -253,7 +271,7 @@ pub enum Pred {
     },
     Regex {
         field: Field,
-        re: Regex,
+        re: Pattern,
     },
     Codes {
         field: Field,
@@ -333,7 +351,7 @@ pub const FACTS: &[&str] = &[
 const SPECIALS: &[&str] = &["code", "title", "children", "suggestions"];
 
 /// Which claims a rule applies to.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Scope {
     pub kinds: Option<Vec<ClaimKind>>,
     pub payers: Option<Vec<String>>,
@@ -379,6 +397,10 @@ pub struct Rule {
     pub pack: Arc<str>,
     /// The original YAML of the `when` block, for `explain`.
     pub when_text: String,
+    /// 1-based line of the `when:` key, where lint reports on the condition as a whole.
+    pub when_line: u32,
+    /// 1-based column of the id's value.
+    pub id_column: u32,
 }
 
 /// A pack: a directory of rules with an optional `pack.yaml`.
@@ -434,12 +456,28 @@ pub fn load(
     read_list: &dyn Fn(&str) -> Option<String>,
     codesets: &CodeSets,
 ) -> (Option<RuleSet>, Vec<Diagnostic>) {
+    let (set, diags) = load_partial(files, read_list, codesets);
+    if diags.iter().any(|d| d.level == DiagnosticLevel::Error) {
+        return (None, diags);
+    }
+    (Some(set), diags)
+}
+
+/// Like [`load`], but returns the rules that did compile even when other rules have errors,
+/// so `rules lint` can report lint findings and errors in one run. A set built with errors
+/// is missing rules: it is for linting, never for checking claims.
+pub fn load_partial(
+    files: &[RuleFile],
+    read_list: &dyn Fn(&str) -> Option<String>,
+    codesets: &CodeSets,
+) -> (RuleSet, Vec<Diagnostic>) {
     let mut cx = Compiler {
         diags: Vec::new(),
         codesets,
         read_list,
         lists: HashMap::new(),
         file: Arc::from(""),
+        window: None,
     };
     let mut packs_docs: Vec<(Arc<str>, String, PackDoc)> = Vec::new();
     let mut rule_docs: Vec<(Arc<str>, RuleDoc, String)> = Vec::new();
@@ -464,7 +502,8 @@ pub fn load(
     // Packs: the deepest pack.yaml above a rule names its pack.
     packs_docs.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.1.cmp(&b.1)));
     let mut rules = Vec::new();
-    let mut seen: HashMap<String, Arc<str>> = HashMap::new();
+    // Id → the file that first used it, and whether that rule is removed.
+    let mut seen: HashMap<String, (Arc<str>, bool)> = HashMap::new();
     for (path, doc, text) in &rule_docs {
         cx.file = path.clone();
         let pack = packs_docs
@@ -474,16 +513,25 @@ pub fn load(
         let pack_name: Arc<str> = pack
             .map(|(_, _, p)| Arc::from(p.name.as_str()))
             .unwrap_or_else(|| Arc::from(parent_dir(path).rsplit('/').next().unwrap_or("")));
-        if let Some(prev) = seen.get(&doc.id.value) {
+        if let Some((prev, removed)) = seen.get(&doc.id.value) {
+            let whose = if *removed {
+                "a removed rule"
+            } else {
+                "another rule"
+            };
             cx.err(
                 &doc.id,
                 "duplicate-id",
-                format!("rule id `{}` is already used in `{prev}`", doc.id.value),
+                format!(
+                    "rule id `{}` is already used by {whose} in `{prev}`",
+                    doc.id.value
+                ),
                 Some("rule ids are stable and never reused: pick the next free number".into()),
             );
             continue;
         }
-        seen.insert(doc.id.value.clone(), path.clone());
+        let removed = doc.status.as_ref().is_some_and(|s| s.value == "removed");
+        seen.insert(doc.id.value.clone(), (path.clone(), removed));
         if let Some(r) = cx.rule(doc, text, pack_scope, pack_name) {
             rules.push(r);
         }
@@ -517,16 +565,13 @@ pub fn load(
     }
     let mut diags = cx.diags;
     diags.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
-    if diags.iter().any(|d| d.level == DiagnosticLevel::Error) {
-        return (None, diags);
-    }
     let index = build_index(&rules);
     (
-        Some(RuleSet {
+        RuleSet {
             rules,
             packs,
             index,
-        }),
+        },
         diags,
     )
 }
@@ -543,6 +588,8 @@ struct Compiler<'a> {
     read_list: &'a dyn Fn(&str) -> Option<String>,
     lists: HashMap<String, Arc<CodeList>>,
     file: Arc<str>,
+    /// The effective window (from, to) of the rule being compiled, when it has one.
+    window: Option<(Option<Date>, Option<Date>)>,
 }
 
 impl Compiler<'_> {
@@ -738,7 +785,13 @@ impl Compiler<'_> {
             },
         };
         let bound = each.binds();
+        self.window = d
+            .effective
+            .as_ref()
+            .map(|_| (effective_from, effective_to))
+            .filter(|(a, b)| a.is_some() || b.is_some());
         let when = self.cond(&d.when, &bound);
+        self.window = None;
         let target = d.target.as_ref().and_then(|t| self.field(t, &bound));
         let message = self.template(&d.message, &bound);
         let help = self.template(&d.help, &bound);
@@ -772,6 +825,8 @@ impl Compiler<'_> {
             },
             pack,
             when_text: yaml_block(text, "when"),
+            when_line: key_line(text, "when").unwrap_or(d.when.line),
+            id_column: d.id.column,
         })
     }
 
@@ -997,7 +1052,7 @@ impl Compiler<'_> {
                 };
                 Pred::Regex {
                     field: field?,
-                    re: re?,
+                    re: Pattern(re?),
                 }
             }
             Cond::Codes(x) => {
@@ -1273,15 +1328,20 @@ impl Compiler<'_> {
                         list.push(p);
                     }
                     None => {
-                        self.err(
-                            c,
-                            "bad-code",
-                            format!(
-                                "`{}` is not a code, prefix (`M81.*`) or range (`E08-E13`)",
-                                c.value
+                        let (message, help) = match backwards_range(&c.value) {
+                            Some((lo, hi)) => (
+                                format!("range `{}` runs backwards", c.value),
+                                Some(format!("write the low end first: `{lo}-{hi}`")),
                             ),
-                            None,
-                        );
+                            None => (
+                                format!(
+                                    "`{}` is not a code, prefix (`M81.*`) or range (`E08-E13`)",
+                                    c.value
+                                ),
+                                None,
+                            ),
+                        };
+                        self.err(c, "bad-code", message, help);
                         ok = false;
                     }
                 }
@@ -1351,11 +1411,56 @@ impl Compiler<'_> {
         ok.then(|| Arc::new(list))
     }
 
-    /// A listed code must exist in its code set (when that set is loaded).
+    /// A listed code must exist in its code set (when that set is loaded); an exact code
+    /// should be billable and valid within the rule's effective window.
     fn check_listed(&mut self, at: &Sp<String>, p: &CodePattern, system: Option<System>) {
         let Some(set) = system.and_then(|s| self.codesets.get(s)) else {
             return;
         };
+        if let CodePattern::Exact(c) = p
+            && let Some(record) = set.get(c)
+        {
+            let sys = set.system().name();
+            // A code can be billable in one year and a header in another (`A047`): judge it
+            // where the rule's window starts, else as it stands now.
+            let start = self.window.and_then(|(from, to)| from.or(to));
+            let billable = match start {
+                Some(d) => set.lookup(c, d).record.is_none_or(|r| r.billable),
+                None => record.billable,
+            };
+            if !billable {
+                let children = set.children(c, start);
+                let mut example: Vec<String> =
+                    children.iter().take(3).map(|x| format!("`{x}`")).collect();
+                if children.len() > 3 {
+                    example.push(format!("… {} in all", children.len()));
+                }
+                let help = if example.is_empty() {
+                    format!("list a billable code, or the prefix `{c}.*`")
+                } else {
+                    format!(
+                        "did you mean the prefix `{c}.*`? its billable codes include {}",
+                        example.join(", ")
+                    )
+                };
+                self.warn(
+                    at,
+                    "listed-header",
+                    format!(
+                        "`{}` is a header in {sys}, not a billable code: it matches only claims that carry the header itself",
+                        at.value
+                    ),
+                    Some(help),
+                );
+            }
+            if let Some(window) = self.window
+                && let Some((message, help)) =
+                    not_effective(&at.value, &record.validity, window, sys)
+            {
+                self.warn(at, "listed-not-effective", message, Some(help));
+            }
+            return;
+        }
         let exists = match p {
             CodePattern::Exact(c) => set.contains(c),
             other => !set.matching(other).is_empty(),
@@ -1469,6 +1574,63 @@ impl Compiler<'_> {
     }
 }
 
+/// `E13-E08`: a range whose ends are codes but in the wrong order, as (low, high).
+fn backwards_range(s: &str) -> Option<(String, String)> {
+    let (a, b) = s.split_once('-')?;
+    match (CodePattern::parse(a)?, CodePattern::parse(b)?) {
+        (CodePattern::Exact(a), CodePattern::Exact(b)) if a > b => Some((b, a)),
+        _ => None,
+    }
+}
+
+/// A listed code that is valid nowhere in the rule's effective window: a message and help.
+/// A window with an end is checked throughout; an open-ended one on its first day.
+fn not_effective(
+    code: &str,
+    validity: &[Validity],
+    (from, to): (Option<Date>, Option<Date>),
+    system: &str,
+) -> Option<(String, String)> {
+    let (ok, when) = match (from, to) {
+        (from, Some(to)) => {
+            let from = from.unwrap_or(Date::MIN);
+            let ok = validity
+                .iter()
+                .any(|v| v.from <= to && v.to.is_none_or(|end| end >= from));
+            let when = if from == Date::MIN {
+                format!("at any time up to {to}, the end of the rule's `effective` window")
+            } else {
+                format!("at any time from {from} to {to}, the rule's `effective` window")
+            };
+            (ok, when)
+        }
+        (Some(from), None) => (
+            validity.iter().any(|v| v.contains(from)),
+            format!("on {from}, when the rule takes effect"),
+        ),
+        (None, None) => return None,
+    };
+    if ok {
+        return None;
+    }
+    let spans: Vec<String> = validity
+        .iter()
+        .map(|v| match (v.open_start(), v.to) {
+            (true, Some(t)) => format!("until {t}"),
+            (true, None) => "always".to_string(),
+            (false, Some(t)) => format!("{} to {t}", v.from),
+            (false, None) => format!("from {}", v.from),
+        })
+        .collect();
+    Some((
+        format!("`{code}` is not valid in {system} {when}"),
+        format!(
+            "{system} has it {}; fix the code or the `effective` dates",
+            spans.join(", ")
+        ),
+    ))
+}
+
 /// Attribute flags the shipped code sets carry (see `codesets/README.md`).
 pub const KNOWN_FLAGS: &[&str] = &[
     "manifestation",
@@ -1537,6 +1699,14 @@ fn unknown_field_help(message: &str) -> Option<String> {
     let (word, tail) = rest.split_once('`')?;
     let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
     did_you_mean(word, expected.into_iter())
+}
+
+/// The 1-based line of a top-level key.
+fn key_line(text: &str, key: &str) -> Option<u32> {
+    let at = text
+        .lines()
+        .position(|l| l.strip_prefix(key).is_some_and(|r| r.starts_with(':')))?;
+    u32::try_from(at + 1).ok()
 }
 
 /// The text of a top-level YAML block (`when:` and what is indented under it).
@@ -1633,4 +1803,105 @@ pub fn ids(set: &RuleSet) -> BTreeMap<String, usize> {
         .enumerate()
         .map(|(i, r)| (r.id.to_string(), i))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(effective: &str, codes: &str) -> RuleFile {
+        RuleFile {
+            path: "p/r.yaml".into(),
+            text: format!(
+                "id: TST001\nname: t\ntitle: t\nseverity: error\ncategory: medical-necessity\ncarc: CO-11\n{effective}each: diagnosis\nwhen:\n  codes: {{ field: dx.code, in: [{codes}], system: icd10cm }}\nmessage: m\nhelp: h\n"
+            ),
+        }
+    }
+
+    fn diags(effective: &str, codes: &str) -> Vec<(u32, u32, &'static str, String)> {
+        let sets = match CodeSets::builtin() {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        };
+        let (set, d) = load(&[rule(effective, codes)], &|_| None, &sets);
+        assert!(set.is_some(), "{d:#?}");
+        d.into_iter()
+            .map(|d| {
+                (
+                    d.line,
+                    d.column,
+                    d.code,
+                    d.message + " / " + &d.help.unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_listed_header_is_a_warning_with_its_children() {
+        let d = diags("", "Z125, E11");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!((d[0].0, d[0].1, d[0].2), (9, 39, "listed-header"));
+        assert!(
+            d[0].3.contains("`E11.*`") && d[0].3.contains("`E1100`"),
+            "{}",
+            d[0].3
+        );
+    }
+
+    #[test]
+    fn a_listed_code_outside_the_effective_window_is_a_warning() {
+        // H4011X0 was deleted after 2016-09-30; B8801 is new on 2025-10-01.
+        let closed = "effective: { from: 2018-01-01, to: 2019-12-31 }\n";
+        let d = diags(closed, "H4011X0, Z125");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].2, "listed-not-effective");
+        assert!(d[0].3.contains("2015-10-01 to 2016-09-30"), "{}", d[0].3);
+        assert!(diags("effective: { to: 2016-12-31 }\n", "H4011X0").is_empty());
+        // A047 was billable until 2017-09-30, then became a header.
+        assert!(diags("effective: { to: 2016-12-31 }\n", "A047").is_empty());
+        let d = diags(closed, "A047");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].2, "listed-header");
+        let open = "effective: { from: 2024-10-01 }\n";
+        let d = diags(open, "B8801");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(d[0].3.contains("on 2024-10-01"), "{}", d[0].3);
+        assert!(diags("effective: { from: 2025-10-01 }\n", "B8801").is_empty());
+        assert!(diags("", "H4011X0, B8801").is_empty());
+    }
+
+    #[test]
+    fn a_backwards_range_says_so() {
+        assert_eq!(
+            backwards_range("E13-E08"),
+            Some(("E08".to_string(), "E13".to_string()))
+        );
+        assert_eq!(backwards_range("E08-E13"), None);
+        assert_eq!(backwards_range("E08-"), None);
+    }
+
+    #[test]
+    fn partial_load_keeps_the_rules_that_compile() {
+        let good = rule("", "Z125");
+        let bad = RuleFile {
+            path: "p/bad.yaml".into(),
+            text: good
+                .text
+                .replace("TST001", "TST002")
+                .replace("dx.code", "dx.cod"),
+        };
+        let (set, d) = load_partial(
+            &[good.clone(), bad.clone()],
+            &|_| None,
+            &CodeSets::default(),
+        );
+        assert_eq!(set.rules.len(), 1);
+        assert_eq!(d.len(), 1);
+        assert!(
+            load(&[good, bad], &|_| None, &CodeSets::default())
+                .0
+                .is_none()
+        );
+    }
 }
