@@ -493,7 +493,7 @@ pub fn load_partial(
             match schema::from_yaml::<RuleDoc>(&f.text) {
                 Ok(r) => rule_docs.push((f.path.clone(), r, f.text.clone())),
                 Err(e) => {
-                    let help = unknown_field_help(&e.message);
+                    let help = yaml_help(&e.message);
                     cx.err_at(e.line, e.column, "yaml", e.message, help)
                 }
             }
@@ -674,7 +674,7 @@ impl Compiler<'_> {
             "warning" => Severity::Warning,
             "info" => Severity::Info,
             other => {
-                let help = did_you_mean(other, ["error", "warning", "info"].into_iter());
+                let help = did_you_mean_or_list(other, &["error", "warning", "info"]);
                 self.err(
                     &d.severity,
                     "unknown-severity",
@@ -728,7 +728,7 @@ impl Compiler<'_> {
                     c,
                     "bad-rarc",
                     format!("`{v}` is not a remark code like `N290` or `M76`"),
-                    None,
+                    Some("remark codes are M, MA or N and a number".into()),
                 );
             }
             ok.then(|| Arc::from(v.as_str()))
@@ -740,9 +740,9 @@ impl Compiler<'_> {
             Some("removed") => RuleStatus::Removed,
             Some(other) => {
                 if let Some(s) = &d.status {
-                    let help = did_you_mean(
+                    let help = did_you_mean_or_list(
                         other,
-                        ["preview", "stable", "deprecated", "removed"].into_iter(),
+                        &["preview", "stable", "deprecated", "removed"],
                     );
                     self.err(
                         s,
@@ -768,12 +768,15 @@ impl Compiler<'_> {
             scope.payers = own.payers.or(scope.payers);
             scope.plans = own.plans.or(scope.plans);
         }
+        let mut each_known = true;
         let each = match &d.each {
             None => Each::Claim,
             Some(e) => match Each::NAMES.iter().find(|(n, _)| *n == e.value) {
                 Some((_, x)) => *x,
                 None => {
-                    let help = did_you_mean(&e.value, Each::NAMES.iter().map(|(n, _)| *n));
+                    each_known = false;
+                    let names: Vec<&str> = Each::NAMES.iter().map(|(n, _)| *n).collect();
+                    let help = did_you_mean_or_list(&e.value, &names);
                     self.err(
                         e,
                         "unknown-each",
@@ -784,7 +787,22 @@ impl Compiler<'_> {
                 }
             },
         };
-        let bound = each.binds();
+        // An unknown `each` is reported once; binding everything avoids a cascade of
+        // out-of-scope errors for the fields it would have bound.
+        let bound = if each_known {
+            each.binds()
+        } else {
+            vec![
+                Needs::Claim,
+                Needs::Line,
+                Needs::OtherLine,
+                Needs::Dx,
+                Needs::OtherDx,
+                Needs::Proc,
+                Needs::Modifier,
+                Needs::Pointer,
+            ]
+        };
         self.window = d
             .effective
             .as_ref()
@@ -852,8 +870,7 @@ impl Compiler<'_> {
                     "professional" => Some(ClaimKind::Professional),
                     "institutional" => Some(ClaimKind::Institutional),
                     other => {
-                        let help =
-                            did_you_mean(other, ["professional", "institutional"].into_iter());
+                        let help = did_you_mean_or_list(other, &["professional", "institutional"]);
                         self.err(
                             k,
                             "unknown-claim-type",
@@ -906,12 +923,12 @@ impl Compiler<'_> {
                 s,
                 "wrong-type",
                 format!(
-                    "field `{}` is {:?}, expected {}",
+                    "field `{}` is {}; this condition needs {}",
                     s.value,
-                    f.kind(),
+                    f.kind().describe(),
                     kinds
                         .iter()
-                        .map(|k| format!("{k:?}"))
+                        .map(|k| k.describe())
                         .collect::<Vec<_>>()
                         .join(" or ")
                 ),
@@ -938,7 +955,7 @@ impl Compiler<'_> {
     fn system(&mut self, s: &Sp<String>) -> Option<System> {
         let sys = System::from_name(&s.value);
         if sys.is_none() {
-            let help = did_you_mean(&s.value, System::ALL.iter().map(|s| s.name()));
+            let help = did_you_mean_or_list(&s.value, &System::ALL.map(System::name));
             self.err(
                 s,
                 "unknown-codeset",
@@ -992,13 +1009,13 @@ impl Compiler<'_> {
                                 t,
                                 "wrong-type",
                                 format!(
-                                    "`{}` is {:?} but `{}` is {:?}",
+                                    "`{}` is {} but `{}` is {}",
                                     a.name(),
-                                    a.kind(),
+                                    a.kind().describe(),
                                     b.name(),
-                                    b.kind()
+                                    b.kind().describe()
                                 ),
-                                None,
+                                Some("compare fields of the same kind".into()),
                             );
                         }
                         other.map(Operand::Field)
@@ -1008,7 +1025,10 @@ impl Compiler<'_> {
                             &x.field,
                             "bad-compare",
                             "`compare` needs exactly one of `value` or `to`".into(),
-                            None,
+                            Some(
+                                "`value:` compares with a constant, `to:` with another field"
+                                    .into(),
+                            ),
                         );
                         None
                     }
@@ -1040,12 +1060,16 @@ impl Compiler<'_> {
                     Ok(r) => Some(r),
                     Err(e) => {
                         let msg = e.to_string();
-                        let last = msg.lines().last().unwrap_or("invalid").trim().to_string();
+                        let last = msg.lines().last().unwrap_or("invalid").trim();
+                        let last = last.strip_prefix("error: ").unwrap_or(last);
                         self.err(
                             &x.pattern,
                             "bad-regex",
                             format!("invalid regular expression `{}`: {last}", x.pattern.value),
-                            None,
+                            Some(
+                                "patterns use the Rust `regex` syntax; escape `(`, `[`, `{` and `.` with `\\` to match them literally"
+                                    .into(),
+                            ),
                         );
                         None
                     }
@@ -1073,10 +1097,9 @@ impl Compiler<'_> {
                         match StatusMask::NAMES.iter().find(|(n, _)| *n == s.value) {
                             Some((_, bits)) => mask |= bits,
                             None => {
-                                let help = did_you_mean(
-                                    &s.value,
-                                    StatusMask::NAMES.iter().map(|(n, _)| *n),
-                                );
+                                let names: Vec<&str> =
+                                    StatusMask::NAMES.iter().map(|(n, _)| *n).collect();
+                                let help = did_you_mean_or_list(&s.value, &names);
                                 self.err(
                                     s,
                                     "unknown-status",
@@ -1184,9 +1207,9 @@ impl Compiler<'_> {
                     "modifier" => Some((Each::Modifier, Needs::Modifier)),
                     "pointer" => Some((Each::Pointer, Needs::Pointer)),
                     other => {
-                        let help = did_you_mean(
+                        let help = did_you_mean_or_list(
                             other,
-                            ["line", "diagnosis", "procedure", "modifier", "pointer"].into_iter(),
+                            &["line", "diagnosis", "procedure", "modifier", "pointer"],
                         );
                         self.err(
                             &x.each,
@@ -1302,15 +1325,21 @@ impl Compiler<'_> {
                     None
                 }
             },
-            (k, _) => {
+            (k, lit) => {
+                let shown = match lit {
+                    Literal::Bool(b) => b.to_string(),
+                    Literal::Number(n) => super::field::format_number(*n),
+                    Literal::Text(t) => t.clone(),
+                };
                 self.err(
                     v,
                     "wrong-type",
                     format!(
-                        "field `{}` is {k:?}; this value does not compare with it",
-                        f.name()
+                        "field `{}` is {}; `{shown}` does not compare with it",
+                        f.name(),
+                        k.describe()
                     ),
-                    None,
+                    Some(format!("write {}, e.g. `{}`", k.describe(), k.example())),
                 );
                 None
             }
@@ -1468,7 +1497,13 @@ impl Compiler<'_> {
         if !exists {
             let help = match p {
                 CodePattern::Exact(c) => {
-                    let s = set.suggest(c, 2);
+                    // Nearest first; among equals, those sharing the longest start (the
+                    // same category) first. Three are enough for a hint.
+                    let mut s = set.suggest(c, 2);
+                    let shared =
+                        |x: &str| c.chars().zip(x.chars()).take_while(|(a, b)| a == b).count();
+                    s.sort_by_key(|x| (strsim::levenshtein(c, x), std::cmp::Reverse(shared(x))));
+                    s.truncate(3);
                     (!s.is_empty()).then(|| format!("did you mean `{}`?", s.join("`, `")))
                 }
                 _ => None,
@@ -1503,8 +1538,8 @@ impl Compiler<'_> {
                 self.err(
                     t,
                     "bad-template",
-                    "unmatched `}` in template; write `}}` for a brace".into(),
-                    None,
+                    "unmatched `}` in template".into(),
+                    Some("write `}}` for a literal brace".into()),
                 );
                 return Template(pieces);
             }
@@ -1512,8 +1547,10 @@ impl Compiler<'_> {
                 self.err(
                     t,
                     "bad-template",
-                    "unclosed `{` in template; write `{{` for a brace".into(),
-                    None,
+                    "unclosed `{` in template".into(),
+                    Some(
+                        "close the placeholder with `}`, or write `{{` for a literal brace".into(),
+                    ),
                 );
                 return Template(pieces);
             };
@@ -1693,12 +1730,40 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -
     best.map(|(_, c)| format!("did you mean `{c}`?"))
 }
 
-/// serde's `unknown field `x`, expected one of ...` → a did-you-mean hint.
-fn unknown_field_help(message: &str) -> Option<String> {
+/// A did-you-mean hint from a short vocabulary, else the whole vocabulary.
+fn did_you_mean_or_list(word: &str, candidates: &[&str]) -> Option<String> {
+    did_you_mean(word, candidates.iter().copied()).or_else(|| {
+        let all: Vec<String> = candidates.iter().map(|c| format!("`{c}`")).collect();
+        Some(format!("expected one of {}", all.join(", ")))
+    })
+}
+
+/// A hint for serde's shape errors: `unknown field `x`, expected one of a, b` gets a
+/// did-you-mean; `missing field `x`` names what every rule needs.
+fn yaml_help(message: &str) -> Option<String> {
+    if message.contains("did not find expected") || message.starts_with("while parsing") {
+        return Some(
+            "YAML syntax: an unclosed `[`, `{` or quote on this line or above is the usual cause"
+                .into(),
+        );
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let field = rest.split('`').next().unwrap_or("");
+        return Some(format!(
+            "add `{field}:`; every rule has id, name, title, severity, category, when, message and help"
+        ));
+    }
     let rest = message.strip_prefix("unknown field `")?;
     let (word, tail) = rest.split_once('`')?;
-    let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
-    did_you_mean(word, expected.into_iter())
+    let list = tail
+        .split_once("expected one of ")
+        .or_else(|| tail.split_once("expected "))
+        .map_or("", |(_, l)| l);
+    let expected = list
+        .split(',')
+        .map(|x| x.trim().trim_matches('`'))
+        .filter(|x| !x.is_empty());
+    did_you_mean(word, expected)
 }
 
 /// The 1-based line of a top-level key.
