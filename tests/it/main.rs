@@ -8,5 +8,6 @@
 
 mod cli;
 mod engine;
+mod lint;
 mod rules;
 mod util;
