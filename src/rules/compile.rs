@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::field::{Field, Kind, Needs};
 use super::schema::{self, Cond, Literal, PackDoc, RuleDoc, ScopeDoc, Sp};
 use crate::claim::ClaimKind;
-use crate::codeset::{CodePattern, CodeSets, System};
+use crate::codeset::{CodePattern, CodeSets, System, Validity};
 use crate::finding::{Category, RuleSource, Severity};
 
 /// A problem found in a rule file.
@@ -160,7 +160,7 @@ impl Op {
 }
 
 /// The right-hand side of a comparison.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Operand {
     Number(f64),
     Text(String),
@@ -195,7 +195,7 @@ impl StatusMask {
 }
 
 /// A list of code patterns, matched exactly by hash and by prefix or range otherwise.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CodeList {
     pub exact: HashSet<String>,
     pub prefixes: Vec<String>,
@@ -231,8 +231,26 @@ impl CodeList {
     }
 }
 
-/// A compiled condition.
+/// A compiled regular expression that compares equal by its pattern, so that conditions
+/// can be compared structurally (lint: contradictions, duplicated rules).
 #[derive(Debug, Clone)]
+pub struct Pattern(pub Regex);
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Pattern) -> bool {
+        self.0.as_str() == other.0.as_str()
+    }
+}
+
+impl std::ops::Deref for Pattern {
+    type Target = Regex;
+    fn deref(&self) -> &Regex {
+        &self.0
+    }
+}
+
+/// A compiled condition. Equality is structural (lists compare as written).
+#[derive(Debug, Clone, PartialEq)]
 pub enum Pred {
     All(Vec<Pred>),
     Any(Vec<Pred>),
@@ -255,7 +273,7 @@ pub enum Pred {
     },
     Regex {
         field: Field,
-        re: Regex,
+        re: Pattern,
     },
     Codes {
         field: Field,
@@ -336,7 +354,7 @@ pub const FACTS: &[&str] = &[
 const SPECIALS: &[&str] = &["code", "title", "children", "suggestions"];
 
 /// Which claims a rule applies to.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Scope {
     pub kinds: Option<Vec<ClaimKind>>,
     pub payers: Option<Vec<String>>,
@@ -382,6 +400,10 @@ pub struct Rule {
     pub pack: Arc<str>,
     /// The original YAML of the `when` block, for `explain`.
     pub when_text: String,
+    /// 1-based line of the `when:` key, where lint reports on the condition as a whole.
+    pub when_line: u32,
+    /// 1-based column of the id's value.
+    pub id_column: u32,
 }
 
 /// A pack: a directory of rules with an optional `pack.yaml`.
@@ -437,12 +459,28 @@ pub fn load(
     read_list: &dyn Fn(&str) -> Option<String>,
     codesets: &CodeSets,
 ) -> (Option<RuleSet>, Vec<Diagnostic>) {
+    let (set, diags) = load_partial(files, read_list, codesets);
+    if diags.iter().any(|d| d.level == DiagnosticLevel::Error) {
+        return (None, diags);
+    }
+    (Some(set), diags)
+}
+
+/// Like [`load`], but returns the rules that did compile even when other rules have errors,
+/// so `rules lint` can report lint findings and errors in one run. A set built with errors
+/// is missing rules: it is for linting, never for checking claims.
+pub fn load_partial(
+    files: &[RuleFile],
+    read_list: &dyn Fn(&str) -> Option<String>,
+    codesets: &CodeSets,
+) -> (RuleSet, Vec<Diagnostic>) {
     let mut cx = Compiler {
         diags: Vec::new(),
         codesets,
         read_list,
         lists: HashMap::new(),
         file: Arc::from(""),
+        window: None,
     };
     let mut packs_docs: Vec<(Arc<str>, String, PackDoc)> = Vec::new();
     let mut rule_docs: Vec<(Arc<str>, RuleDoc, String)> = Vec::new();
@@ -458,7 +496,7 @@ pub fn load(
             match schema::from_yaml::<RuleDoc>(&f.text) {
                 Ok(r) => rule_docs.push((f.path.clone(), r, f.text.clone())),
                 Err(e) => {
-                    let help = unknown_field_help(&e.message);
+                    let help = yaml_help(&e.message);
                     cx.err_at(e.line, e.column, "yaml", e.message, help)
                 }
             }
@@ -467,7 +505,8 @@ pub fn load(
     // Packs: the deepest pack.yaml above a rule names its pack.
     packs_docs.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.1.cmp(&b.1)));
     let mut rules = Vec::new();
-    let mut seen: HashMap<String, Arc<str>> = HashMap::new();
+    // Id → the file that first used it, and whether that rule is removed.
+    let mut seen: HashMap<String, (Arc<str>, bool)> = HashMap::new();
     for (path, doc, text) in &rule_docs {
         cx.file = path.clone();
         let pack = packs_docs
@@ -477,16 +516,25 @@ pub fn load(
         let pack_name: Arc<str> = pack
             .map(|(_, _, p)| Arc::from(p.name.as_str()))
             .unwrap_or_else(|| Arc::from(parent_dir(path).rsplit('/').next().unwrap_or("")));
-        if let Some(prev) = seen.get(&doc.id.value) {
+        if let Some((prev, removed)) = seen.get(&doc.id.value) {
+            let whose = if *removed {
+                "a removed rule"
+            } else {
+                "another rule"
+            };
             cx.err(
                 &doc.id,
                 "duplicate-id",
-                format!("rule id `{}` is already used in `{prev}`", doc.id.value),
+                format!(
+                    "rule id `{}` is already used by {whose} in `{prev}`",
+                    doc.id.value
+                ),
                 Some("rule ids are stable and never reused: pick the next free number".into()),
             );
             continue;
         }
-        seen.insert(doc.id.value.clone(), path.clone());
+        let removed = doc.status.as_ref().is_some_and(|s| s.value == "removed");
+        seen.insert(doc.id.value.clone(), (path.clone(), removed));
         if let Some(r) = cx.rule(doc, text, pack_scope, pack_name) {
             rules.push(r);
         }
@@ -520,16 +568,13 @@ pub fn load(
     }
     let mut diags = cx.diags;
     diags.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
-    if diags.iter().any(|d| d.level == DiagnosticLevel::Error) {
-        return (None, diags);
-    }
     let index = build_index(&rules);
     (
-        Some(RuleSet {
+        RuleSet {
             rules,
             packs,
             index,
-        }),
+        },
         diags,
     )
 }
@@ -546,6 +591,8 @@ struct Compiler<'a> {
     read_list: &'a dyn Fn(&str) -> Option<String>,
     lists: HashMap<String, Arc<CodeList>>,
     file: Arc<str>,
+    /// The effective window (from, to) of the rule being compiled, when it has one.
+    window: Option<(Option<Date>, Option<Date>)>,
 }
 
 impl Compiler<'_> {
@@ -630,7 +677,7 @@ impl Compiler<'_> {
             "warning" => Severity::Warning,
             "info" => Severity::Info,
             other => {
-                let help = did_you_mean(other, ["error", "warning", "info"].into_iter());
+                let help = did_you_mean_or_list(other, &["error", "warning", "info"]);
                 self.err(
                     &d.severity,
                     "unknown-severity",
@@ -684,7 +731,7 @@ impl Compiler<'_> {
                     c,
                     "bad-rarc",
                     format!("`{v}` is not a remark code like `N290` or `M76`"),
-                    None,
+                    Some("remark codes are M, MA or N and a number".into()),
                 );
             }
             ok.then(|| Arc::from(v.as_str()))
@@ -696,9 +743,9 @@ impl Compiler<'_> {
             Some("removed") => RuleStatus::Removed,
             Some(other) => {
                 if let Some(s) = &d.status {
-                    let help = did_you_mean(
+                    let help = did_you_mean_or_list(
                         other,
-                        ["preview", "stable", "deprecated", "removed"].into_iter(),
+                        &["preview", "stable", "deprecated", "removed"],
                     );
                     self.err(
                         s,
@@ -724,12 +771,15 @@ impl Compiler<'_> {
             scope.payers = own.payers.or(scope.payers);
             scope.plans = own.plans.or(scope.plans);
         }
+        let mut each_known = true;
         let each = match &d.each {
             None => Each::Claim,
             Some(e) => match Each::NAMES.iter().find(|(n, _)| *n == e.value) {
                 Some((_, x)) => *x,
                 None => {
-                    let help = did_you_mean(&e.value, Each::NAMES.iter().map(|(n, _)| *n));
+                    each_known = false;
+                    let names: Vec<&str> = Each::NAMES.iter().map(|(n, _)| *n).collect();
+                    let help = did_you_mean_or_list(&e.value, &names);
                     self.err(
                         e,
                         "unknown-each",
@@ -740,8 +790,29 @@ impl Compiler<'_> {
                 }
             },
         };
-        let bound = each.binds();
+        // An unknown `each` is reported once; binding everything avoids a cascade of
+        // out-of-scope errors for the fields it would have bound.
+        let bound = if each_known {
+            each.binds()
+        } else {
+            vec![
+                Needs::Claim,
+                Needs::Line,
+                Needs::OtherLine,
+                Needs::Dx,
+                Needs::OtherDx,
+                Needs::Proc,
+                Needs::Modifier,
+                Needs::Pointer,
+            ]
+        };
+        self.window = d
+            .effective
+            .as_ref()
+            .map(|_| (effective_from, effective_to))
+            .filter(|(a, b)| a.is_some() || b.is_some());
         let when = self.cond(&d.when, &bound);
+        self.window = None;
         let target = d.target.as_ref().and_then(|t| self.field(t, &bound));
         let message = self.template(&d.message, &bound);
         let help = self.template(&d.help, &bound);
@@ -775,6 +846,8 @@ impl Compiler<'_> {
             },
             pack,
             when_text: yaml_block(text, "when"),
+            when_line: key_line(text, "when").unwrap_or(d.when.line),
+            id_column: d.id.column,
         })
     }
 
@@ -800,8 +873,7 @@ impl Compiler<'_> {
                     "professional" => Some(ClaimKind::Professional),
                     "institutional" => Some(ClaimKind::Institutional),
                     other => {
-                        let help =
-                            did_you_mean(other, ["professional", "institutional"].into_iter());
+                        let help = did_you_mean_or_list(other, &["professional", "institutional"]);
                         self.err(
                             k,
                             "unknown-claim-type",
@@ -854,12 +926,12 @@ impl Compiler<'_> {
                 s,
                 "wrong-type",
                 format!(
-                    "field `{}` is {:?}, expected {}",
+                    "field `{}` is {}; this condition needs {}",
                     s.value,
-                    f.kind(),
+                    f.kind().describe(),
                     kinds
                         .iter()
-                        .map(|k| format!("{k:?}"))
+                        .map(|k| k.describe())
                         .collect::<Vec<_>>()
                         .join(" or ")
                 ),
@@ -886,7 +958,7 @@ impl Compiler<'_> {
     fn system(&mut self, s: &Sp<String>) -> Option<System> {
         let sys = System::from_name(&s.value);
         if sys.is_none() {
-            let help = did_you_mean(&s.value, System::ALL.iter().map(|s| s.name()));
+            let help = did_you_mean_or_list(&s.value, &System::ALL.map(System::name));
             self.err(
                 s,
                 "unknown-codeset",
@@ -940,13 +1012,13 @@ impl Compiler<'_> {
                                 t,
                                 "wrong-type",
                                 format!(
-                                    "`{}` is {:?} but `{}` is {:?}",
+                                    "`{}` is {} but `{}` is {}",
                                     a.name(),
-                                    a.kind(),
+                                    a.kind().describe(),
                                     b.name(),
-                                    b.kind()
+                                    b.kind().describe()
                                 ),
-                                None,
+                                Some("compare fields of the same kind".into()),
                             );
                         }
                         other.map(Operand::Field)
@@ -956,7 +1028,10 @@ impl Compiler<'_> {
                             &x.field,
                             "bad-compare",
                             "`compare` needs exactly one of `value` or `to`".into(),
-                            None,
+                            Some(
+                                "`value:` compares with a constant, `to:` with another field"
+                                    .into(),
+                            ),
                         );
                         None
                     }
@@ -988,19 +1063,23 @@ impl Compiler<'_> {
                     Ok(r) => Some(r),
                     Err(e) => {
                         let msg = e.to_string();
-                        let last = msg.lines().last().unwrap_or("invalid").trim().to_string();
+                        let last = msg.lines().last().unwrap_or("invalid").trim();
+                        let last = last.strip_prefix("error: ").unwrap_or(last);
                         self.err(
                             &x.pattern,
                             "bad-regex",
                             format!("invalid regular expression `{}`: {last}", x.pattern.value),
-                            None,
+                            Some(
+                                "patterns use the Rust `regex` syntax; escape `(`, `[`, `{` and `.` with `\\` to match them literally"
+                                    .into(),
+                            ),
                         );
                         None
                     }
                 };
                 Pred::Regex {
                     field: field?,
-                    re: re?,
+                    re: Pattern(re?),
                 }
             }
             Cond::Codes(x) => {
@@ -1021,10 +1100,9 @@ impl Compiler<'_> {
                         match StatusMask::NAMES.iter().find(|(n, _)| *n == s.value) {
                             Some((_, bits)) => mask |= bits,
                             None => {
-                                let help = did_you_mean(
-                                    &s.value,
-                                    StatusMask::NAMES.iter().map(|(n, _)| *n),
-                                );
+                                let names: Vec<&str> =
+                                    StatusMask::NAMES.iter().map(|(n, _)| *n).collect();
+                                let help = did_you_mean_or_list(&s.value, &names);
                                 self.err(
                                     s,
                                     "unknown-status",
@@ -1132,9 +1210,9 @@ impl Compiler<'_> {
                     "modifier" => Some((Each::Modifier, Needs::Modifier)),
                     "pointer" => Some((Each::Pointer, Needs::Pointer)),
                     other => {
-                        let help = did_you_mean(
+                        let help = did_you_mean_or_list(
                             other,
-                            ["line", "diagnosis", "procedure", "modifier", "pointer"].into_iter(),
+                            &["line", "diagnosis", "procedure", "modifier", "pointer"],
                         );
                         self.err(
                             &x.each,
@@ -1250,15 +1328,21 @@ impl Compiler<'_> {
                     None
                 }
             },
-            (k, _) => {
+            (k, lit) => {
+                let shown = match lit {
+                    Literal::Bool(b) => b.to_string(),
+                    Literal::Number(n) => super::field::format_number(*n),
+                    Literal::Text(t) => t.clone(),
+                };
                 self.err(
                     v,
                     "wrong-type",
                     format!(
-                        "field `{}` is {k:?}; this value does not compare with it",
-                        f.name()
+                        "field `{}` is {}; `{shown}` does not compare with it",
+                        f.name(),
+                        k.describe()
                     ),
-                    None,
+                    Some(format!("write {}, e.g. `{}`", k.describe(), k.example())),
                 );
                 None
             }
@@ -1276,15 +1360,20 @@ impl Compiler<'_> {
                         list.push(p);
                     }
                     None => {
-                        self.err(
-                            c,
-                            "bad-code",
-                            format!(
-                                "`{}` is not a code, prefix (`M81.*`) or range (`E08-E13`)",
-                                c.value
+                        let (message, help) = match backwards_range(&c.value) {
+                            Some((lo, hi)) => (
+                                format!("range `{}` runs backwards", c.value),
+                                Some(format!("write the low end first: `{lo}-{hi}`")),
                             ),
-                            None,
-                        );
+                            None => (
+                                format!(
+                                    "`{}` is not a code, prefix (`M81.*`) or range (`E08-E13`)",
+                                    c.value
+                                ),
+                                None,
+                            ),
+                        };
+                        self.err(c, "bad-code", message, help);
                         ok = false;
                     }
                 }
@@ -1354,11 +1443,56 @@ impl Compiler<'_> {
         ok.then(|| Arc::new(list))
     }
 
-    /// A listed code must exist in its code set (when that set is loaded).
+    /// A listed code must exist in its code set (when that set is loaded); an exact code
+    /// should be billable and valid within the rule's effective window.
     fn check_listed(&mut self, at: &Sp<String>, p: &CodePattern, system: Option<System>) {
         let Some(set) = system.and_then(|s| self.codesets.get(s)) else {
             return;
         };
+        if let CodePattern::Exact(c) = p
+            && let Some(record) = set.get(c)
+        {
+            let sys = set.system().name();
+            // A code can be billable in one year and a header in another (`A047`): judge it
+            // where the rule's window starts, else as it stands now.
+            let start = self.window.and_then(|(from, to)| from.or(to));
+            let billable = match start {
+                Some(d) => set.lookup(c, d).record.is_none_or(|r| r.billable),
+                None => record.billable,
+            };
+            if !billable {
+                let children = set.children(c, start);
+                let mut example: Vec<String> =
+                    children.iter().take(3).map(|x| format!("`{x}`")).collect();
+                if children.len() > 3 {
+                    example.push(format!("… {} in all", children.len()));
+                }
+                let help = if example.is_empty() {
+                    format!("list a billable code, or the prefix `{c}.*`")
+                } else {
+                    format!(
+                        "did you mean the prefix `{c}.*`? its billable codes include {}",
+                        example.join(", ")
+                    )
+                };
+                self.warn(
+                    at,
+                    "listed-header",
+                    format!(
+                        "`{}` is a header in {sys}, not a billable code: it matches only claims that carry the header itself",
+                        at.value
+                    ),
+                    Some(help),
+                );
+            }
+            if let Some(window) = self.window
+                && let Some((message, help)) =
+                    not_effective(&at.value, &record.validity, window, sys)
+            {
+                self.warn(at, "listed-not-effective", message, Some(help));
+            }
+            return;
+        }
         let exists = match p {
             CodePattern::Exact(c) => set.contains(c),
             other => !set.matching(other).is_empty(),
@@ -1366,7 +1500,13 @@ impl Compiler<'_> {
         if !exists {
             let help = match p {
                 CodePattern::Exact(c) => {
-                    let s = set.suggest(c, 2);
+                    // Nearest first; among equals, those sharing the longest start (the
+                    // same category) first. Three are enough for a hint.
+                    let mut s = set.suggest(c, 2);
+                    let shared =
+                        |x: &str| c.chars().zip(x.chars()).take_while(|(a, b)| a == b).count();
+                    s.sort_by_key(|x| (strsim::levenshtein(c, x), std::cmp::Reverse(shared(x))));
+                    s.truncate(3);
                     (!s.is_empty()).then(|| format!("did you mean `{}`?", s.join("`, `")))
                 }
                 _ => None,
@@ -1401,8 +1541,8 @@ impl Compiler<'_> {
                 self.err(
                     t,
                     "bad-template",
-                    "unmatched `}` in template; write `}}` for a brace".into(),
-                    None,
+                    "unmatched `}` in template".into(),
+                    Some("write `}}` for a literal brace".into()),
                 );
                 return Template(pieces);
             }
@@ -1410,8 +1550,10 @@ impl Compiler<'_> {
                 self.err(
                     t,
                     "bad-template",
-                    "unclosed `{` in template; write `{{` for a brace".into(),
-                    None,
+                    "unclosed `{` in template".into(),
+                    Some(
+                        "close the placeholder with `}`, or write `{{` for a literal brace".into(),
+                    ),
                 );
                 return Template(pieces);
             };
@@ -1470,6 +1612,63 @@ impl Compiler<'_> {
             );
         }
     }
+}
+
+/// `E13-E08`: a range whose ends are codes but in the wrong order, as (low, high).
+fn backwards_range(s: &str) -> Option<(String, String)> {
+    let (a, b) = s.split_once('-')?;
+    match (CodePattern::parse(a)?, CodePattern::parse(b)?) {
+        (CodePattern::Exact(a), CodePattern::Exact(b)) if a > b => Some((b, a)),
+        _ => None,
+    }
+}
+
+/// A listed code that is valid nowhere in the rule's effective window: a message and help.
+/// A window with an end is checked throughout; an open-ended one on its first day.
+fn not_effective(
+    code: &str,
+    validity: &[Validity],
+    (from, to): (Option<Date>, Option<Date>),
+    system: &str,
+) -> Option<(String, String)> {
+    let (ok, when) = match (from, to) {
+        (from, Some(to)) => {
+            let from = from.unwrap_or(Date::MIN);
+            let ok = validity
+                .iter()
+                .any(|v| v.from <= to && v.to.is_none_or(|end| end >= from));
+            let when = if from == Date::MIN {
+                format!("at any time up to {to}, the end of the rule's `effective` window")
+            } else {
+                format!("at any time from {from} to {to}, the rule's `effective` window")
+            };
+            (ok, when)
+        }
+        (Some(from), None) => (
+            validity.iter().any(|v| v.contains(from)),
+            format!("on {from}, when the rule takes effect"),
+        ),
+        (None, None) => return None,
+    };
+    if ok {
+        return None;
+    }
+    let spans: Vec<String> = validity
+        .iter()
+        .map(|v| match (v.open_start(), v.to) {
+            (true, Some(t)) => format!("until {t}"),
+            (true, None) => "always".to_string(),
+            (false, Some(t)) => format!("{} to {t}", v.from),
+            (false, None) => format!("from {}", v.from),
+        })
+        .collect();
+    Some((
+        format!("`{code}` is not valid in {system} {when}"),
+        format!(
+            "{system} has it {}; fix the code or the `effective` dates",
+            spans.join(", ")
+        ),
+    ))
 }
 
 /// Attribute flags the shipped code sets carry (see `codesets/README.md`).
@@ -1534,12 +1733,48 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -
     best.map(|(_, c)| format!("did you mean `{c}`?"))
 }
 
-/// serde's `unknown field `x`, expected one of ...` → a did-you-mean hint.
-fn unknown_field_help(message: &str) -> Option<String> {
+/// A did-you-mean hint from a short vocabulary, else the whole vocabulary.
+fn did_you_mean_or_list(word: &str, candidates: &[&str]) -> Option<String> {
+    did_you_mean(word, candidates.iter().copied()).or_else(|| {
+        let all: Vec<String> = candidates.iter().map(|c| format!("`{c}`")).collect();
+        Some(format!("expected one of {}", all.join(", ")))
+    })
+}
+
+/// A hint for serde's shape errors: `unknown field `x`, expected one of a, b` gets a
+/// did-you-mean; `missing field `x`` names what every rule needs.
+fn yaml_help(message: &str) -> Option<String> {
+    if message.contains("did not find expected") || message.starts_with("while parsing") {
+        return Some(
+            "YAML syntax: an unclosed `[`, `{` or quote on this line or above is the usual cause"
+                .into(),
+        );
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let field = rest.split('`').next().unwrap_or("");
+        return Some(format!(
+            "add `{field}:`; every rule has id, name, title, severity, category, when, message and help"
+        ));
+    }
     let rest = message.strip_prefix("unknown field `")?;
     let (word, tail) = rest.split_once('`')?;
-    let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
-    did_you_mean(word, expected.into_iter())
+    let list = tail
+        .split_once("expected one of ")
+        .or_else(|| tail.split_once("expected "))
+        .map_or("", |(_, l)| l);
+    let expected = list
+        .split(',')
+        .map(|x| x.trim().trim_matches('`'))
+        .filter(|x| !x.is_empty());
+    did_you_mean(word, expected)
+}
+
+/// The 1-based line of a top-level key.
+fn key_line(text: &str, key: &str) -> Option<u32> {
+    let at = text
+        .lines()
+        .position(|l| l.strip_prefix(key).is_some_and(|r| r.starts_with(':')))?;
+    u32::try_from(at + 1).ok()
 }
 
 /// The text of a top-level YAML block (`when:` and what is indented under it).
@@ -1636,4 +1871,105 @@ pub fn ids(set: &RuleSet) -> BTreeMap<String, usize> {
         .enumerate()
         .map(|(i, r)| (r.id.to_string(), i))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(effective: &str, codes: &str) -> RuleFile {
+        RuleFile {
+            path: "p/r.yaml".into(),
+            text: format!(
+                "id: TST001\nname: t\ntitle: t\nseverity: error\ncategory: medical-necessity\ncarc: CO-11\n{effective}each: diagnosis\nwhen:\n  codes: {{ field: dx.code, in: [{codes}], system: icd10cm }}\nmessage: m\nhelp: h\n"
+            ),
+        }
+    }
+
+    fn diags(effective: &str, codes: &str) -> Vec<(u32, u32, &'static str, String)> {
+        let sets = match CodeSets::builtin() {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        };
+        let (set, d) = load(&[rule(effective, codes)], &|_| None, &sets);
+        assert!(set.is_some(), "{d:#?}");
+        d.into_iter()
+            .map(|d| {
+                (
+                    d.line,
+                    d.column,
+                    d.code,
+                    d.message + " / " + &d.help.unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_listed_header_is_a_warning_with_its_children() {
+        let d = diags("", "Z125, E11");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!((d[0].0, d[0].1, d[0].2), (9, 39, "listed-header"));
+        assert!(
+            d[0].3.contains("`E11.*`") && d[0].3.contains("`E1100`"),
+            "{}",
+            d[0].3
+        );
+    }
+
+    #[test]
+    fn a_listed_code_outside_the_effective_window_is_a_warning() {
+        // H4011X0 was deleted after 2016-09-30; B8801 is new on 2025-10-01.
+        let closed = "effective: { from: 2018-01-01, to: 2019-12-31 }\n";
+        let d = diags(closed, "H4011X0, Z125");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].2, "listed-not-effective");
+        assert!(d[0].3.contains("2015-10-01 to 2016-09-30"), "{}", d[0].3);
+        assert!(diags("effective: { to: 2016-12-31 }\n", "H4011X0").is_empty());
+        // A047 was billable until 2017-09-30, then became a header.
+        assert!(diags("effective: { to: 2016-12-31 }\n", "A047").is_empty());
+        let d = diags(closed, "A047");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].2, "listed-header");
+        let open = "effective: { from: 2024-10-01 }\n";
+        let d = diags(open, "B8801");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(d[0].3.contains("on 2024-10-01"), "{}", d[0].3);
+        assert!(diags("effective: { from: 2025-10-01 }\n", "B8801").is_empty());
+        assert!(diags("", "H4011X0, B8801").is_empty());
+    }
+
+    #[test]
+    fn a_backwards_range_says_so() {
+        assert_eq!(
+            backwards_range("E13-E08"),
+            Some(("E08".to_string(), "E13".to_string()))
+        );
+        assert_eq!(backwards_range("E08-E13"), None);
+        assert_eq!(backwards_range("E08-"), None);
+    }
+
+    #[test]
+    fn partial_load_keeps_the_rules_that_compile() {
+        let good = rule("", "Z125");
+        let bad = RuleFile {
+            path: "p/bad.yaml".into(),
+            text: good
+                .text
+                .replace("TST001", "TST002")
+                .replace("dx.code", "dx.cod"),
+        };
+        let (set, d) = load_partial(
+            &[good.clone(), bad.clone()],
+            &|_| None,
+            &CodeSets::default(),
+        );
+        assert_eq!(set.rules.len(), 1);
+        assert_eq!(d.len(), 1);
+        assert!(
+            load(&[good, bad], &|_| None, &CodeSets::default())
+                .0
+                .is_none()
+        );
+    }
 }

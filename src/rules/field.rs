@@ -17,6 +17,28 @@ pub enum Kind {
     NumberList,
 }
 
+impl Kind {
+    /// The kind in a message: `a number`, `text`…
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::Text => "text",
+            Kind::Number => "a number",
+            Kind::Date => "a date",
+            Kind::TextList => "a list of text",
+            Kind::NumberList => "a list of numbers",
+        }
+    }
+
+    /// A literal of this kind as a rule writes it, for hints.
+    pub fn example(self) -> &'static str {
+        match self {
+            Kind::Text | Kind::TextList => "value: \"11\"",
+            Kind::Number | Kind::NumberList => "value: 1",
+            Kind::Date => "value: 2024-01-01",
+        }
+    }
+}
+
 /// What a field needs bound in the evaluation context.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Needs {

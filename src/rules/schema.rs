@@ -51,9 +51,18 @@ pub struct YamlError {
     pub message: String,
 }
 
+/// The deepest YAML nesting accepted. Rules nest a handful of levels (`all` → `not` →
+/// `pointed_diagnosis` → `codes`); serde's recursion costs tens of KiB of stack per level in
+/// debug builds, so a pathological file is refused here rather than overflowing the stack.
+pub const MAX_DEPTH: usize = 24;
+
 /// Parse a YAML document into `T`.
 pub fn from_yaml<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, YamlError> {
-    serde_saphyr::from_str::<T>(text).map_err(|e| {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = MAX_DEPTH;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| {
         let (line, column) = e
             .location()
             .map(|l| {
@@ -65,13 +74,24 @@ pub fn from_yaml<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, YamlErro
             .unwrap_or((0, 0));
         // The crate's Display renders a source snippet; keep only the first line of prose.
         let full = e.to_string();
-        let message = full
+        let first = full
             .lines()
             .next()
             .unwrap_or("invalid YAML")
             .trim()
-            .trim_start_matches("error: ")
+            .trim_start_matches("error: ");
+        // The position is reported separately; drop the crate's `line N column M: ` prefix.
+        let message = first
+            .strip_prefix("line ")
+            .and_then(|r| r.split_once(": "))
+            .filter(|(pos, _)| pos.contains(" column "))
+            .map_or(first, |(_, m)| m)
             .to_string();
+        let message = if message.starts_with("budget breached: Depth") {
+            format!("YAML nested deeper than {MAX_DEPTH} levels")
+        } else {
+            message
+        };
         YamlError {
             line,
             column,

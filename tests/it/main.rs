@@ -9,5 +9,6 @@
 mod cli;
 mod corpus;
 mod engine;
+mod lint;
 mod rules;
 mod util;

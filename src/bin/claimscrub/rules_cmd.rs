@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use serde_json::json;
 
-use claimscrub::rules::compile::{Diagnostic, DiagnosticLevel, RuleFile, load};
+use claimscrub::rules::compile::{Diagnostic, DiagnosticLevel, RuleFile, load, load_partial};
 use claimscrub::rules::load as files;
 use claimscrub::rules::testing::{self, Outcome};
 
@@ -35,10 +35,9 @@ pub fn run(a: RulesArgs) -> Result<u8> {
         } => {
             let sets = setup::codesets(codesets.as_deref())?;
             let (rules, _) = gather(&dirs)?;
-            let (set, mut diags) = load(&rules, &files::read_list, &sets);
-            if let Some(set) = &set {
-                diags.extend(claimscrub::rules::lint::lint(set));
-            }
+            // Lint what compiled even when other files have errors: one run shows everything.
+            let (set, mut diags) = load_partial(&rules, &files::read_list, &sets);
+            diags.extend(claimscrub::rules::lint::lint(&set));
             diags.sort_by(|a, b| {
                 (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code))
             });
