@@ -634,6 +634,16 @@ impl<'e> Eval<'e> {
                     .unwrap_or_default();
                 list_some(&kids, 8)
             }
+            "replacements" => {
+                let found = set()
+                    .map(|c| replacements(c, code_str, self.date(s)))
+                    .unwrap_or_default();
+                if found.is_empty() {
+                    "no replacement is known".to_string()
+                } else {
+                    list_some(&found, 8)
+                }
+            }
             "suggestions" => {
                 let near = set().map(|c| c.suggest(code_str, 2)).unwrap_or_default();
                 if near.is_empty() {
@@ -645,6 +655,30 @@ impl<'e> Eval<'e> {
             fact => facts.get(fact).unwrap_or("").to_string(),
         }
     }
+}
+
+/// Codes that replace a deleted or expanded code on `date`, as far as the code set knows:
+/// the billable codes valid then under the code itself (it became a header), else under its
+/// nearest ancestor that has some (ICD-10 expands codes by adding characters).
+fn replacements(set: &crate::codeset::CodeSet, code: &str, date: Date) -> Vec<String> {
+    for end in (3..=code.len()).rev() {
+        let Some(prefix) = code.get(..end) else {
+            continue;
+        };
+        let kids: Vec<String> = set
+            .prefix(prefix)
+            .into_iter()
+            .filter(|c| c != code)
+            .filter(|c| {
+                let l = set.lookup(c, date);
+                l.status == Status::Valid && l.record.is_some_and(|r| r.billable)
+            })
+            .collect();
+        if !kids.is_empty() {
+            return kids;
+        }
+    }
+    Vec::new()
 }
 
 fn list_some(v: &[String], n: usize) -> String {

@@ -64,32 +64,46 @@ impl Checked {
 pub const CHUNK: usize = 2048;
 
 /// Parse and check every pending claim, calling `emit` in input order.
+///
+/// A producer thread splits the input into chunks (X12 is parsed there, sequentially) while
+/// the pool checks the previous chunk; at most two chunks wait, so memory stays bounded.
 pub fn run<I, F>(engine: &Engine, inputs: I, chunk: usize, mut emit: F)
 where
-    I: Iterator<Item = Pending>,
+    I: Iterator<Item = Pending> + Send,
     F: FnMut(ClaimResult),
 {
-    let mut seq = 0usize;
-    let mut inputs = inputs.peekable();
     let chunk = chunk.max(1);
-    while inputs.peek().is_some() {
-        let batch: Vec<Pending> = inputs.by_ref().take(chunk).collect();
-        let results: Vec<Outcome> = batch
-            .into_par_iter()
-            .map(|p| match p.materialize() {
-                Ok(claim) => Outcome::Checked(Checked {
-                    findings: engine.check(&claim),
-                    file: claim.source.file.clone(),
-                    claim_id: claim.id,
-                    total_charge: claim.total_charge,
-                    line_count: claim.lines.len(),
-                }),
-                Err(e) => Outcome::Unreadable(e),
-            })
-            .collect();
-        for outcome in results {
-            emit(ClaimResult { seq, outcome });
-            seq += 1;
+    let mut seq = 0usize;
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Pending>>(2);
+        scope.spawn(move || {
+            let mut inputs = inputs;
+            loop {
+                let batch: Vec<Pending> = inputs.by_ref().take(chunk).collect();
+                // A closed channel means the consumer stopped: nothing more to do.
+                if batch.is_empty() || tx.send(batch).is_err() {
+                    break;
+                }
+            }
+        });
+        for batch in rx {
+            let results: Vec<Outcome> = batch
+                .into_par_iter()
+                .map(|p| match p.materialize() {
+                    Ok(claim) => Outcome::Checked(Checked {
+                        findings: engine.check(&claim),
+                        file: claim.source.file.clone(),
+                        claim_id: claim.id,
+                        total_charge: claim.total_charge,
+                        line_count: claim.lines.len(),
+                    }),
+                    Err(e) => Outcome::Unreadable(e),
+                })
+                .collect();
+            for outcome in results {
+                emit(ClaimResult { seq, outcome });
+                seq += 1;
+            }
         }
-    }
+    });
 }

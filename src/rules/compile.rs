@@ -38,6 +38,45 @@ pub enum DiagnosticLevel {
     Error,
 }
 
+impl Diagnostic {
+    /// A problem that stops the rule set from being built.
+    pub fn error(
+        file: Arc<str>,
+        line: u32,
+        column: u32,
+        code: &'static str,
+        message: String,
+    ) -> Diagnostic {
+        Diagnostic {
+            file,
+            line,
+            column,
+            level: DiagnosticLevel::Error,
+            code,
+            message,
+            help: None,
+        }
+    }
+
+    /// A problem reported but not fatal.
+    pub fn warning(
+        file: Arc<str>,
+        line: u32,
+        column: u32,
+        code: &'static str,
+        message: String,
+    ) -> Diagnostic {
+        Diagnostic {
+            level: DiagnosticLevel::Warning,
+            ..Diagnostic::error(file, line, column, code, message)
+        }
+    }
+
+    pub fn with_help(self, help: Option<String>) -> Diagnostic {
+        Diagnostic { help, ..self }
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let level = match self.level {
@@ -351,7 +390,7 @@ pub const FACTS: &[&str] = &[
     "count",
     "days",
 ];
-const SPECIALS: &[&str] = &["code", "title", "children", "suggestions"];
+const SPECIALS: &[&str] = &["code", "title", "children", "suggestions", "replacements"];
 
 /// Which claims a rule applies to.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -604,15 +643,9 @@ impl Compiler<'_> {
         message: String,
         help: Option<String>,
     ) {
-        self.diags.push(Diagnostic {
-            file: self.file.clone(),
-            line,
-            column,
-            level: DiagnosticLevel::Error,
-            code,
-            message,
-            help,
-        });
+        self.diags.push(
+            Diagnostic::error(self.file.clone(), line, column, code, message).with_help(help),
+        );
     }
 
     fn err<T>(&mut self, at: &Sp<T>, code: &'static str, message: String, help: Option<String>) {
@@ -620,15 +653,10 @@ impl Compiler<'_> {
     }
 
     fn warn<T>(&mut self, at: &Sp<T>, code: &'static str, message: String, help: Option<String>) {
-        self.diags.push(Diagnostic {
-            file: self.file.clone(),
-            line: at.line,
-            column: at.column,
-            level: DiagnosticLevel::Warning,
-            code,
-            message,
-            help,
-        });
+        self.diags.push(
+            Diagnostic::warning(self.file.clone(), at.line, at.column, code, message)
+                .with_help(help),
+        );
     }
 
     fn rule(
@@ -1399,15 +1427,13 @@ impl Compiler<'_> {
                             match CodePattern::parse(code) {
                                 Some(p) => from_file.push(p),
                                 None => {
-                                    self.diags.push(Diagnostic {
-                                        file: Arc::from(key.as_str()),
-                                        line: n as u32 + 1,
-                                        column: 1,
-                                        level: DiagnosticLevel::Error,
-                                        code: "bad-code",
-                                        message: format!("`{code}` is not a code, prefix or range"),
-                                        help: None,
-                                    });
+                                    self.diags.push(Diagnostic::error(
+                                        Arc::from(key.as_str()),
+                                        n as u32 + 1,
+                                        1,
+                                        "bad-code",
+                                        format!("`{code}` is not a code, prefix or range"),
+                                    ));
                                     ok = false;
                                 }
                             }

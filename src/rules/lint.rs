@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 
-use super::compile::{CodeList, Diagnostic, DiagnosticLevel, Op, Operand, Pred, Rule, RuleSet};
+use super::compile::{CodeList, Diagnostic, Op, Operand, Pred, Rule, RuleSet};
 use super::field::{Field, Kind, format_number};
 use crate::codeset::CodePattern;
 use crate::finding::Severity;
@@ -65,15 +65,7 @@ fn warning(
     message: String,
     help: Option<String>,
 ) -> Diagnostic {
-    Diagnostic {
-        file: r.source.file.clone(),
-        line,
-        column,
-        level: DiagnosticLevel::Warning,
-        code,
-        message,
-        help,
-    }
+    Diagnostic::warning(r.source.file.clone(), line, column, code, message).with_help(help)
 }
 
 /// Why `p` can never hold, when that can be seen from its structure alone. Sound, not

@@ -380,13 +380,5 @@ fn problem(
     message: String,
     help: Option<String>,
 ) -> Diagnostic {
-    Diagnostic {
-        file: Arc::from(file),
-        line,
-        column,
-        level: DiagnosticLevel::Error,
-        code,
-        message,
-        help,
-    }
+    Diagnostic::error(Arc::from(file), line, column, code, message).with_help(help)
 }

@@ -360,21 +360,19 @@ fn render_tests(r: &testing::TestReport, format: LintFormat) -> String {
         LintFormat::Sarif => {
             let mut diags = r.problems.clone();
             for c in r.cases.iter().filter(|c| c.outcome == Outcome::Fail) {
-                diags.push(Diagnostic {
-                    file: c.file.clone(),
-                    line: c.line,
-                    column: 1,
-                    level: DiagnosticLevel::Error,
-                    code: "test-failed",
-                    message: format!(
+                diags.push(Diagnostic::error(
+                    c.file.clone(),
+                    c.line,
+                    1,
+                    "test-failed",
+                    format!(
                         "{} case `{}` expected {} but got {}",
                         c.rule,
                         c.case,
                         fmt_seen(&c.expected),
                         fmt_seen(&c.actual)
                     ),
-                    help: None,
-                });
+                ));
             }
             out.push_str(&render_diagnostics(&diags, LintFormat::Sarif, "test"));
         }
