@@ -649,6 +649,26 @@ mod shipped {
     }
 
     #[test]
+    fn a_user_release_from_order_files_keeps_the_shipped_notes() {
+        let Some(shipped) = real() else { return };
+        let (_dir, _report, user) = build("cms");
+        let sets = shipped.overlay(user);
+        let cm = sets.get(System::Icd10Cm).unwrap();
+        // Codes and validity are the user's: a code only the shipped set has is unknown.
+        assert!(cm.contains("E119"));
+        assert!(!cm.contains("O80"));
+        // Notes still come from the shipped tabular list.
+        let notes = cm.notes("E119");
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.kind == NoteKind::Excludes1 && n.on == "E11"),
+            "{notes:?}"
+        );
+        assert!(cm.excluded_by("E119", "E109").is_some());
+    }
+
+    #[test]
     fn builtin_always_loads() {
         let sets = CodeSets::builtin().unwrap();
         for i in sets.info() {

@@ -41,6 +41,9 @@ pub struct CodeSet {
     coverage_through: Option<Date>,
     /// Note nodes that are ranges (`A00-B99`), found on first use.
     range_nodes: OnceLock<Vec<(String, String, String, u64)>>,
+    /// The shipped set of the same system, consulted for tabular notes and edit attributes
+    /// when this (user-built) set carries none: an order file has codes and titles only.
+    supplement: Option<Box<CodeSet>>,
 }
 
 impl Clone for CodeSet {
@@ -61,6 +64,7 @@ impl Clone for CodeSet {
             coverage_from: self.coverage_from,
             coverage_through: self.coverage_through,
             range_nodes: OnceLock::new(),
+            supplement: self.supplement.clone(),
         }
     }
 }
@@ -158,6 +162,7 @@ impl CodeSet {
             coverage_from,
             coverage_through,
             range_nodes: OnceLock::new(),
+            supplement: None,
             file,
         })
     }
@@ -323,8 +328,25 @@ impl CodeSet {
             short_title: self.text(short),
             long_title: self.text(long),
             status_indicator: (!status.is_empty()).then_some(status),
-            attributes: self.attributes(attr),
+            attributes: match &self.supplement {
+                Some(sup) if self.attrs.is_empty() => {
+                    sup.get(code).map(|r| r.attributes).unwrap_or_default()
+                }
+                _ => self.attributes(attr),
+            },
         }
+    }
+
+    /// Take tabular notes and edit attributes from `shipped` where this set has none.
+    pub(crate) fn supplement_with(&mut self, shipped: CodeSet) {
+        if self.nodes.is_empty() || self.attrs.is_empty() {
+            self.supplement = Some(Box::new(shipped));
+        }
+    }
+
+    /// Whether notes come from the shipped set (this set has none of its own).
+    fn notes_from_supplement(&self) -> Option<&CodeSet> {
+        self.supplement.as_deref().filter(|_| self.nodes.is_empty())
     }
 
     /// What the set holds about `code` (its latest interval speaks for titles and flags).
@@ -548,6 +570,9 @@ impl CodeSet {
     /// `other`, as `(node the note is on, note text)`. Reads the stored targets directly: the
     /// engine asks this for every pair of diagnoses on every claim.
     pub fn excluded_by(&self, code: &str, other: &str) -> Option<(String, String)> {
+        if let Some(sup) = self.notes_from_supplement() {
+            return sup.excluded_by(code, other);
+        }
         let code = normalize(code);
         let other = normalize(other);
         let rows = self.sec(&self.notes);
@@ -574,6 +599,9 @@ impl CodeSet {
 
     /// Tabular notes of `code`: its own, then its ancestors' and its blocks', nearest first.
     pub fn notes(&self, code: &str) -> Vec<Note> {
+        if let Some(sup) = self.notes_from_supplement() {
+            return sup.notes(code);
+        }
         let code = normalize(code);
         let rows = self.sec(&self.notes);
         let total = rows.len() / NOTE_WIDTH;
@@ -608,6 +636,9 @@ impl CodeSet {
 
     /// 7th-character meanings that apply to `code`: its own, else its nearest ancestor's.
     pub fn seventh(&self, code: &str) -> Vec<(char, String)> {
+        if let Some(sup) = self.notes_from_supplement() {
+            return sup.seventh(code);
+        }
         let code = normalize(code);
         let rows = self.sec(&self.seventh);
         let total = rows.len() / SEVENTH_WIDTH;

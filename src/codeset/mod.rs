@@ -506,9 +506,18 @@ impl CodeSets {
         Ok(())
     }
 
-    /// `self` with every system or table that `user` holds replaced by the user's.
+    /// `self` with every system or table that `user` holds replaced by the user's. A user set
+    /// without tabular notes or edit attributes (one built from order files) keeps those of
+    /// the set it replaces; its own codes, validity and titles decide everything else.
     pub fn overlay(mut self, user: CodeSets) -> CodeSets {
-        self.sets.extend(user.sets);
+        for (system, mut set) in user.sets {
+            // A set built from order files has codes, validity and titles but no tabular
+            // notes or MCE attributes: keep those of the shipped release rather than lose them.
+            if let Some(shipped) = self.sets.remove(&system) {
+                set.supplement_with(shipped);
+            }
+            self.sets.insert(system, set);
+        }
         self.ptp = user.ptp.or(self.ptp);
         self.mue = user.mue.or(self.mue);
         self.addon = user.addon.or(self.addon);
