@@ -128,6 +128,10 @@ pub enum InputError {
     },
     #[error("`{path}`: cannot tell the format (not X12, FHIR, JSON or NDJSON); use --input-format")]
     UnknownFormat { path: String },
+    #[error("`{path}` is a directory, not a claim file")]
+    Directory { path: String },
+    #[error("`{path}` is empty: it holds no claims")]
+    Empty { path: String },
     #[error("`{path}`: {message}")]
     Unsupported { path: String, message: String },
     /// The file is in the format but broken beyond reading (no ISA, unreadable delimiters).
@@ -176,6 +180,11 @@ pub fn open(path: &str) -> Result<Arc<Bytes>, InputError> {
         let mut v = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut v).map_err(io)?;
         return Ok(Arc::new(Bytes::Owned(v)));
+    }
+    if Path::new(path).is_dir() {
+        return Err(InputError::Directory {
+            path: path.to_string(),
+        });
     }
     let file = File::open(Path::new(path)).map_err(io)?;
     let len = file.metadata().map_err(io)?.len();
@@ -241,6 +250,11 @@ pub fn read(path: &str, format: Option<InputFormat>) -> Result<Claims, InputErro
 /// Open `path`, detect (or take) its format and split it into pending claims and warnings.
 pub fn read_with_warnings(path: &str, format: Option<InputFormat>) -> Result<Input, InputError> {
     let doc = open(path)?;
+    if doc.iter().all(u8::is_ascii_whitespace) {
+        return Err(InputError::Empty {
+            path: path.to_string(),
+        });
+    }
     let format = match format {
         Some(f) => f,
         None => detect(&doc).ok_or_else(|| InputError::UnknownFormat {

@@ -561,7 +561,8 @@ impl<'e> Eval<'e> {
 
     /// Build the finding for a rule that fired in scope `s`.
     pub fn finding(&self, rule: &Rule, s: &Scope<'_>, facts: &Facts) -> Finding {
-        let target_value = rule.target.map(|t| t.get(s));
+        // A PHI target (member id, date of birth) locates the finding but never prints.
+        let target_value = rule.target.filter(|t| !t.is_phi()).map(|t| t.get(s));
         let code = match &target_value {
             Some(Value::Text(t)) => Some((*t).to_string()),
             Some(v) if v.is_present() => Some(v.render()),

@@ -21,7 +21,8 @@ impl<'w> Json<'w> {
 
 #[derive(Serialize)]
 struct ClaimEntry<'a> {
-    index: usize,
+    /// Position among all inputs of the run.
+    seq: usize,
     claim_id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     file: Option<&'a str>,
@@ -35,7 +36,7 @@ struct ClaimEntry<'a> {
 fn entry(r: &ClaimResult) -> ClaimEntry<'_> {
     match &r.outcome {
         Outcome::Checked(c) => ClaimEntry {
-            index: r.seq,
+            seq: r.seq,
             claim_id: Some(&c.claim_id),
             file: c.file.as_deref(),
             status: "checked",
@@ -43,7 +44,7 @@ fn entry(r: &ClaimResult) -> ClaimEntry<'_> {
             error: None,
         },
         Outcome::Unreadable(e) => ClaimEntry {
-            index: r.seq,
+            seq: r.seq,
             claim_id: e.claim_id.as_deref(),
             file: e.file.as_deref(),
             status: "unreadable",

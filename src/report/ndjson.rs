@@ -47,14 +47,15 @@ impl Emitter for Ndjson<'_> {
             Outcome::Unreadable(e) => {
                 #[derive(Serialize)]
                 struct Err<'a> {
-                    index: usize,
+                    /// Position among all inputs of the run (`index` is within the file).
+                    seq: usize,
                     #[serde(flatten)]
                     error: &'a crate::claim::input::ClaimError,
                 }
                 self.line(
                     "error",
                     &Err {
-                        index: r.seq,
+                        seq: r.seq,
                         error: e,
                     },
                 )

@@ -62,6 +62,49 @@ fn exit_codes() {
 }
 
 #[test]
+fn bad_inputs_get_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.json");
+    std::fs::write(&empty, " \n").unwrap();
+    let garbage = dir.path().join("garbage.bin");
+    std::fs::write(&garbage, [0u8, 159, 146, 150, 7, 255, 1, 2]).unwrap();
+    let cases = [
+        (
+            dir.path().to_string_lossy().into_owned(),
+            "is a directory, not a claim file",
+        ),
+        (
+            empty.to_string_lossy().into_owned(),
+            "is empty: it holds no claims",
+        ),
+        (
+            garbage.to_string_lossy().into_owned(),
+            "cannot tell the format",
+        ),
+    ];
+    for (path, expected) in cases {
+        let o = cli(&["check", &path, "--format", "json"]);
+        assert_eq!(o.status.code(), Some(2), "{path}");
+        assert!(stderr(&o).contains(expected), "{path}: {}", stderr(&o));
+        // The report still closes cleanly and accounts for zero claims.
+        assert!(stdout(&o).contains("\"claims\":0"), "{}", stdout(&o));
+    }
+    let o = cli(&[
+        "check",
+        "examples/claims.json",
+        "--rules",
+        "/nonexistent-rules",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o).matches("No such file or directory").count(),
+        1,
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn output_is_identical_with_one_and_two_threads() {
     let run = |threads: &str| {
         let o = cli(&[
