@@ -3,8 +3,11 @@
 //! ([`compile`]).
 
 pub mod compile;
+pub mod diagnostic;
 pub mod docs;
 pub mod field;
+pub mod index;
+pub mod ir;
 pub mod lint;
 pub mod load;
 pub mod schema;
