@@ -115,7 +115,14 @@ impl Engine {
 
     /// Does the rule apply to this claim at all (status, scope, effective window, pack
     /// overrides)?
-    fn applies(&self, rule: &Rule, claim: &Claim, disabled: &HashSet<usize>, idx: usize) -> bool {
+    fn applies(
+        &self,
+        rule: &Rule,
+        base: &Scope<'_>,
+        disabled: &HashSet<usize>,
+        idx: usize,
+    ) -> bool {
+        let claim = base.claim;
         match rule.status {
             RuleStatus::Removed => return false,
             RuleStatus::Preview if !self.options.preview => return false,
@@ -130,7 +137,7 @@ impl Engine {
         {
             return false;
         }
-        if let Some(d) = claim.service_date()
+        if let Some(d) = base.service_date
             && (rule.effective_from.is_some_and(|f| d < f)
                 || rule.effective_to.is_some_and(|t| d > t))
         {
@@ -161,7 +168,7 @@ impl Engine {
             let Some(rule) = self.rules.rules.get(i as usize) else {
                 continue;
             };
-            if !self.applies(rule, claim, &disabled, i as usize) {
+            if !self.applies(rule, &base, &disabled, i as usize) {
                 continue;
             }
             let mut fire = |s: Scope<'_>| {
