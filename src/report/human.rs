@@ -144,8 +144,10 @@ impl Emitter for Human<'_> {
         )?;
         writeln!(
             self.out,
-            "  findings:        {} errors, {} warnings, {} info",
-            s.errors, s.warnings, s.infos
+            "  findings:        {}, {}, {} info",
+            plural(s.errors, "error"),
+            plural(s.warnings, "warning"),
+            s.infos
         )?;
         writeln!(
             self.out,
@@ -170,5 +172,14 @@ impl Emitter for Human<'_> {
             }
         }
         self.out.flush()
+    }
+}
+
+/// `1 error`, `2 errors`.
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
     }
 }
