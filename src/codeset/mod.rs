@@ -310,6 +310,8 @@ pub struct SetInfo {
     pub source: String,
     pub bytes: u64,
     pub credit: String,
+    /// Dates of service the release can judge (`2015-10-01 – 2027-03-31`), when recorded.
+    pub coverage: String,
 }
 
 /// Errors loading or building code sets; each names the file (and line) at fault.
@@ -568,6 +570,10 @@ impl CodeSets {
             },
             bytes: c.len(),
             credit: c.meta("credit").unwrap_or("").to_string(),
+            coverage: match (c.meta("coverage_from"), c.meta("coverage_through")) {
+                (Some(a), Some(b)) if !a.is_empty() || !b.is_empty() => format!("{a} – {b}"),
+                _ => String::new(),
+            },
         };
         let mut v: Vec<SetInfo> = self
             .sets

@@ -150,3 +150,21 @@ fn x12_institutional_findings() {
 fn fhir_bundle_findings() {
     insta::assert_snapshot!(check_file("tests/fixtures/fhir/bundle.json", "human"));
 }
+
+#[test]
+fn codes_lookup_outputs() {
+    let run = |args: &[&str]| {
+        let o = cli(args);
+        format!("$ claimscrub {}\n{}", args.join(" "), stdout(&o))
+    };
+    let out = [
+        run(&["codes", "lookup", "E11.9", "--date", "2026-03-01"]),
+        run(&["codes", "lookup", "E11", "--date", "2026-03-01"]),
+        run(&["codes", "lookup", "E11.99", "--date", "2026-03-01"]),
+        run(&["codes", "lookup", "G0008", "--date", "2018-06-01"]),
+        run(&["codes", "lookup", "O80", "--date", "2026-03-01"]),
+        run(&["codesets", "info"]),
+    ]
+    .join("\n");
+    insta::assert_snapshot!(out);
+}

@@ -13,8 +13,10 @@ use crate::setup;
 /// Guess the system from a code's shape: a letter and digits with a dot or 3–7 characters
 /// is ICD-10-CM; 7 alphanumerics starting with a digit is ICD-10-PCS; a letter and four
 /// digits is HCPCS; two characters a modifier; five digits (or 4 + F/T/U/M) CPT.
-fn guess(code: &str, sets: &CodeSets) -> System {
+fn guess(typed: &str, code: &str, sets: &CodeSets) -> System {
+    // A dot is written only in ICD-10 codes (E11.9); without it E1199 could be HCPCS too.
     let order: &[System] = match code.len() {
+        _ if typed.contains('.') => &[System::Icd10Cm, System::Icd10Pcs],
         2 => &[System::Modifier, System::Pos],
         5 if code.as_bytes().first().is_some_and(u8::is_ascii_digit) => {
             &[System::Cpt, System::Icd10Cm]
@@ -41,6 +43,7 @@ pub fn run_codes(a: CodesArgs) -> Result<u8> {
         json: as_json,
     } = a.command;
     let sets = setup::codesets(codesets.as_deref())?;
+    let typed = code.clone();
     let code = normalize_code(&code);
     let date = match &date {
         Some(d) => d
@@ -53,7 +56,7 @@ pub fn run_codes(a: CodesArgs) -> Result<u8> {
             let names: Vec<&str> = System::ALL.iter().map(|s| s.name()).collect();
             format!("unknown code system `{s}`; known: {}", names.join(", "))
         })?,
-        None => guess(&code, &sets),
+        None => guess(&typed, &code, &sets),
     };
     let Some(set) = sets.get(system) else {
         anyhow::bail!(
@@ -79,7 +82,12 @@ pub fn run_codes(a: CodesArgs) -> Result<u8> {
     } else {
         Vec::new()
     };
-    let notes = set.notes(&code);
+    // Notes of an unknown code's would-be ancestors would mislead: only a known code has notes.
+    let notes = if found.record.is_some() {
+        set.notes(&code)
+    } else {
+        Vec::new()
+    };
     if as_json {
         let rec = found.record.as_ref().map(|r| {
             json!({
@@ -87,7 +95,7 @@ pub fn run_codes(a: CodesArgs) -> Result<u8> {
                 "billable": r.billable,
                 "short_title": r.short_title,
                 "long_title": r.long_title,
-                "validity": r.validity.iter().map(|v| json!({"from": v.from.to_string(), "to": v.to.map(|t| t.to_string())})).collect::<Vec<_>>(),
+                "validity": r.validity.iter().map(|v| json!({"from": (!v.open_start()).then(|| v.from.to_string()), "to": v.to.map(|t| t.to_string())})).collect::<Vec<_>>(),
                 "status_indicator": r.status_indicator,
                 "attributes": {
                     "sex": r.attributes.sex.map(|s| format!("{s:?}").to_lowercase()),
@@ -134,9 +142,13 @@ pub fn run_codes(a: CodesArgs) -> Result<u8> {
                 if r.billable { "yes" } else { "no (header)" }
             );
             for v in &r.validity {
+                let from = match set.coverage_from() {
+                    _ if !v.open_start() => v.from.to_string(),
+                    Some(first) => format!("on or before {first}"),
+                    None => "always".to_string(),
+                };
                 println!(
-                    "  valid:    {} – {}",
-                    v.from,
+                    "  valid:    {from} – {}",
                     v.to.map_or("open".to_string(), |t| t.to_string())
                 );
             }
@@ -203,6 +215,9 @@ pub fn run_codesets(a: CodesetsArgs) -> Result<u8> {
                     "{:<10} {:>8} rows  {:>10} bytes  {}",
                     i.name, i.rows, i.bytes, i.release
                 );
+                if !i.coverage.is_empty() {
+                    println!("{:<10} covers dates of service {}", "", i.coverage);
+                }
                 println!("{:<10} source: {}", "", i.source);
                 if !i.credit.is_empty() {
                     println!("{:<10} {}", "", i.credit);
