@@ -24,7 +24,8 @@ use super::tabular::{self, Tabular};
 /// Choices for [`build_dir_with`].
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
-    /// Effective date for files whose name carries none (MUE, CPT, order files).
+    /// Effective date for files whose name carries none (MUE, CPT, order files, a tabular XML
+    /// without a year in its name or `<version>`).
     pub effective: Option<Date>,
 }
 
