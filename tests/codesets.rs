@@ -315,6 +315,251 @@ mod import {
         assert_eq!(report.skipped.len(), 1, "README.md");
         assert!(report.to_string().contains("skipped"));
         assert_eq!(sets.info().len(), 8);
+        // The tabular XML adds no rows to the order files' set, only notes: it is a source.
+        let cm = report.built.iter().find(|b| b.name == "icd10cm").unwrap();
+        let sources: Vec<&str> = cm
+            .sources
+            .iter()
+            .map(|s| Path::new(s).file_name().unwrap().to_str().unwrap())
+            .collect();
+        assert_eq!(
+            sources,
+            [
+                "icd10cm_order_2025.txt",
+                "icd10cm_order_2026.txt",
+                "icd10cm_tabular_2027.xml"
+            ]
+        );
+    }
+
+    #[test]
+    fn tabular_xml_adds_notes_to_order_files() {
+        let (_dir, _, sets) = build("cms");
+        let cm = sets.get(System::Icd10Cm).unwrap();
+        // Codes, validity and titles are the order files'.
+        assert_eq!(cm.rows(), 5);
+        assert!(!cm.contains("S72001A"));
+        assert!(
+            cm.release().contains("icd10cm_tabular_2027.xml"),
+            "{}",
+            cm.release()
+        );
+        let notes = cm.notes("E119");
+        let on: Vec<(&str, NoteKind)> = notes.iter().map(|n| (n.on.as_str(), n.kind)).collect();
+        // By node nearest first, then by kind as generate.py writes notes.tsv.
+        assert_eq!(
+            on,
+            [
+                ("E11", NoteKind::Excludes1),
+                ("E11", NoteKind::Excludes1),
+                ("E11", NoteKind::Excludes1),
+                ("E11", NoteKind::UseAdditional),
+                ("E11", NoteKind::UseAdditional),
+                ("E08-E13", NoteKind::Excludes2),
+                ("E00-E89", NoteKind::Excludes1),
+            ]
+        );
+        let e10 = notes
+            .iter()
+            .find(|n| {
+                n.kind == NoteKind::Excludes1 && n.targets == [CodePattern::Prefix("E10".into())]
+            })
+            .unwrap();
+        assert_eq!(e10.on, "E11");
+        assert_eq!(e10.text, "type 1 diabetes mellitus (E10.-)");
+        assert_eq!(notes[1].targets, [CodePattern::Prefix("O244".into())]);
+        assert!(
+            notes[3].targets.is_empty(),
+            "code to identify control using:"
+        );
+        assert_eq!(notes[4].targets, [CodePattern::Exact("Z794".into())]);
+        assert_eq!(
+            notes[6].targets,
+            [CodePattern::Range("P70".into(), "P74".into())]
+        );
+        // Includes, inclusion terms and the introduction are not edits.
+        assert!(notes.iter().all(|n| !n.text.contains("E99")), "{notes:?}");
+
+        assert_eq!(
+            cm.excluded_by("E119", "E109"),
+            Some(("E11".into(), "type 1 diabetes mellitus (E10.-)".into()))
+        );
+        assert_eq!(
+            cm.excluded_by("E119", "E0800").map(|(on, _)| on),
+            Some("E11".into())
+        );
+        assert_eq!(
+            cm.excluded_by("E119", "P702").map(|(on, _)| on),
+            Some("E00-E89".into())
+        );
+        assert!(cm.excluded_by("E119", "O2441").is_some());
+        assert!(cm.excluded_by("E119", "Z794").is_none(), "use additional");
+        assert!(cm.excluded_by("E119", "O2401").is_none(), "excludes2");
+
+        let seventh = vec![
+            ('A', "initial encounter for closed fracture".to_string()),
+            (
+                'B',
+                "initial encounter for open fracture type I or II <gustilo>".to_string(),
+            ),
+            ('S', "sequela".to_string()),
+        ];
+        assert_eq!(cm.seventh("S72001A"), seventh);
+        assert_eq!(cm.seventh("S72"), seventh);
+        assert!(cm.seventh("E119").is_empty());
+        assert!(
+            cm.notes("S72001A")
+                .iter()
+                .any(|n| n.on == "S72" && n.targets == [CodePattern::Prefix("S82".into())])
+        );
+    }
+
+    /// A directory holding `files` (name, content), built.
+    fn build_files(
+        files: &[(&str, &str)],
+    ) -> Result<(tempfile::TempDir, BuildReport), CodesetError> {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, content) in files {
+            std::fs::write(dir.path().join(name), content).unwrap();
+        }
+        let out = tempfile::tempdir().unwrap();
+        let report = build_dir(dir.path(), out.path())?;
+        Ok((out, report))
+    }
+
+    fn tabular_fixture() -> String {
+        std::fs::read_to_string(fixtures("cms/icd10cm_tabular_2027.xml")).unwrap()
+    }
+
+    #[test]
+    fn tabular_xml_alone_gives_codes() {
+        let xml = tabular_fixture();
+        let (out, report) = build_files(&[("icd10cm-tabular-2027.xml", &xml)]).unwrap();
+        assert_eq!(report.built.len(), 1);
+        assert_eq!(report.built[0].name, "icd10cm");
+        let sets = CodeSets::load_dir(out.path()).unwrap();
+        let cm = sets.get(System::Icd10Cm).unwrap();
+        assert_eq!(
+            cm.prefix(""),
+            [
+                "E11", "E119", "S72", "S720", "S7200", "S72001", "S72001A", "S72001B", "S72001S"
+            ]
+        );
+        let fy = date(2026, 10, 1);
+        assert_eq!(cm.coverage_from(), Some(fy));
+        assert_eq!(cm.coverage_through(), Some(date(2027, 9, 30)));
+        assert!(!cm.lookup("E11", fy).record.unwrap().billable);
+        assert!(
+            !cm.lookup("S72001", fy).record.unwrap().billable,
+            "takes a 7th character"
+        );
+        let e119 = cm.lookup("E119", fy);
+        assert_eq!(e119.status, Status::Valid);
+        let r = e119.record.unwrap();
+        assert!(r.billable);
+        assert_eq!(
+            r.long_title,
+            "Type 2 diabetes mellitus without complications"
+        );
+        let a = cm.lookup("S72001A", fy).record.unwrap();
+        assert!(a.billable);
+        assert_eq!(
+            a.long_title,
+            "Fracture of unspecified part of neck of right femur, initial encounter for closed fracture"
+        );
+        assert_eq!(cm.seventh("S72001B").len(), 3);
+        assert!(cm.excluded_by("E119", "E109").is_some());
+        assert_eq!(
+            cm.lookup("E119", D).status,
+            Status::BeforeCoverage { from: fy }
+        );
+    }
+
+    #[test]
+    fn tabular_xml_by_root_element() {
+        let xml = tabular_fixture().replace("<version>2027</version>", "<version>2026</version>");
+        let (out, report) = build_files(&[
+            ("list.xml", &xml),
+            ("other.xml", "<?xml version=\"1.0\"?>\n<catalog/>\n"),
+        ])
+        .unwrap();
+        assert_eq!(report.built.len(), 1);
+        assert_eq!(report.skipped.len(), 1);
+        assert!(report.skipped[0].ends_with("other.xml"));
+        let sets = CodeSets::load_dir(out.path()).unwrap();
+        let cm = sets.get(System::Icd10Cm).unwrap();
+        assert_eq!(
+            cm.coverage_from(),
+            Some(date(2025, 10, 1)),
+            "year from <version>"
+        );
+        // Without a year in the name or `<version>`, the date must be given.
+        let bare = tabular_fixture().replace("<version>2027</version>", "");
+        let e = build_files(&[("list.xml", &bare)]).unwrap_err();
+        assert!(matches!(e, CodesetError::NoEffectiveDate { .. }), "{e}");
+    }
+
+    #[test]
+    fn malformed_tabular_xml_names_file_and_line() {
+        let name = "icd10cm_tabular_2027.xml";
+        let fail = |xml: &str| -> (usize, String) {
+            let e = build_files(&[(name, xml)]).unwrap_err();
+            let CodesetError::Source {
+                path,
+                line,
+                message,
+            } = &e
+            else {
+                panic!("expected a source error, got {e}");
+            };
+            assert!(path.ends_with(name), "{e}");
+            assert!(e.to_string().contains(&format!("{name}`:{line}: ")), "{e}");
+            (*line, message.clone())
+        };
+        let head = "<?xml version=\"1.0\"?>\n<ICD10CM.tabular>\n  <chapter>\n    <name>1</name>\n";
+        // A mismatched end tag.
+        let (line, m) = fail(&format!(
+            "{head}    <desc>x (A00-B99)</dsc>\n  </chapter>\n</ICD10CM.tabular>\n"
+        ));
+        assert_eq!(line, 5, "{m}");
+        assert!(m.contains("not well-formed XML"), "{m}");
+        // The file ends inside a tag.
+        let (line, _) = fail(&format!("{head}    <section id=\"A00-A09\"\n"));
+        assert_eq!(line, 5);
+        // The file ends with elements open: the innermost is named.
+        let cut: String = tabular_fixture()
+            .lines()
+            .take(28)
+            .collect::<Vec<_>>()
+            .join("\n");
+        let (line, m) = fail(&cut);
+        assert_eq!(line, 26, "{m}");
+        assert!(m.contains("`<diag>` is never closed"), "{m}");
+        // An unknown entity.
+        let (line, m) = fail(&format!(
+            "{head}    <desc>x &bogus; (A00-B99)</desc>\n  </chapter>\n</ICD10CM.tabular>\n"
+        ));
+        assert_eq!(line, 5);
+        assert!(m.contains("&bogus;"), "{m}");
+        // Well-formed, but not what the tabular list holds.
+        let (line, m) = fail("<?xml version=\"1.0\"?>\n\n<catalog/>\n");
+        assert_eq!(line, 3);
+        assert!(m.contains("root element"), "{m}");
+        let (line, m) = fail(&format!(
+            "{head}    <section id=\"A00-A09\">\n      <diag>\n        <desc>no name</desc>\n      </diag>\n    </section>\n  </chapter>\n</ICD10CM.tabular>\n"
+        ));
+        assert_eq!(line, 6, "{m}");
+        assert!(m.contains("without a `<name>`"), "{m}");
+        let (line, m) = fail(&format!(
+            "{head}    <section id=\"A00-A09\">\n      <diag><name>A00</name></diag>\n      <diag><name>A00</name></diag>\n    </section>\n  </chapter>\n</ICD10CM.tabular>\n"
+        ));
+        assert_eq!(line, 7, "{m}");
+        assert!(m.contains("listed twice (first at line 6)"), "{m}");
+        let (line, m) = fail(&format!(
+            "{head}    <section id=\"S00-S09\">\n      <diag><name>S00</name>\n        <sevenChrDef><extension>x</extension></sevenChrDef>\n      </diag>\n    </section>\n  </chapter>\n</ICD10CM.tabular>\n"
+        ));
+        assert_eq!(line, 7, "{m}");
+        assert!(m.contains("`char`"), "{m}");
     }
 
     #[test]
@@ -651,7 +896,15 @@ mod shipped {
     #[test]
     fn a_user_release_from_order_files_keeps_the_shipped_notes() {
         let Some(shipped) = real() else { return };
-        let (_dir, _report, user) = build("cms");
+        // The order files alone (the `cms` fixture also holds a tabular XML, whose notes would
+        // be the user's own).
+        let src = tempfile::tempdir().unwrap();
+        for name in ["icd10cm_order_2025.txt", "icd10cm_order_2026.txt"] {
+            std::fs::copy(fixtures("cms").join(name), src.path().join(name)).unwrap();
+        }
+        let out = tempfile::tempdir().unwrap();
+        build_dir(src.path(), out.path()).unwrap();
+        let user = CodeSets::load_dir(out.path()).unwrap();
         let sets = shipped.overlay(user);
         let cm = sets.get(System::Icd10Cm).unwrap();
         // Codes and validity are the user's: a code only the shipped set has is unknown.

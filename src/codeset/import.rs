@@ -1,9 +1,10 @@
-//! Importers of the official files a user downloads (CMS order files, the HCPCS `ANWEB`
-//! record layout, NCCI PTP, MUE, add-on edits, the user's CPT list) and of the plain
-//! `codesets/<system>/*.tsv` layout, compiled by [`build_dir`].
+//! Importers of the official files a user downloads (CMS order files, the ICD-10-CM tabular
+//! XML, the HCPCS `ANWEB` record layout, NCCI PTP, MUE, add-on edits, the user's CPT list) and
+//! of the plain `codesets/<system>/*.tsv` layout, compiled by [`build_dir`].
 //!
-//! Files are recognized by name; a malformed row is an error naming the file and 1-based line;
-//! files that are recognized by nothing are listed in [`BuildReport::skipped`].
+//! Files are recognized by name (a tabular XML also by its root element); a malformed row is an
+//! error naming the file and 1-based line; files that are recognized by nothing are listed in
+//! [`BuildReport::skipped`].
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -18,11 +19,13 @@ use super::compile::{
 };
 use super::lookup::{date_of, key};
 use super::tables::EditKind;
+use super::tabular::{self, Tabular};
 
 /// Choices for [`build_dir_with`].
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
-    /// Effective date for files whose name carries none (MUE, CPT, order files).
+    /// Effective date for files whose name carries none (MUE, CPT, order files, a tabular XML
+    /// without a year in its name or `<version>`).
     pub effective: Option<Date>,
 }
 
@@ -75,16 +78,39 @@ pub fn build_dir(from: &Path, out: &Path) -> Result<BuildReport, CodesetError> {
 /// What a file name says a file is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Kind {
-    Order { system: &'static str, year: i16 },
+    Order {
+        system: &'static str,
+        year: i16,
+    },
+    /// The ICD-10-CM tabular XML; the year is the fiscal year its name carries, if any.
+    Tabular {
+        year: Option<i16>,
+    },
     Hcpcs,
-    Ptp { setting: String },
-    Mue { setting: String },
+    Ptp {
+        setting: String,
+    },
+    Mue {
+        setting: String,
+    },
     AddOn,
     Cpt,
 }
 
+/// A year (2000–2099) among the runs of digits in `n` (`icd10c-tabular-April-1-2026.xml`).
+fn year_among(n: &str) -> Option<i16> {
+    n.split(|c: char| !c.is_ascii_digit())
+        .filter_map(|d| d.parse::<i16>().ok())
+        .find(|y| (2000..2100).contains(y))
+}
+
 fn classify(name: &str) -> Option<Kind> {
     let n = name.to_ascii_lowercase();
+    if n.ends_with(".xml") && n.contains("tabular") {
+        return Some(Kind::Tabular {
+            year: year_among(&n),
+        });
+    }
     if !(n.ends_with(".txt") || n.ends_with(".csv") || n.ends_with(".tsv")) {
         return None;
     }
@@ -193,10 +219,18 @@ pub fn build_dir_with(
     let mut ptp: Vec<(String, PathBuf)> = Vec::new();
     let mut mue: Vec<(String, PathBuf)> = Vec::new();
     let mut addon: Vec<PathBuf> = Vec::new();
+    let mut tabulars: Vec<(Option<i16>, PathBuf)> = Vec::new();
     for f in files {
         let name = name_of(&f);
-        match classify(&name) {
+        let kind = match classify(&name) {
+            None if name.to_ascii_lowercase().ends_with(".xml") && is_tabular_xml(&f)? => {
+                Some(Kind::Tabular { year: None })
+            }
+            k => k,
+        };
+        match kind {
             Some(Kind::Order { system, year }) => orders.entry(system).or_default().push((year, f)),
+            Some(Kind::Tabular { year }) => tabulars.push((year, f)),
             Some(Kind::Hcpcs) => {
                 let (h, m) = import_hcpcs(&f)?;
                 for s in [h, m] {
@@ -215,10 +249,26 @@ pub fn build_dir_with(
             None => report.skipped.push(f.display().to_string()),
         }
     }
+    let tabulars = read_tabulars(&tabulars, opts)?;
+    let tab_paths: Vec<String> = tabulars
+        .iter()
+        .map(|t| t.path.display().to_string())
+        .collect();
+    let tab_names: Vec<String> = tabulars.iter().map(|t| name_of(&t.path)).collect();
+    if !tabulars.is_empty() && !orders.contains_key("icd10cm") {
+        let mut set = import_tabular_codes(&tabulars, opts)?;
+        add_tabular_notes(&mut set, &tabulars, &[]);
+        sets.push((set, tab_paths.clone()));
+    }
     for (system, mut list) in orders {
         list.sort();
-        let names = list.iter().map(|(_, p)| p.display().to_string()).collect();
-        sets.push((import_orders(system, &list, opts)?, names));
+        let mut names: Vec<String> = list.iter().map(|(_, p)| p.display().to_string()).collect();
+        let mut set = import_orders(system, &list, opts)?;
+        if system == "icd10cm" && !tabulars.is_empty() {
+            add_tabular_notes(&mut set, &tabulars, &tab_names);
+            names.extend(tab_paths.iter().cloned());
+        }
+        sets.push((set, names));
     }
     let mut tables: Vec<(EditSource, Vec<String>)> = Vec::new();
     for (list, kind) in [(&ptp, EditKind::Ptp), (&mue, EditKind::Mue)] {
@@ -283,6 +333,17 @@ fn iso(d: u32) -> String {
     date_of(d).map(|d| d.to_string()).unwrap_or_default()
 }
 
+/// The codes of one release: its first day and each code's interval (open-ended).
+type Snapshot = (u32, BTreeMap<String, Interval>);
+
+/// First day of fiscal year `year` (Y-1-10-01), or `opts.effective` when it is the only file.
+fn fiscal_from(year: i16, files: usize, opts: &BuildOptions) -> u32 {
+    match (opts.effective, files) {
+        (Some(d), 1) => key(d),
+        _ => compile::ymd(u32::try_from(year - 1).unwrap_or(0), 10, 1).unwrap_or(0),
+    }
+}
+
 /// ICD-10-CM / PCS order files (`icd10cm_order_2026.txt`), one per fiscal year: order number
 /// (5), blank, code (7), blank, header/billable flag, blank, short title (60), blank, long title.
 /// Fiscal year Y runs from Y-1-10-01; a code's intervals follow the years it appears in.
@@ -291,12 +352,9 @@ pub(crate) fn import_orders(
     files: &[(i16, PathBuf)],
     opts: &BuildOptions,
 ) -> Result<SetSource, CodesetError> {
-    let mut snapshots: Vec<(u32, BTreeMap<String, Interval>)> = Vec::new();
+    let mut snapshots: Vec<Snapshot> = Vec::new();
     for (year, path) in files {
-        let from = match (opts.effective, files.len()) {
-            (Some(d), 1) => key(d),
-            _ => compile::ymd(u32::try_from(year - 1).unwrap_or(0), 10, 1).unwrap_or(0),
-        };
+        let from = fiscal_from(*year, files.len(), opts);
         let text = read_text(path)?;
         let mut codes = BTreeMap::new();
         for (i, line) in text.lines().enumerate() {
@@ -346,6 +404,13 @@ pub(crate) fn import_orders(
         }
         snapshots.push((from, codes));
     }
+    let names: Vec<String> = files.iter().map(|(_, p)| name_of(p)).collect();
+    Ok(history(system, snapshots, &names))
+}
+
+/// A set from releases: each code's intervals follow the releases it appears in (a release
+/// runs until the day before the next one), merged where nothing changed.
+fn history(system: &str, mut snapshots: Vec<Snapshot>, names: &[String]) -> SetSource {
     snapshots.sort_by_key(|(from, _)| *from);
     let mut set = SetSource::new(system);
     let n = snapshots.len();
@@ -376,7 +441,6 @@ pub(crate) fn import_orders(
         .and_then(|d| d.checked_add(1.year()).ok())
         .and_then(|d| d.checked_sub(1.day()).ok())
         .map_or(String::new(), |d| d.to_string());
-    let names: Vec<String> = files.iter().map(|(_, p)| name_of(p)).collect();
     set.meta = meta(&[
         ("release", names.join(", ")),
         ("source", names.join(", ")),
@@ -392,7 +456,113 @@ pub(crate) fn import_orders(
         ("coverage_from", iso(snapshots.first().map_or(0, |s| s.0))),
         ("coverage_through", through),
     ]);
-    Ok(set)
+    set
+}
+
+/// A tabular XML file, read.
+struct TabularFile {
+    path: PathBuf,
+    /// First day of the release (fiscal year from the name, else `<version>`); 0 if neither
+    /// says.
+    from: u32,
+    tab: Tabular,
+}
+
+/// Does the `.xml` file `path` have the root `<ICD10CM.tabular>`?
+fn is_tabular_xml(path: &Path) -> Result<bool, CodesetError> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(4096);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(4096).read_to_end(&mut head))
+        .map_err(|source| CodesetError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+    Ok(tabular::sniff(&String::from_utf8_lossy(&head)))
+}
+
+/// Parse every tabular XML, oldest release first.
+fn read_tabulars(
+    files: &[(Option<i16>, PathBuf)],
+    opts: &BuildOptions,
+) -> Result<Vec<TabularFile>, CodesetError> {
+    let mut out = Vec::new();
+    for (year, path) in files {
+        let text = read_text(path)?;
+        let tab = tabular::parse(path, &text)?;
+        let year = year.or_else(|| tab.version.as_deref().and_then(year_among));
+        let from = year.map_or(0, |y| fiscal_from(y, files.len(), opts));
+        out.push(TabularFile {
+            path: path.clone(),
+            from,
+            tab,
+        });
+    }
+    out.sort_by(|a, b| (a.from, &a.path).cmp(&(b.from, &b.path)));
+    Ok(out)
+}
+
+/// ICD-10-CM codes from tabular XML files alone (no order file): every `<diag>`, billable when
+/// it has no child `<diag>`, with 7th characters expanded (see [`tabular`]). Titles are the
+/// `<desc>` (the XML has no short titles). A file whose name and `<version>` carry no year
+/// needs `--effective` when it is the only one.
+fn import_tabular_codes(
+    files: &[TabularFile],
+    opts: &BuildOptions,
+) -> Result<SetSource, CodesetError> {
+    let mut snapshots = Vec::new();
+    for f in files {
+        let from = match (f.from, opts.effective, files.len()) {
+            (0, Some(d), 1) => key(d),
+            (0, _, _) => {
+                return Err(CodesetError::NoEffectiveDate {
+                    path: f.path.display().to_string(),
+                });
+            }
+            (from, _, _) => from,
+        };
+        let codes = f
+            .tab
+            .expand()
+            .into_iter()
+            .map(|(code, e)| {
+                (
+                    code,
+                    Interval {
+                        from,
+                        to: 0,
+                        billable: e.billable,
+                        short: e.title.clone(),
+                        long: e.title,
+                        status: String::new(),
+                    },
+                )
+            })
+            .collect();
+        snapshots.push((from, codes));
+    }
+    let names: Vec<String> = files.iter().map(|f| name_of(&f.path)).collect();
+    Ok(history("icd10cm", snapshots, &names))
+}
+
+/// Tabular notes and 7th characters from the newest tabular file into `set` (notes are not
+/// dated: the newest release speaks); `more` names the files for the `source` meta.
+fn add_tabular_notes(set: &mut SetSource, files: &[TabularFile], more: &[String]) {
+    if let Some(newest) = files.last() {
+        set.notes.clone_from(&newest.tab.notes);
+        set.seventh.clone_from(&newest.tab.seventh);
+    }
+    if more.is_empty() {
+        return;
+    }
+    for (k, v) in &mut set.meta {
+        if k == "source" || k == "release" {
+            for n in more {
+                v.push_str(", ");
+                v.push_str(n);
+            }
+        }
+    }
 }
 
 /// The HCPCS `ANWEB` record layout (320 characters; positions are 1-based, inclusive), as
@@ -890,6 +1060,15 @@ mod tests {
             })
         );
         assert_eq!(classify("HCPC2026_APR_ANWEB_v2.txt"), Some(Kind::Hcpcs));
+        for (name, year) in [
+            ("icd10cm_tabular_2026.xml", Some(2026)),
+            ("icd10cm-tabular-2027.xml", Some(2027)),
+            ("icd10c-tabular-April-1-2026.xml", Some(2026)),
+            ("Tabular.XML", None),
+        ] {
+            assert_eq!(classify(name), Some(Kind::Tabular { year }), "{name}");
+        }
+        assert_eq!(classify("icd10cm_tabular_2026.pdf"), None);
         assert_eq!(
             classify("ccipra-v321r0-f1.txt"),
             Some(Kind::Ptp {

@@ -19,6 +19,7 @@ mod import;
 mod load;
 mod lookup;
 mod tables;
+mod tabular;
 
 pub use compile::CompileError;
 pub use import::{BuildOptions, BuildReport, BuiltFile, build_dir, build_dir_with};

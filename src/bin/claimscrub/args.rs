@@ -137,8 +137,8 @@ pub enum CodesetsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Compile official CMS files (ICD-10 order files, HCPCS, NCCI, MUE, add-on, CPT) into a
-    /// code-set directory for `check --codesets`.
+    /// Compile official CMS files (ICD-10 order files, ICD-10-CM tabular XML, HCPCS, NCCI, MUE,
+    /// add-on, CPT) into a code-set directory for `check --codesets`.
     Build {
         #[arg(long, value_name = "DIR")]
         from: PathBuf,
