@@ -5,6 +5,11 @@
 
 use std::io::{self, Write};
 
+/// Pick the `i`-th entry of a list, cycling.
+fn pick<'a>(list: &[&'a str], i: usize) -> &'a str {
+    list.get(i % list.len().max(1)).copied().unwrap_or_default()
+}
+
 const PROCS: [&str; 8] = [
     "99213", "99214", "36415", "80053", "87880", "93000", "G0008", "J1100",
 ];
@@ -58,15 +63,15 @@ pub fn x12_837p(claims: usize, out: &mut dyn Write) -> io::Result<()> {
         }
         let lines = 1 + i % 4;
         seg(&format!("CLM*C{i:09}*{}***11:B:1*Y*A*Y*Y", lines * 100))?;
-        let principal = if i % 20 == 7 { "E11" } else { DX[i % DX.len()] };
+        let principal = if i % 20 == 7 { "E11" } else { pick(&DX, i) };
         seg(&format!(
             "HI*ABK:{principal}*ABF:{}*ABF:E785",
-            DX[(i + 1) % DX.len()]
+            pick(&DX, i + 1)
         ))?;
         seg("NM1*82*1*DOC*JOHN****XX*1234567893")?;
         seg("PRV*PE*PXC*207Q00000X")?;
         for l in 0..lines {
-            let code = PROCS[(i + l) % PROCS.len()];
+            let code = pick(&PROCS, i + l);
             let pointers = if i % 33 == 5 { "1:4" } else { "1:2" };
             seg(&format!("LX*{}", l + 1))?;
             seg(&format!("SV1*HC:{code}*100*UN*1*11**{pointers}"))?;
@@ -82,10 +87,10 @@ pub fn x12_837p(claims: usize, out: &mut dyn Write) -> io::Result<()> {
 pub fn ndjson(claims: usize, out: &mut dyn Write) -> io::Result<()> {
     for i in 0..claims {
         let lines = 1 + i % 4;
-        let principal = if i % 20 == 7 { "E11" } else { DX[i % DX.len()] };
+        let principal = if i % 20 == 7 { "E11" } else { pick(&DX, i) };
         let mut line_json = Vec::with_capacity(lines);
         for l in 0..lines {
-            let code = PROCS[(i + l) % PROCS.len()];
+            let code = pick(&PROCS, i + l);
             let units = if i % 50 == 9 { 0 } else { 1 };
             let pointers = if i % 33 == 5 { "[1, 4]" } else { "[1, 2]" };
             line_json.push(format!(
@@ -95,7 +100,7 @@ pub fn ndjson(claims: usize, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             r#"{{"id":"C{i:09}","type":"professional","submission_date":"2026-06-20","payer":{{"id":"P1","plan":"CI"}},"patient":{{"member_id":"M{i:08}","date_of_birth":"1970-01-01","sex":"F"}},"billing_provider":{{"npi":"1234567893","tax_id":"123456789"}},"rendering_provider":{{"npi":"1234567893"}},"place_of_service":"11","diagnoses":[{{"code":"{principal}","role":"principal"}},{{"code":"{}"}},{{"code":"E785"}}],"total_charge":{},"lines":[{}]}}"#,
-            DX[(i + 1) % DX.len()],
+            pick(&DX, i + 1),
             lines * 100,
             line_json.join(",")
         )?;

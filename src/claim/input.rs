@@ -213,7 +213,9 @@ fn map(file: &File) -> std::io::Result<memmap2::Mmap> {
 pub fn detect(bytes: &[u8]) -> Option<InputFormat> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
-    let head = &bytes[start..bytes.len().min(start + 4096)];
+    let head = bytes
+        .get(start..bytes.len().min(start + 4096))
+        .unwrap_or_default();
     if head.starts_with(b"ISA") {
         return Some(InputFormat::X12);
     }
@@ -225,11 +227,14 @@ pub fn detect(bytes: &[u8]) -> Option<InputFormat> {
     }
     if head.starts_with(b"{") {
         // NDJSON when the first line is a complete JSON value and more follows.
-        let first_end = memchr::memchr(b'\n', &bytes[start..]).map(|i| start + i);
+        let first_end =
+            memchr::memchr(b'\n', bytes.get(start..).unwrap_or_default()).map(|i| start + i);
         if let Some(end) = first_end {
-            let rest = &bytes[end..];
-            let first_ok =
-                serde_json::from_slice::<serde::de::IgnoredAny>(&bytes[start..end]).is_ok();
+            let rest = bytes.get(end..).unwrap_or_default();
+            let first_ok = serde_json::from_slice::<serde::de::IgnoredAny>(
+                bytes.get(start..end).unwrap_or_default(),
+            )
+            .is_ok();
             if first_ok && rest.iter().any(|b| !b.is_ascii_whitespace()) {
                 return Some(InputFormat::Ndjson);
             }

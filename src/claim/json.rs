@@ -326,8 +326,8 @@ fn syntax_error(
 
 /// End offset of the JSON value starting at `start`, skipping it without building it.
 fn value_end(bytes: &[u8], start: usize) -> Result<usize, String> {
-    let mut stream =
-        serde_json::Deserializer::from_slice(&bytes[start..]).into_iter::<IgnoredAny>();
+    let mut stream = serde_json::Deserializer::from_slice(bytes.get(start..).unwrap_or_default())
+        .into_iter::<IgnoredAny>();
     match stream.next() {
         Some(Ok(_)) => Ok(start + stream.byte_offset()),
         Some(Err(e)) if e.is_eof() => Err("unexpected end of file inside a claim".into()),

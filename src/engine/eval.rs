@@ -69,10 +69,13 @@ pub fn system_of(field: Field, code: &str) -> System {
 
 /// CPT codes are five digits, or four digits and F, T, U or M.
 pub fn is_cpt_shaped(code: &str) -> bool {
-    let b = code.as_bytes();
-    b.len() == 5
-        && b[..4].iter().all(u8::is_ascii_digit)
-        && (b[4].is_ascii_digit() || matches!(b[4], b'F' | b'T' | b'U' | b'M'))
+    match code.as_bytes() {
+        [a, b, c, d, e] => {
+            [a, b, c, d].iter().all(|x| x.is_ascii_digit())
+                && (e.is_ascii_digit() || matches!(e, b'F' | b'T' | b'U' | b'M'))
+        }
+        _ => false,
+    }
 }
 
 impl<'e> Eval<'e> {
@@ -707,7 +710,10 @@ pub fn npi_valid(npi: &str) -> bool {
     if b.len() != 10 || !b.iter().all(u8::is_ascii_digit) {
         return false;
     }
-    let digits = b"80840".iter().chain(&b[..9]).map(|d| u32::from(d - b'0'));
+    let (Some(first9), Some(last)) = (b.get(..9), b.get(9)) else {
+        return false;
+    };
+    let digits = b"80840".iter().chain(first9).map(|d| u32::from(d - b'0'));
     let digits: Vec<u32> = digits.collect();
     let mut sum = 0;
     for (i, d) in digits.iter().rev().enumerate() {
@@ -721,7 +727,7 @@ pub fn npi_valid(npi: &str) -> bool {
         sum += x;
     }
     let check = (10 - sum % 10) % 10;
-    check == u32::from(b[9] - b'0')
+    check == u32::from(last - b'0')
 }
 
 #[cfg(test)]

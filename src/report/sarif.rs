@@ -38,11 +38,13 @@ fn level(s: Severity) -> &'static str {
 }
 
 fn physical(file: Option<&str>, loc: Option<&Location>) -> Value {
-    let mut p = json!({ "artifactLocation": { "uri": file.unwrap_or("-") } });
-    if let Some(Location::Json { line: Some(l), .. }) = loc {
-        p["region"] = json!({ "startLine": l });
+    let uri = file.unwrap_or("-");
+    match loc {
+        Some(Location::Json { line: Some(l), .. }) => {
+            json!({ "artifactLocation": { "uri": uri }, "region": { "startLine": l } })
+        }
+        _ => json!({ "artifactLocation": { "uri": uri } }),
     }
-    p
 }
 
 impl Emitter for Sarif<'_> {

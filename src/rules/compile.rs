@@ -374,7 +374,10 @@ impl Compiler<'_> {
         let target = d.target.as_ref().and_then(|t| self.field(t, &bound));
         let message = self.template(&d.message, &bound);
         let help = self.template(&d.help, &bound);
-        if self.diags[before..]
+        if self
+            .diags
+            .get(before..)
+            .unwrap_or_default()
             .iter()
             .any(|x| x.level == DiagnosticLevel::Error)
         {

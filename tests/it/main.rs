@@ -3,6 +3,7 @@
     clippy::panic,
     clippy::unwrap_used,
     clippy::expect_used,
+    clippy::indexing_slicing,
     reason = "test code: a panic is a failed test"
 )]
 
