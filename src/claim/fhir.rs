@@ -568,22 +568,27 @@ fn supporting_info(m: &mut Mapper, claim: &mut Claim) -> Result<(), Fail> {
     Ok(())
 }
 
+/// The entries of `key` ordered by their `sequence` (entries without one last, in file
+/// order), each with its position in the file.
+fn in_sequence<'a>(c: &'a Value, key: &str) -> Vec<(u64, usize, &'a Value)> {
+    let mut found: Vec<(u64, usize, &Value)> = items(c, key)
+        .map(|(i, d)| {
+            let seq = d
+                .get("sequence")
+                .and_then(Value::as_u64)
+                .unwrap_or(u64::MAX);
+            (seq, i, d)
+        })
+        .collect();
+    found.sort_by_key(|(s, i, _)| (*s, *i));
+    found
+}
+
 /// Diagnoses in sequence order; returns their `sequence` values, position = pointer - 1.
 fn diagnoses(m: &mut Mapper, claim: &mut Claim) -> Result<Vec<u64>, Fail> {
     let c = m.claim.value;
     let p = m.claim.path;
-    let mut found: Vec<(u64, usize, &Value)> = items(c, "diagnosis")
-        .map(|(i, d)| {
-            (
-                d.get("sequence")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(u64::MAX),
-                i,
-                d,
-            )
-        })
-        .collect();
-    found.sort_by_key(|(s, i, _)| (*s, *i));
+    let found = in_sequence(c, "diagnosis");
     let mut sequences = Vec::new();
     for (seq, i, d) in found {
         let dp = format!("{p}.diagnosis[{i}]");
@@ -661,18 +666,7 @@ fn diagnoses(m: &mut Mapper, claim: &mut Claim) -> Result<Vec<u64>, Fail> {
 fn procedures(m: &mut Mapper, claim: &mut Claim) -> Result<(), Fail> {
     let c = m.claim.value;
     let p = m.claim.path;
-    let mut found: Vec<(u64, usize, &Value)> = items(c, "procedure")
-        .map(|(i, d)| {
-            (
-                d.get("sequence")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(u64::MAX),
-                i,
-                d,
-            )
-        })
-        .collect();
-    found.sort_by_key(|(s, i, _)| (*s, *i));
+    let found = in_sequence(c, "procedure");
     for (seq, i, pr) in found {
         let pp = format!("{p}.procedure[{i}]");
         let cc = pr.get("procedureCodeableConcept");
