@@ -779,12 +779,7 @@ pub(crate) fn import_ptp(paths: &[&Path]) -> Result<EditSource, CodesetError> {
     for rows in t.entries.values_mut() {
         rows.sort();
     }
-    let names: Vec<String> = paths.iter().map(|p| name_of(p)).collect();
-    t.meta = meta(&[
-        ("release", names.join(", ")),
-        ("source", names.join(", ")),
-        ("credit", "Source: CMS NCCI".to_string()),
-    ]);
+    t.meta = ncci_meta(paths);
     Ok(t)
 }
 
@@ -871,12 +866,7 @@ pub(crate) fn import_mue(paths: &[&Path], opts: &BuildOptions) -> Result<EditSou
             return Err(err(path, 0, "no MUE rows (code, value, indicator) found"));
         }
     }
-    let names: Vec<String> = paths.iter().map(|p| name_of(p)).collect();
-    t.meta = meta(&[
-        ("release", names.join(", ")),
-        ("source", names.join(", ")),
-        ("credit", "Source: CMS NCCI".to_string()),
-    ]);
+    t.meta = ncci_meta(paths);
     Ok(t)
 }
 
@@ -989,12 +979,7 @@ pub(crate) fn import_addon(paths: &[&Path]) -> Result<EditSource, CodesetError> 
             ));
         }
     }
-    let names: Vec<String> = paths.iter().map(|p| name_of(p)).collect();
-    t.meta = meta(&[
-        ("release", names.join(", ")),
-        ("source", names.join(", ")),
-        ("credit", "Source: CMS NCCI".to_string()),
-    ]);
+    t.meta = ncci_meta(paths);
     Ok(t)
 }
 
@@ -1044,6 +1029,20 @@ pub(crate) fn import_cpt(path: &Path, opts: &BuildOptions) -> Result<SetSource, 
         ),
     ]);
     Ok(set)
+}
+
+/// Release metadata of an NCCI table (PTP, MUE, add-on): the files it was built from.
+fn ncci_meta(paths: &[&Path]) -> Vec<(String, String)> {
+    let names = paths
+        .iter()
+        .map(|p| name_of(p))
+        .collect::<Vec<String>>()
+        .join(", ");
+    meta(&[
+        ("release", names.clone()),
+        ("source", names),
+        ("credit", "Source: CMS NCCI".to_string()),
+    ])
 }
 
 #[cfg(test)]
