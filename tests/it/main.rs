@@ -10,6 +10,7 @@
 mod cli;
 mod corpus;
 mod engine;
+mod golden;
 mod lint;
 mod rules;
 mod util;
