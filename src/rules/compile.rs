@@ -9,7 +9,7 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use regex::Regex;
 
-pub use super::diagnostic::{Diagnostic, DiagnosticLevel};
+pub use super::diagnostic::{Code, Diagnostic, DiagnosticLevel};
 pub use super::index::Index;
 pub use super::ir::*;
 
@@ -59,14 +59,14 @@ pub fn load_partial(
         if is_pack {
             match schema::from_yaml::<PackDoc>(&f.text) {
                 Ok(p) => packs_docs.push((f.path.clone(), parent_dir(&f.path), p)),
-                Err(e) => cx.err_at(e.line, e.column, "yaml", e.message, None),
+                Err(e) => cx.err_at(e.line, e.column, Code::Yaml, e.message, None),
             }
         } else {
             match schema::from_yaml::<RuleDoc>(&f.text) {
                 Ok(r) => rule_docs.push((f.path.clone(), r, f.text.clone())),
                 Err(e) => {
                     let help = yaml_help(&e.message);
-                    cx.err_at(e.line, e.column, "yaml", e.message, help)
+                    cx.err_at(e.line, e.column, Code::Yaml, e.message, help)
                 }
             }
         }
@@ -93,7 +93,7 @@ pub fn load_partial(
             };
             cx.err(
                 &doc.id,
-                "duplicate-id",
+                Code::DuplicateId,
                 format!(
                     "rule id `{}` is already used by {whose} in `{prev}`",
                     doc.id.value
@@ -120,7 +120,7 @@ pub fn load_partial(
                     let help = did_you_mean(&id.value, rules.iter().map(|r| &*r.id));
                     cx.err(
                         id,
-                        "unknown-rule",
+                        Code::UnknownRule,
                         format!("no rule has id `{}`", id.value),
                         help,
                     );
@@ -169,7 +169,7 @@ impl Compiler<'_> {
         &mut self,
         line: u32,
         column: u32,
-        code: &'static str,
+        code: Code,
         message: String,
         help: Option<String>,
     ) {
@@ -178,11 +178,11 @@ impl Compiler<'_> {
         );
     }
 
-    fn err<T>(&mut self, at: &Sp<T>, code: &'static str, message: String, help: Option<String>) {
+    fn err<T>(&mut self, at: &Sp<T>, code: Code, message: String, help: Option<String>) {
         self.err_at(at.line, at.column, code, message, help);
     }
 
-    fn warn<T>(&mut self, at: &Sp<T>, code: &'static str, message: String, help: Option<String>) {
+    fn warn<T>(&mut self, at: &Sp<T>, code: Code, message: String, help: Option<String>) {
         self.diags.push(
             Diagnostic::warning(self.file.clone(), at.line, at.column, code, message)
                 .with_help(help),
@@ -209,7 +209,7 @@ impl Compiler<'_> {
         if !id_ok {
             self.err(
                 &d.id,
-                "bad-id",
+                Code::BadId,
                 format!(
                     "rule id `{}` is not an uppercase prefix and three or more digits",
                     d.id.value
@@ -225,7 +225,7 @@ impl Compiler<'_> {
         if !name_ok {
             self.err(
                 &d.name,
-                "bad-name",
+                Code::BadName,
                 format!("rule name `{}` is not kebab-case", d.name.value),
                 None,
             );
@@ -238,7 +238,7 @@ impl Compiler<'_> {
                 let help = did_you_mean_or_list(other, &["error", "warning", "info"]);
                 self.err(
                     &d.severity,
-                    "unknown-severity",
+                    Code::UnknownSeverity,
                     format!("unknown severity `{other}`"),
                     help,
                 );
@@ -252,7 +252,7 @@ impl Compiler<'_> {
                     did_you_mean(&d.category.value, Category::ALL.iter().map(|c| c.as_str()));
                 self.err(
                     &d.category,
-                    "unknown-category",
+                    Code::UnknownCategory,
                     format!("unknown category `{}`", d.category.value),
                     help,
                 );
@@ -269,7 +269,7 @@ impl Compiler<'_> {
             if !ok {
                 self.err(
                     c,
-                    "bad-carc",
+                    Code::BadCarc,
                     format!("`{}` is not a group code and CARC like `CO-97`", c.value),
                     Some("groups are CO, PR, OA, PI and CR".into()),
                 );
@@ -287,7 +287,7 @@ impl Compiler<'_> {
             if !ok {
                 self.err(
                     c,
-                    "bad-rarc",
+                    Code::BadRarc,
                     format!("`{v}` is not a remark code like `N290` or `M76`"),
                     Some("remark codes are M, MA or N and a number".into()),
                 );
@@ -307,7 +307,7 @@ impl Compiler<'_> {
                     );
                     self.err(
                         s,
-                        "unknown-status",
+                        Code::UnknownStatus,
                         format!("unknown status `{other}`"),
                         help,
                     );
@@ -340,7 +340,7 @@ impl Compiler<'_> {
                     let help = did_you_mean_or_list(&e.value, &names);
                     self.err(
                         e,
-                        "unknown-each",
+                        Code::UnknownEach,
                         format!("unknown iteration `{}`", e.value),
                         help,
                     );
@@ -418,7 +418,7 @@ impl Compiler<'_> {
             Err(_) => {
                 self.err(
                     s,
-                    "bad-date",
+                    Code::BadDate,
                     format!("`{}` is not a date", s.value),
                     Some("write dates as YYYY-MM-DD".into()),
                 );
@@ -437,7 +437,7 @@ impl Compiler<'_> {
                         let help = did_you_mean_or_list(other, &["professional", "institutional"]);
                         self.err(
                             k,
-                            "unknown-claim-type",
+                            Code::UnknownClaimType,
                             format!("unknown claim type `{other}`"),
                             help,
                         );
@@ -462,7 +462,7 @@ impl Compiler<'_> {
             let help = did_you_mean(&s.value, Field::ALL.iter().map(|f| f.name()));
             self.err(
                 s,
-                "unknown-field",
+                Code::UnknownField,
                 format!("unknown field `{}`", s.value),
                 help,
             );
@@ -471,7 +471,7 @@ impl Compiler<'_> {
         if !bound.contains(&f.needs()) {
             self.err(
                 s,
-                "field-out-of-scope",
+                Code::FieldOutOfScope,
                 format!("field `{}` is not available here", s.value),
                 Some(format!("it needs {}", needs_hint(f.needs()))),
             );
@@ -485,7 +485,7 @@ impl Compiler<'_> {
         if !kinds.contains(&f.kind()) {
             self.err(
                 s,
-                "wrong-type",
+                Code::WrongType,
                 format!(
                     "field `{}` is {}; this condition needs {}",
                     s.value,
@@ -508,7 +508,7 @@ impl Compiler<'_> {
         if op.is_none() {
             self.err(
                 s,
-                "unknown-op",
+                Code::UnknownOp,
                 format!("unknown comparison `{}`", s.value),
                 Some("use eq, ne, lt, le, gt or ge".into()),
             );
@@ -522,7 +522,7 @@ impl Compiler<'_> {
             let help = did_you_mean_or_list(&s.value, &System::ALL.map(System::name));
             self.err(
                 s,
-                "unknown-codeset",
+                Code::UnknownCodeset,
                 format!("unknown code set `{}`", s.value),
                 help,
             );
@@ -543,7 +543,7 @@ impl Compiler<'_> {
                 if v.is_empty() {
                     self.err(
                         c,
-                        "empty-condition",
+                        Code::EmptyCondition,
                         "an empty `all` or `any` list".into(),
                         None,
                     );
@@ -571,7 +571,7 @@ impl Compiler<'_> {
                         {
                             self.err(
                                 t,
-                                "wrong-type",
+                                Code::WrongType,
                                 format!(
                                     "`{}` is {} but `{}` is {}",
                                     a.name(),
@@ -587,7 +587,7 @@ impl Compiler<'_> {
                     _ => {
                         self.err(
                             &x.field,
-                            "bad-compare",
+                            Code::BadCompare,
                             "`compare` needs exactly one of `value` or `to`".into(),
                             Some(
                                 "`value:` compares with a constant, `to:` with another field"
@@ -628,7 +628,7 @@ impl Compiler<'_> {
                         let last = last.strip_prefix("error: ").unwrap_or(last);
                         self.err(
                             &x.pattern,
-                            "bad-regex",
+                            Code::BadRegex,
                             format!("invalid regular expression `{}`: {last}", x.pattern.value),
                             Some(
                                 "patterns use the Rust `regex` syntax; escape `(`, `[`, `{` and `.` with `\\` to match them literally"
@@ -666,7 +666,7 @@ impl Compiler<'_> {
                                 let help = did_you_mean_or_list(&s.value, &names);
                                 self.err(
                                     s,
-                                    "unknown-status",
+                                    Code::UnknownCodeStatus,
                                     format!("unknown code status `{}`", s.value),
                                     help,
                                 );
@@ -680,7 +680,7 @@ impl Compiler<'_> {
                         let help = did_you_mean(&f.value, KNOWN_FLAGS.iter().copied());
                         self.warn(
                             f,
-                            "unknown-flag",
+                            Code::UnknownFlag,
                             format!("flag `{}` is not one the shipped code sets carry", f.value),
                             help,
                         );
@@ -726,7 +726,7 @@ impl Compiler<'_> {
                     other => {
                         self.err(
                             &x.per,
-                            "bad-mue",
+                            Code::BadMue,
                             format!("unknown MUE basis `{other}`"),
                             Some("use `line` or `date`".into()),
                         );
@@ -736,7 +736,7 @@ impl Compiler<'_> {
                 if !bound.contains(&Needs::Line) {
                     self.err(
                         &x.field,
-                        "field-out-of-scope",
+                        Code::FieldOutOfScope,
                         "`mue_exceeded` needs a service line".into(),
                         Some("use it with `each: line`".into()),
                     );
@@ -756,7 +756,7 @@ impl Compiler<'_> {
                 if !bound.contains(&Needs::Line) {
                     self.err(
                         c,
-                        "field-out-of-scope",
+                        Code::FieldOutOfScope,
                         "`pointed_diagnosis` needs a service line".into(),
                         Some("use it with `each: line` or inside `any_line`".into()),
                     );
@@ -777,7 +777,7 @@ impl Compiler<'_> {
                         );
                         self.err(
                             &x.each,
-                            "unknown-each",
+                            Code::UnknownEach,
                             format!("cannot count `{other}`"),
                             help,
                         );
@@ -788,7 +788,7 @@ impl Compiler<'_> {
                 if matches!(each, Each::Modifier | Each::Pointer) && !bound.contains(&Needs::Line) {
                     self.err(
                         &x.each,
-                        "field-out-of-scope",
+                        Code::FieldOutOfScope,
                         format!("counting `{}` needs a service line", x.each.value),
                         None,
                     );
@@ -813,7 +813,7 @@ impl Compiler<'_> {
                 } else {
                     self.err(
                         c,
-                        "field-out-of-scope",
+                        Code::FieldOutOfScope,
                         "`same` compares the two sides of a pair".into(),
                         Some("use it with `each: line-pair` or `each: diagnosis-pair`".into()),
                     );
@@ -842,7 +842,7 @@ impl Compiler<'_> {
                             );
                             self.err(
                                 n,
-                                "unknown-field",
+                                Code::UnknownField,
                                 format!("`{}` is not a field both sides of the pair have", n.value),
                                 help,
                             );
@@ -859,7 +859,7 @@ impl Compiler<'_> {
                 if x.scheme.value != "npi" {
                     self.err(
                         &x.scheme,
-                        "unknown-scheme",
+                        Code::UnknownScheme,
                         format!("unknown check-digit scheme `{}`", x.scheme.value),
                         Some("`npi` is supported".into()),
                     );
@@ -882,7 +882,7 @@ impl Compiler<'_> {
                 Err(_) => {
                     self.err(
                         v,
-                        "bad-date",
+                        Code::BadDate,
                         format!("`{s}` is not a date"),
                         Some("write dates as YYYY-MM-DD".into()),
                     );
@@ -897,7 +897,7 @@ impl Compiler<'_> {
                 };
                 self.err(
                     v,
-                    "wrong-type",
+                    Code::WrongType,
                     format!(
                         "field `{}` is {}; `{shown}` does not compare with it",
                         f.name(),
@@ -934,7 +934,7 @@ impl Compiler<'_> {
                                 None,
                             ),
                         };
-                        self.err(c, "bad-code", message, help);
+                        self.err(c, Code::BadCode, message, help);
                         ok = false;
                     }
                 }
@@ -964,7 +964,7 @@ impl Compiler<'_> {
                                         Arc::from(key.as_str()),
                                         n as u32 + 1,
                                         1,
-                                        "bad-code",
+                                        Code::BadCode,
                                         format!("`{code}` is not a code, prefix or range"),
                                     ));
                                     ok = false;
@@ -981,7 +981,7 @@ impl Compiler<'_> {
                     None => {
                         self.err(
                             file,
-                            "missing-list",
+                            Code::MissingList,
                             format!("code-list file `{}` not found", file.value),
                             Some(format!("looked for `{key}`")),
                         );
@@ -993,7 +993,7 @@ impl Compiler<'_> {
         if list.is_empty() && ok {
             self.err(
                 &x.field,
-                "empty-list",
+                Code::EmptyList,
                 "a `codes` condition with no codes".into(),
                 Some("give `in:` or `file:`".into()),
             );
@@ -1036,7 +1036,7 @@ impl Compiler<'_> {
                 };
                 self.warn(
                     at,
-                    "listed-header",
+                    Code::ListedHeader,
                     format!(
                         "`{}` is a header in {sys}, not a billable code: it matches only claims that carry the header itself",
                         at.value
@@ -1048,7 +1048,7 @@ impl Compiler<'_> {
                 && let Some((message, help)) =
                     not_effective(&at.value, &record.validity, window, sys)
             {
-                self.warn(at, "listed-not-effective", message, Some(help));
+                self.warn(at, Code::ListedNotEffective, message, Some(help));
             }
             return;
         }
@@ -1072,7 +1072,7 @@ impl Compiler<'_> {
             };
             self.err(
                 at,
-                "unknown-code",
+                Code::UnknownCode,
                 format!("`{}` is not in {}", at.value, set.system().name()),
                 help,
             );
@@ -1099,7 +1099,7 @@ impl Compiler<'_> {
             if tail.starts_with('}') {
                 self.err(
                     t,
-                    "bad-template",
+                    Code::BadTemplate,
                     "unmatched `}` in template".into(),
                     Some("write `}}` for a literal brace".into()),
                 );
@@ -1108,7 +1108,7 @@ impl Compiler<'_> {
             let Some(close) = tail.find('}') else {
                 self.err(
                     t,
-                    "bad-template",
+                    Code::BadTemplate,
                     "unclosed `{` in template".into(),
                     Some(
                         "close the placeholder with `}`, or write `{{` for a literal brace".into(),
@@ -1142,14 +1142,14 @@ impl Compiler<'_> {
             if f.is_phi() {
                 self.err(
                     t,
-                    "phi-in-message",
+                    Code::PhiInMessage,
                     format!("`{{{name}}}` would print protected health information"),
                     Some("messages may not carry member ids, dates of birth or tax ids".into()),
                 );
             } else if !bound.contains(&f.needs()) {
                 self.err(
                     t,
-                    "field-out-of-scope",
+                    Code::FieldOutOfScope,
                     format!("field `{name}` is not available in this rule's iteration"),
                     Some(format!("it needs {}", needs_hint(f.needs()))),
                 );
@@ -1165,7 +1165,7 @@ impl Compiler<'_> {
             let help = did_you_mean(name, names);
             self.err(
                 t,
-                "unknown-placeholder",
+                Code::UnknownPlaceholder,
                 format!("unknown placeholder `{{{name}}}`"),
                 help,
             );
@@ -1393,7 +1393,7 @@ mod tests {
                 (
                     d.line,
                     d.column,
-                    d.code,
+                    d.code.as_str(),
                     d.message + " / " + &d.help.unwrap_or_default(),
                 )
             })

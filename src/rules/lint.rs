@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 
-use super::compile::{CodeList, Diagnostic, Op, Operand, Pred, Rule, RuleSet};
+use super::compile::{Code, CodeList, Diagnostic, Op, Operand, Pred, Rule, RuleSet};
 use super::field::{Field, Kind, format_number};
 use crate::codeset::CodePattern;
 use crate::finding::Severity;
@@ -18,12 +18,12 @@ use crate::finding::Severity;
 pub fn lint(set: &RuleSet) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for r in &set.rules {
-        let mut warn = |code: &'static str, message: String, help: Option<String>| {
+        let mut warn = |code: Code, message: String, help: Option<String>| {
             out.push(warning(r, r.source.line, 1, code, message, help));
         };
         if r.docs.trim().is_empty() {
             warn(
-                "missing-docs",
+                Code::MissingDocs,
                 format!("rule `{}` has no docs", r.id),
                 Some(
                     "add `docs:` with What it checks / Why it matters / Example / Fix / References"
@@ -33,7 +33,7 @@ pub fn lint(set: &RuleSet) -> Vec<Diagnostic> {
         }
         if r.carc.is_none() && r.severity != Severity::Info {
             warn(
-                "missing-carc",
+                Code::MissingCarc,
                 format!("rule `{}` expects a denial but names no CARC", r.id),
                 Some("add `carc:` with group and code, e.g. `CO-16`".into()),
             );
@@ -43,7 +43,7 @@ pub fn lint(set: &RuleSet) -> Vec<Diagnostic> {
                 r,
                 r.when_line,
                 1,
-                "never-fires",
+                Code::NeverFires,
                 format!("rule `{}` can never fire: {why}", r.id),
                 Some(
                     "every condition of an `all:` must hold at once; fix or drop one of them"
@@ -61,7 +61,7 @@ fn warning(
     r: &Rule,
     line: u32,
     column: u32,
-    code: &'static str,
+    code: Code,
     message: String,
     help: Option<String>,
 ) -> Diagnostic {
@@ -367,7 +367,7 @@ fn shadowed(set: &RuleSet, out: &mut Vec<Diagnostic>) {
                 b,
                 b.when_line,
                 1,
-                "shadowed",
+                Code::Shadowed,
                 format!(
                     "rule `{}` repeats rule `{}` ({}:{}): same `each`, scope, category and `when`",
                     b.id, a.id, a.source.file, a.source.line
@@ -436,7 +436,7 @@ fn id_prefix(set: &RuleSet, out: &mut Vec<Diagnostic>) {
                 r,
                 r.source.line,
                 r.id_column,
-                "id-prefix",
+                Code::IdPrefix,
                 format!(
                     "rule id `{}` does not start with `{main}`, the prefix of the other rules in pack `{pack}`",
                     r.id
@@ -473,7 +473,7 @@ mod tests {
         };
         lint(&set)
             .into_iter()
-            .map(|d| (d.file.to_string(), d.code, d.message))
+            .map(|d| (d.file.to_string(), d.code.as_str(), d.message))
             .collect()
     }
 

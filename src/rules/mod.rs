@@ -14,6 +14,6 @@ pub mod schema;
 pub mod testing;
 
 pub use compile::{
-    Diagnostic, DiagnosticLevel, Each, Pack, Piece, Pred, Rule, RuleFile, RuleSet, RuleStatus,
-    StatusMask, Template, load,
+    Code, Diagnostic, DiagnosticLevel, Each, Pack, Piece, Pred, Rule, RuleFile, RuleSet,
+    RuleStatus, StatusMask, Template, load,
 };

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::compile::{Diagnostic, DiagnosticLevel, RuleFile, RuleSet};
+use super::compile::{Code, Diagnostic, DiagnosticLevel, RuleFile, RuleSet};
 use super::schema::{self, RuleTestDoc};
 use crate::claim::Claim;
 use crate::codeset::CodeSets;
@@ -132,7 +132,7 @@ pub fn run(set: &Arc<RuleSet>, tests: &[RuleFile], codesets: &Arc<CodeSets>) -> 
                 &t.path,
                 1,
                 1,
-                "orphan-test",
+                Code::OrphanTest,
                 format!("no rule file `{rule_path}` beside this test"),
                 None,
             ));
@@ -142,9 +142,14 @@ pub fn run(set: &Arc<RuleSet>, tests: &[RuleFile], codesets: &Arc<CodeSets>) -> 
         let doc: RuleTestDoc = match schema::from_yaml(&t.text) {
             Ok(d) => d,
             Err(e) => {
-                report
-                    .problems
-                    .push(problem(&t.path, e.line, e.column, "yaml", e.message, None));
+                report.problems.push(problem(
+                    &t.path,
+                    e.line,
+                    e.column,
+                    Code::Yaml,
+                    e.message,
+                    None,
+                ));
                 continue;
             }
         };
@@ -153,7 +158,7 @@ pub fn run(set: &Arc<RuleSet>, tests: &[RuleFile], codesets: &Arc<CodeSets>) -> 
                 &t.path,
                 1,
                 1,
-                "no-cases",
+                Code::NoCases,
                 "a test file with no cases".into(),
                 None,
             ));
@@ -167,7 +172,7 @@ pub fn run(set: &Arc<RuleSet>, tests: &[RuleFile], codesets: &Arc<CodeSets>) -> 
                             &t.path,
                             d.line,
                             d.column,
-                            "bad-date",
+                            Code::BadDate,
                             format!("`{}` is not a date", d.value),
                             None,
                         ));
@@ -183,7 +188,7 @@ pub fn run(set: &Arc<RuleSet>, tests: &[RuleFile], codesets: &Arc<CodeSets>) -> 
                         &t.path,
                         case.name.line,
                         case.name.column,
-                        "bad-case",
+                        Code::BadCase,
                         msg,
                         None,
                     ));
@@ -199,7 +204,7 @@ pub fn run(set: &Arc<RuleSet>, tests: &[RuleFile], codesets: &Arc<CodeSets>) -> 
                                 &t.path,
                                 dir.line,
                                 dir.column,
-                                "bad-fixture",
+                                Code::BadFixture,
                                 msg,
                                 None,
                             ));
@@ -264,7 +269,7 @@ pub fn run(set: &Arc<RuleSet>, tests: &[RuleFile], codesets: &Arc<CodeSets>) -> 
                 &r.source.file,
                 r.source.line,
                 1,
-                "untested-rule",
+                Code::UntestedRule,
                 format!("rule `{}` has no test file", r.id),
                 Some(format!(
                     "add `{}` with cases that fire and that do not",
@@ -284,7 +289,7 @@ pub fn run(set: &Arc<RuleSet>, tests: &[RuleFile], codesets: &Arc<CodeSets>) -> 
                 &r.source.file,
                 r.source.line,
                 1,
-                "one-sided-tests",
+                Code::OneSidedTests,
                 format!(
                     "rule `{}` needs both a case that fires and one that does not",
                     r.id
@@ -376,7 +381,7 @@ fn problem(
     file: &str,
     line: u32,
     column: u32,
-    code: &'static str,
+    code: Code,
     message: String,
     help: Option<String>,
 ) -> Diagnostic {

@@ -145,3 +145,22 @@ fn truncated_and_garbage_yaml_never_panics() {
     assert!(set.is_some(), "{diags:#?}");
     assert!(failures.is_empty(), "panicked on:\n{}", failures.join("\n"));
 }
+
+#[test]
+fn explain_prints_what_a_code_means() {
+    let o = cli(&["rules", "lint", "--explain", "listed-header"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("listed-header: A listed code is a header"));
+    let o = cli(&["rules", "lint", "--explain", "unknown-feild"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean `unknown-field`?"),
+        "{}",
+        stderr(&o)
+    );
+    let all = stdout(&cli(&["rules", "lint", "--explain", "all"]));
+    assert_eq!(
+        all.lines().count(),
+        claimscrub::rules::compile::Code::ALL.len()
+    );
+}

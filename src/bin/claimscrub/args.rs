@@ -173,6 +173,9 @@ pub enum RulesCommand {
         format: LintFormat,
         #[arg(long, value_name = "DIR")]
         codesets: Option<PathBuf>,
+        /// Print what a diagnostic code means (`unknown-field`), or every code with `all`.
+        #[arg(long, value_name = "CODE", conflicts_with = "dirs")]
+        explain: Option<String>,
     },
     /// Run the test cases beside each rule (`<rule>.test.yaml`).
     Test {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use serde_json::json;
 
-use claimscrub::rules::compile::{Diagnostic, DiagnosticLevel, RuleFile, load, load_partial};
+use claimscrub::rules::compile::{Code, Diagnostic, DiagnosticLevel, RuleFile, load, load_partial};
 use claimscrub::rules::load as files;
 use claimscrub::rules::testing::{self, Outcome};
 
@@ -29,9 +29,14 @@ fn gather(dirs: &[PathBuf]) -> Result<(Vec<RuleFile>, Vec<RuleFile>)> {
 pub fn run(a: RulesArgs) -> Result<u8> {
     match a.command {
         RulesCommand::Lint {
+            explain: Some(code),
+            ..
+        } => explain_code(&code),
+        RulesCommand::Lint {
             dirs,
             format,
             codesets,
+            explain: None,
         } => {
             let sets = setup::codesets(codesets.as_deref())?;
             let (rules, _) = gather(&dirs)?;
@@ -96,6 +101,31 @@ pub fn run(a: RulesArgs) -> Result<u8> {
                 .with_context(|| format!("cannot write `{}`", path.display()))?;
             println!("wrote {}", path.display());
             Ok(0)
+        }
+    }
+}
+
+/// `rules lint --explain CODE`: the code's meaning; `all` lists every code.
+fn explain_code(name: &str) -> Result<u8> {
+    if name == "all" {
+        for c in Code::ALL {
+            println!("{:<22} {}", c.as_str(), c.explain());
+        }
+        return Ok(0);
+    }
+    match Code::from_name(name) {
+        Some(c) => {
+            println!("{}: {}", c.as_str(), c.explain());
+            Ok(0)
+        }
+        None => {
+            let hint = claimscrub::rules::compile::did_you_mean(
+                name,
+                Code::ALL.iter().map(|c| c.as_str()),
+            )
+            .map(|h| format!("; {h}"))
+            .unwrap_or_default();
+            anyhow::bail!("unknown diagnostic code `{name}`{hint} (`--explain all` lists them)")
         }
     }
 }
@@ -364,7 +394,7 @@ fn render_tests(r: &testing::TestReport, format: LintFormat) -> String {
                     c.file.clone(),
                     c.line,
                     1,
-                    "test-failed",
+                    Code::TestFailed,
                     format!(
                         "{} case `{}` expected {} but got {}",
                         c.rule,
