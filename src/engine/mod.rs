@@ -4,7 +4,7 @@
 //! payer), so the cost grows with the claim, not with the number of rules; then evaluates
 //! each candidate over its iteration (lines, diagnoses, pairs…).
 
-pub mod eval;
+mod render;
 pub mod run;
 
 use std::collections::HashSet;
@@ -16,9 +16,10 @@ use crate::claim::Claim;
 use crate::codeset::CodeSets;
 use crate::finding::Finding;
 use crate::rules::field::Scope;
-use crate::rules::{Each, Rule, RuleSet, RuleStatus};
+use crate::rules::{Rule, RuleSet, RuleStatus};
 
-use eval::{Eval, Facts};
+use crate::rules::cond::{Env, Facts};
+use render::Render;
 
 /// Settings of one check run.
 #[derive(Debug, Clone)]
@@ -161,7 +162,8 @@ impl Engine {
 
     fn run_rules(&self, claim: &Claim, rules: impl Iterator<Item = u32>) -> Vec<Finding> {
         let disabled = self.disabled(claim);
-        let ev = Eval::new(&self.codesets, self.options.as_of);
+        let env = Env::new(&self.codesets, self.options.as_of);
+        let render = Render { env: &env };
         let base = Scope::new(claim);
         let mut out = Vec::new();
         for i in rules {
@@ -171,87 +173,12 @@ impl Engine {
             if !self.applies(rule, &base, &disabled, i as usize) {
                 continue;
             }
-            let mut fire = |s: Scope<'_>| {
+            rule.each.scopes(&base, &mut |s| {
                 let mut facts = Facts::default();
-                if ev.test(&rule.when, &s, &mut facts) {
-                    out.push(ev.finding(rule, &s, &facts));
+                if rule.when.eval(&env, &s, &mut facts) {
+                    out.push(render.finding(rule, &s, &facts));
                 }
-            };
-            match rule.each {
-                Each::Claim => fire(base),
-                Each::Line => {
-                    for (i, l) in claim.lines.iter().enumerate() {
-                        fire(Scope {
-                            line: Some((i, l)),
-                            ..base
-                        });
-                    }
-                }
-                Each::Diagnosis => {
-                    for (i, d) in claim.diagnoses.iter().enumerate() {
-                        fire(Scope {
-                            dx: Some((i, d)),
-                            ..base
-                        });
-                    }
-                }
-                Each::Procedure => {
-                    for (i, p) in claim.procedures.iter().enumerate() {
-                        fire(Scope {
-                            proc: Some((i, p)),
-                            ..base
-                        });
-                    }
-                }
-                Each::Modifier => {
-                    for (i, l) in claim.lines.iter().enumerate() {
-                        for (m, code) in l.modifiers.iter().enumerate() {
-                            fire(Scope {
-                                line: Some((i, l)),
-                                modifier: Some((m, code)),
-                                ..base
-                            });
-                        }
-                    }
-                }
-                Each::Pointer => {
-                    for (i, l) in claim.lines.iter().enumerate() {
-                        for (p, v) in l.diagnosis_pointers.iter().enumerate() {
-                            fire(Scope {
-                                line: Some((i, l)),
-                                pointer: Some((p, *v)),
-                                ..base
-                            });
-                        }
-                    }
-                }
-                Each::LinePair => {
-                    for (i, a) in claim.lines.iter().enumerate() {
-                        for (j, b) in claim.lines.iter().enumerate() {
-                            if i != j {
-                                fire(Scope {
-                                    line: Some((i, a)),
-                                    other: Some((j, b)),
-                                    ..base
-                                });
-                            }
-                        }
-                    }
-                }
-                Each::DiagnosisPair => {
-                    for (i, a) in claim.diagnoses.iter().enumerate() {
-                        for (j, b) in claim.diagnoses.iter().enumerate() {
-                            if i != j {
-                                fire(Scope {
-                                    dx: Some((i, a)),
-                                    other_dx: Some((j, b)),
-                                    ..base
-                                });
-                            }
-                        }
-                    }
-                }
-            }
+            });
         }
         sort_findings(&mut out);
         out

@@ -4,6 +4,18 @@
 use jiff::civil::Date;
 
 use crate::claim::{Claim, Diagnosis, IcdProcedure, ServiceLine};
+use crate::codeset::System;
+
+/// CPT codes are five digits, or four digits and F, T, U or M.
+pub fn is_cpt_shaped(code: &str) -> bool {
+    match code.as_bytes() {
+        [a, b, c, d, e] => {
+            [a, b, c, d].iter().all(|x| x.is_ascii_digit())
+                && (e.is_ascii_digit() || matches!(e, b'F' | b'T' | b'U' | b'M'))
+        }
+        _ => false,
+    }
+}
 
 /// The type of a field's value, checked at compile time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -226,6 +238,22 @@ impl<'a> Scope<'a> {
         }
     }
 
+    /// This scope with line `i` bound.
+    pub fn with_line(&self, i: usize, l: &'a ServiceLine) -> Scope<'a> {
+        Scope {
+            line: Some((i, l)),
+            ..*self
+        }
+    }
+
+    /// This scope with diagnosis `i` bound.
+    pub fn with_dx(&self, i: usize, d: &'a Diagnosis) -> Scope<'a> {
+        Scope {
+            dx: Some((i, d)),
+            ..*self
+        }
+    }
+
     /// The date codes on the bound item are judged on: the line's own date when a line is
     /// bound, else the claim's date of service.
     pub fn date(&self) -> Option<Date> {
@@ -244,6 +272,24 @@ fn num(n: Option<f64>) -> Value<'static> {
 }
 
 impl Field {
+    /// One value per item: list fields match when any element does, so two conditions on
+    /// different elements can both hold.
+    pub fn is_scalar(self) -> bool {
+        matches!(self.kind(), Kind::Text | Kind::Number | Kind::Date)
+    }
+
+    /// The code system a code in this field most likely belongs to.
+    pub fn code_system(self, code: &str) -> System {
+        match self {
+            Field::DxCode | Field::OtherDxCode => System::Icd10Cm,
+            Field::ProcCode => System::Icd10Pcs,
+            Field::ModifierCode | Field::Modifiers | Field::OtherModifiers => System::Modifier,
+            Field::LinePos | Field::ClaimPos | Field::OtherPos => System::Pos,
+            _ if is_cpt_shaped(code) => System::Cpt,
+            _ => System::Hcpcs,
+        }
+    }
+
     /// Read the field in a scope; a field whose item is not bound reads as missing.
     pub fn get<'a>(self, s: &Scope<'a>) -> Value<'a> {
         let c = s.claim;
@@ -488,5 +534,18 @@ fn dx_role(d: &Diagnosis) -> &'static str {
         R::ReasonForVisit => "reason-for-visit",
         R::ExternalCause => "external-cause",
         R::Other => "other",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpt_shape() {
+        assert!(is_cpt_shaped("99213"));
+        assert!(is_cpt_shaped("0001F"));
+        assert!(!is_cpt_shaped("G0103"));
+        assert!(!is_cpt_shaped("9921"));
     }
 }

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::field::Field;
-use super::ir::{CodeList, Each, Pred, Rule};
+use super::cond::codes::CodeList;
+use super::ir::Rule;
 
 /// Index from triggers to the rules that can only fire when the claim holds them.
 #[derive(Debug, Default, Clone)]
@@ -20,48 +20,22 @@ pub struct Index {
     pub payer: HashMap<String, Vec<u32>>,
 }
 
-/// A trigger a rule cannot fire without.
+/// A trigger a rule cannot fire without: a code list the iterated procedure or diagnosis
+/// must match. Conditions name theirs (`Condition::trigger`).
 #[derive(Debug, Clone)]
-enum Trigger {
+pub enum Trigger {
+    /// The claim must carry a procedure code of the list.
     Proc(Arc<CodeList>),
+    /// The claim must carry a diagnosis code of the list.
     Dx(Arc<CodeList>),
 }
 
-/// A trigger that must be present on the claim for the rule to fire, if one can be read off
-/// the condition. Sound by construction: only conjuncts are used.
-fn trigger(p: &Pred, each: Each) -> Option<Trigger> {
-    let indexable = |l: &Arc<CodeList>| l.ranges.is_empty() && !l.is_empty();
-    match p {
-        Pred::Codes { field, list } if indexable(list) => match field {
-            Field::Procedure
-                if matches!(
-                    each,
-                    Each::Line | Each::LinePair | Each::Modifier | Each::Pointer
-                ) =>
-            {
-                Some(Trigger::Proc(list.clone()))
-            }
-            Field::OtherProcedure if each == Each::LinePair => Some(Trigger::Proc(list.clone())),
-            Field::DxCode if matches!(each, Each::Diagnosis | Each::DiagnosisPair) => {
-                Some(Trigger::Dx(list.clone()))
-            }
-            Field::OtherDxCode if each == Each::DiagnosisPair => Some(Trigger::Dx(list.clone())),
-            _ => None,
-        },
-        Pred::All(parts) => parts.iter().find_map(|x| trigger(x, each)),
-        Pred::AnyLine(inner) => trigger(inner, Each::Line),
-        Pred::AnyDiagnosis(inner) | Pred::PointedDiagnosis(inner) => {
-            trigger(inner, Each::Diagnosis)
-        }
-        _ => None,
-    }
-}
-
+/// Index rules by the trigger each names, else by payer, else as always considered.
 pub fn build_index(rules: &[Rule]) -> Index {
     let mut ix = Index::default();
     for (i, r) in rules.iter().enumerate() {
         let i = i as u32;
-        match trigger(&r.when, r.each) {
+        match r.when.trigger(r.each) {
             Some(Trigger::Proc(l)) => {
                 for c in &l.exact {
                     ix.proc_exact.entry(c.clone()).or_default().push(i);

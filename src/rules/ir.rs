@@ -1,16 +1,15 @@
 //! The compiled form of rules: predicates over claim fields, templates, scopes and the rule
 //! set the engine runs. Built by `compile`, read by `engine`, `lint` and `docs`.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use jiff::civil::Date;
-use regex::Regex;
 use serde::Serialize;
 
-use super::field::{Field, Needs};
+use super::cond::Fact;
+pub use super::cond::Pred;
+use super::field::{Field, Needs, Scope as FieldScope};
 use crate::claim::ClaimKind;
-use crate::codeset::{CodePattern, System};
 use crate::finding::{Category, RuleSource, Severity};
 
 use super::index::Index;
@@ -67,6 +66,77 @@ impl Each {
             Each::DiagnosisPair => vec![Needs::Claim, Needs::Dx, Needs::OtherDx],
         }
     }
+
+    /// Call `f` with every scope this iteration binds on the claim of `base`, in order:
+    /// the claim once, each line, each diagnosis, each ordered pair of distinct items…
+    pub fn scopes<'a>(self, base: &FieldScope<'a>, f: &mut dyn FnMut(FieldScope<'a>)) {
+        let claim = base.claim;
+        match self {
+            Each::Claim => f(*base),
+            Each::Line => {
+                for (i, l) in claim.lines.iter().enumerate() {
+                    f(base.with_line(i, l));
+                }
+            }
+            Each::Diagnosis => {
+                for (i, d) in claim.diagnoses.iter().enumerate() {
+                    f(base.with_dx(i, d));
+                }
+            }
+            Each::Procedure => {
+                for (i, p) in claim.procedures.iter().enumerate() {
+                    f(FieldScope {
+                        proc: Some((i, p)),
+                        ..*base
+                    });
+                }
+            }
+            Each::Modifier => {
+                for (i, l) in claim.lines.iter().enumerate() {
+                    for (m, code) in l.modifiers.iter().enumerate() {
+                        f(FieldScope {
+                            modifier: Some((m, code)),
+                            ..base.with_line(i, l)
+                        });
+                    }
+                }
+            }
+            Each::Pointer => {
+                for (i, l) in claim.lines.iter().enumerate() {
+                    for (p, v) in l.diagnosis_pointers.iter().enumerate() {
+                        f(FieldScope {
+                            pointer: Some((p, *v)),
+                            ..base.with_line(i, l)
+                        });
+                    }
+                }
+            }
+            Each::LinePair => {
+                for (i, a) in claim.lines.iter().enumerate() {
+                    for (j, b) in claim.lines.iter().enumerate() {
+                        if i != j {
+                            f(FieldScope {
+                                other: Some((j, b)),
+                                ..base.with_line(i, a)
+                            });
+                        }
+                    }
+                }
+            }
+            Each::DiagnosisPair => {
+                for (i, a) in claim.diagnoses.iter().enumerate() {
+                    for (j, b) in claim.diagnoses.iter().enumerate() {
+                        if i != j {
+                            f(FieldScope {
+                                other_dx: Some((j, b)),
+                                ..base.with_dx(i, a)
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Rule lifecycle, as ruff has it: ids are never reused.
@@ -116,6 +186,18 @@ impl Op {
             Op::Ge => a >= b,
         }
     }
+
+    /// The operator as rules write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Op::Eq => "eq",
+            Op::Ne => "ne",
+            Op::Lt => "lt",
+            Op::Le => "le",
+            Op::Gt => "gt",
+            Op::Ge => "ge",
+        }
+    }
 }
 
 /// The right-hand side of a comparison.
@@ -127,190 +209,61 @@ pub enum Operand {
     Field(Field),
 }
 
-/// Statuses a `codeset` condition accepts, as bits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StatusMask(pub u8);
-
-impl StatusMask {
-    pub const VALID: u8 = 1;
-    pub const NOT_YET: u8 = 2;
-    pub const NO_LONGER: u8 = 4;
-    pub const UNKNOWN: u8 = 8;
-    pub const STALE: u8 = 16;
-    pub const NOT_LOADED: u8 = 32;
-
-    pub(crate) const NAMES: &'static [(&'static str, u8)] = &[
-        ("valid", Self::VALID),
-        ("not-yet-valid", Self::NOT_YET),
-        ("no-longer-valid", Self::NO_LONGER),
-        ("not-effective", Self::NOT_YET | Self::NO_LONGER),
-        ("unknown", Self::UNKNOWN),
-        // The date is outside what the loaded releases cover (after the newest or before the
-        // first): the code cannot be judged.
-        ("stale", Self::STALE),
-        ("known", Self::VALID | Self::NOT_YET | Self::NO_LONGER),
-        ("not-loaded", Self::NOT_LOADED),
-    ];
-}
-
-/// A list of code patterns, matched exactly by hash and by prefix or range otherwise.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct CodeList {
-    pub exact: HashSet<String>,
-    pub prefixes: Vec<String>,
-    pub ranges: Vec<(String, String)>,
-}
-
-impl CodeList {
-    pub fn matches(&self, code: &str) -> bool {
-        self.exact.contains(code)
-            || self.prefixes.iter().any(|p| code.starts_with(p.as_str()))
-            || self
-                .ranges
-                .iter()
-                .any(|(a, b)| crate::codeset::range_matches(a, b, code))
-    }
-
-    pub(crate) fn push(&mut self, p: CodePattern) {
-        match p {
-            CodePattern::Exact(c) => {
-                self.exact.insert(c);
-            }
-            CodePattern::Prefix(p) => self.prefixes.push(p),
-            CodePattern::Range(a, b) => self.ranges.push((a, b)),
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        self.exact.len() + self.prefixes.len() + self.ranges.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-/// A compiled regular expression that compares equal by its pattern, so that conditions
-/// can be compared structurally (lint: contradictions, duplicated rules).
-#[derive(Debug, Clone)]
-pub struct Pattern(pub Regex);
-
-impl PartialEq for Pattern {
-    fn eq(&self, other: &Pattern) -> bool {
-        self.0.as_str() == other.0.as_str()
-    }
-}
-
-impl std::ops::Deref for Pattern {
-    type Target = Regex;
-    fn deref(&self) -> &Regex {
-        &self.0
-    }
-}
-
-/// A compiled condition. Equality is structural (lists compare as written).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Pred {
-    All(Vec<Pred>),
-    Any(Vec<Pred>),
-    Not(Box<Pred>),
-    Present(Field),
-    Compare {
-        field: Field,
-        op: Op,
-        right: Operand,
-    },
-    OneOf {
-        field: Field,
-        values: Vec<String>,
-    },
-    DaysBetween {
-        from: Field,
-        to: Field,
-        op: Op,
-        value: i64,
-    },
-    Regex {
-        field: Field,
-        re: Pattern,
-    },
-    Codes {
-        field: Field,
-        list: Arc<CodeList>,
-    },
-    Codeset {
-        field: Field,
-        system: System,
-        status: Option<StatusMask>,
-        billable: Option<bool>,
-        flag: Option<String>,
-    },
-    AgeConflict(Field),
-    SexConflict(Field),
-    Excludes1 {
-        field: Field,
-        other: Field,
-    },
-    PtpEdit {
-        column1: Field,
-        column2: Field,
-        modifiers: Option<Field>,
-    },
-    MueExceeded {
-        field: Field,
-        per_date: bool,
-    },
-    AddonWithoutPrimary(Field),
-    AnyLine(Box<Pred>),
-    AllLines(Box<Pred>),
-    AnyDiagnosis(Box<Pred>),
-    PointedDiagnosis(Box<Pred>),
-    Count {
-        each: Each,
-        filter: Option<Box<Pred>>,
-        op: Op,
-        value: i64,
-    },
-    Same(Vec<(Field, Field)>),
-    BadNpi(Field),
-}
-
 /// A piece of a message template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Piece {
+    /// Literal text.
     Text(String),
+    /// A field of the claim, `{line.procedure}`.
     Field(Field),
-    /// `{code}`, `{title}`, `{children}`, `{suggestions}` or a predicate fact.
-    Special(String),
+    /// A value about the finding's code, `{title}`.
+    Special(Special),
+    /// A value the rule's condition found, `{mue}`.
+    Fact(Fact),
+}
+
+/// Declares the specials: values about the finding's code that any template may use.
+macro_rules! specials {
+    ($($(#[doc = $doc:literal])* $variant:ident => $name:literal,)*) => {
+        /// A value about the finding's code, filled when the finding is rendered.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Special {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl Special {
+            /// Every special.
+            pub const ALL: &'static [Special] = &[$(Special::$variant,)*];
+
+            /// The placeholder name.
+            pub fn name(self) -> &'static str {
+                match self { $(Special::$variant => $name,)* }
+            }
+
+            /// The special a placeholder names.
+            pub fn from_name(name: &str) -> Option<Special> {
+                match name { $($name => Some(Special::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+specials! {
+    /// The finding's code (its target's value).
+    Code => "code",
+    /// The code's short title in its code set.
+    Title => "title",
+    /// Billable codes under a header code.
+    Children => "children",
+    /// Close codes for an unknown one.
+    Suggestions => "suggestions",
+    /// Codes that replace a deleted or expanded code.
+    Replacements => "replacements",
 }
 
 /// A parsed message or help template.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Template(pub Vec<Piece>);
-
-/// Fact names predicates can fill, usable in templates.
-pub const FACTS: &[&str] = &[
-    "status",
-    "valid_from",
-    "valid_to",
-    "through",
-    "coverage",
-    "age",
-    "age_range",
-    "age_group",
-    "code_sex",
-    "excluded",
-    "note",
-    "indicator",
-    "column1",
-    "column2",
-    "mue",
-    "units",
-    "primaries",
-    "count",
-    "days",
-];
-pub(crate) const SPECIALS: &[&str] = &["code", "title", "children", "suggestions", "replacements"];
 
 /// Which claims a rule applies to.
 #[derive(Debug, Clone, Default, PartialEq)]

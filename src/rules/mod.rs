@@ -3,6 +3,7 @@
 //! ([`compile`]).
 
 pub mod compile;
+pub mod cond;
 pub mod diagnostic;
 pub mod docs;
 pub mod field;
@@ -15,5 +16,5 @@ pub mod testing;
 
 pub use compile::{
     Code, Diagnostic, DiagnosticLevel, Each, Pack, Piece, Pred, Rule, RuleFile, RuleSet,
-    RuleStatus, StatusMask, Template, load,
+    RuleStatus, Special, StatusMask, Template, load,
 };

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer};
 
+pub use super::cond::Cond;
+
 /// A value with the 1-based line and column where it was written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sp<T> {
@@ -15,8 +17,39 @@ pub struct Sp<T> {
 }
 
 impl<T> Sp<T> {
-    pub fn at(&self) -> (u32, u32) {
-        (self.line, self.column)
+    /// Where the value was written.
+    pub fn span(&self) -> Span {
+        Span {
+            line: self.line,
+            column: self.column,
+        }
+    }
+}
+
+/// A 1-based line and column in a rule file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+}
+
+/// Something that points at a place in a rule file: a span, or a spanned value.
+pub trait At {
+    /// The place.
+    fn span(&self) -> Span;
+}
+
+impl At for Span {
+    fn span(&self) -> Span {
+        *self
+    }
+}
+
+impl<T> At for &Sp<T> {
+    fn span(&self) -> Span {
+        Sp::span(self)
     }
 }
 
@@ -181,175 +214,6 @@ pub enum Literal {
     Bool(bool),
     Number(f64),
     Text(String),
-}
-
-/// A condition. Each is a one-key map, e.g. `present: billing.npi`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum Cond {
-    /// Every sub-condition holds.
-    All(Vec<Sp<Cond>>),
-    /// At least one holds.
-    Any(Vec<Sp<Cond>>),
-    /// The sub-condition does not hold.
-    Not(Box<Sp<Cond>>),
-    /// The field has a non-empty value.
-    Present(Sp<String>),
-    /// The field is missing or empty.
-    Absent(Sp<String>),
-    /// Compare a field with a literal (`value`) or another field (`to`).
-    Compare(CompareDoc),
-    /// The field's value is one of these strings (for lists: any element is).
-    OneOf(OneOfDoc),
-    /// Whole days from one date field to another, compared.
-    DaysBetween(DaysDoc),
-    /// The field matches the regular expression (unanchored: write `^…$`).
-    Regex(RegexDoc),
-    /// The code is in a list: codes, prefixes (`M81.*`, `O24.4-`) and ranges (`E08-E13`),
-    /// inline or from a file beside the rule.
-    Codes(CodesDoc),
-    /// The code's standing in a code set on the date of service, and its attributes.
-    Codeset(CodesetDoc),
-    /// The diagnosis code's age edit (MCE age group or limits) excludes the patient's age.
-    AgeConflict(Sp<String>),
-    /// The code is limited to the other sex than the patient's.
-    SexConflict(Sp<String>),
-    /// ICD-10-CM Excludes1: `field` and `other` may not be coded together.
-    Excludes1(PairFieldsDoc),
-    /// An NCCI procedure-to-procedure edit applies to column 1 / column 2 and is not
-    /// bypassed by an NCCI-associated modifier.
-    PtpEdit(PtpDoc),
-    /// Units exceed the MUE: per line (indicator 1) or summed per date (2, 3).
-    MueExceeded(MueDoc),
-    /// An add-on code (type 1) without any of its primary codes on the claim.
-    AddonWithoutPrimary(Sp<String>),
-    /// Some service line satisfies the condition.
-    AnyLine(Box<Sp<Cond>>),
-    /// Every service line satisfies the condition (true when there are none).
-    AllLines(Box<Sp<Cond>>),
-    /// Some diagnosis satisfies the condition.
-    AnyDiagnosis(Box<Sp<Cond>>),
-    /// Some diagnosis the current line points at satisfies the condition.
-    PointedDiagnosis(Box<Sp<Cond>>),
-    /// Count the lines, diagnoses, modifiers, pointers or procedures satisfying a condition.
-    Count(CountDoc),
-    /// In a pair iteration: each named field is equal on both sides (`from`, `procedure`…).
-    Same(Vec<Sp<String>>),
-    /// The field fails its check-digit scheme (`npi`: Luhn with the 80840 prefix).
-    BadCheckDigit(CheckDigitDoc),
-}
-
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CompareDoc {
-    pub field: Sp<String>,
-    /// eq, ne, lt, le, gt, ge.
-    pub op: Sp<String>,
-    #[serde(default)]
-    pub value: Option<Sp<Literal>>,
-    #[serde(default)]
-    pub to: Option<Sp<String>>,
-}
-
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OneOfDoc {
-    pub field: Sp<String>,
-    pub values: Vec<Sp<String>>,
-}
-
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DaysDoc {
-    pub from: Sp<String>,
-    pub to: Sp<String>,
-    pub op: Sp<String>,
-    pub value: Sp<i64>,
-}
-
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RegexDoc {
-    pub field: Sp<String>,
-    pub pattern: Sp<String>,
-}
-
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CodesDoc {
-    pub field: Sp<String>,
-    /// Codes, prefixes and ranges.
-    #[serde(default, rename = "in")]
-    pub codes: Option<Vec<Sp<String>>>,
-    /// A code-list file beside the rule: one code, prefix or range a line, `#` comments.
-    #[serde(default)]
-    pub file: Option<Sp<String>>,
-    /// Code system the list is in, to check the listed codes exist (lint).
-    #[serde(default)]
-    pub system: Option<Sp<String>>,
-}
-
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CodesetDoc {
-    pub field: Sp<String>,
-    /// icd10cm, icd10pcs, hcpcs, cpt, modifier, pos.
-    pub system: Sp<String>,
-    /// Any of: valid, not-yet-valid, no-longer-valid, not-effective (either), unknown,
-    /// stale (code set older than the date of service), known, not-loaded.
-    #[serde(default)]
-    pub status: Option<Vec<Sp<String>>>,
-    /// Known and billable (true) or known and a header (false).
-    #[serde(default)]
-    pub billable: Option<bool>,
-    /// Known and carrying this attribute flag (manifestation, unacceptable_principal,
-    /// external_cause…).
-    #[serde(default)]
-    pub flag: Option<Sp<String>>,
-}
-
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PairFieldsDoc {
-    pub field: Sp<String>,
-    pub other: Sp<String>,
-}
-
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PtpDoc {
-    pub column1: Sp<String>,
-    pub column2: Sp<String>,
-    /// Modifiers that may bypass an indicator-1 edit (the column-2 line's modifiers).
-    #[serde(default)]
-    pub modifiers: Option<Sp<String>>,
-}
-
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MueDoc {
-    pub field: Sp<String>,
-    /// `line` (adjudication indicator 1) or `date` (indicators 2 and 3).
-    pub per: Sp<String>,
-}
-
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CountDoc {
-    /// line, diagnosis, procedure, modifier (of the current line) or pointer.
-    pub each: Sp<String>,
-    #[serde(default, rename = "where")]
-    pub filter: Option<Box<Sp<Cond>>>,
-    pub op: Sp<String>,
-    pub value: Sp<i64>,
-}
-
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CheckDigitDoc {
-    pub field: Sp<String>,
-    /// `npi`.
-    pub scheme: Sp<String>,
 }
 
 /// `pack.yaml`: what a directory of rules is and when it applies.

@@ -1,0 +1,158 @@
+//! Rendering a finding: its code, path, location, charge, and its message and help with
+//! every placeholder filled.
+
+use jiff::civil::Date;
+
+use crate::codeset::Status;
+use crate::finding::Finding;
+use crate::rules::cond::{Env, Facts};
+use crate::rules::field::{Field, Scope, Value};
+use crate::rules::{Each, Piece, Rule, Special, Template};
+
+/// Renders the findings of one claim's rules.
+pub(crate) struct Render<'a, 'e> {
+    /// The environment the rules were evaluated in.
+    pub env: &'a Env<'e>,
+}
+
+impl Render<'_, '_> {
+    /// Build the finding for a rule that fired in scope `s`.
+    pub(crate) fn finding(&self, rule: &Rule, s: &Scope<'_>, facts: &Facts) -> Finding {
+        // A PHI target (member id, date of birth) locates the finding but never prints.
+        let target_value = rule.target.filter(|t| !t.is_phi()).map(|t| t.get(s));
+        let code = match &target_value {
+            Some(Value::Text(t)) => Some((*t).to_string()),
+            Some(v) if v.is_present() => Some(v.render()),
+            _ => None,
+        };
+        let path = match rule.target {
+            Some(t) => t.pointer(s),
+            None => default_pointer(rule.each, s),
+        };
+        let line_no = s.line.map(|(i, _)| i as u32 + 1);
+        let charge = match s.line {
+            Some((_, l)) => l.charge,
+            None => s.claim.total_charge,
+        };
+        Finding {
+            claim_id: s.claim.id.clone(),
+            rule: rule.id.clone(),
+            category: rule.category,
+            severity: rule.severity,
+            line: line_no,
+            location: s.claim.source.resolve(&path),
+            code: code.clone(),
+            path,
+            carc: rule.carc.clone(),
+            rarc: rule.rarc.clone(),
+            message: self.template(&rule.message, rule.target, code.as_deref(), s, facts),
+            help: self.template(&rule.help, rule.target, code.as_deref(), s, facts),
+            rule_source: rule.source.clone(),
+            charge,
+        }
+    }
+
+    fn template(
+        &self,
+        t: &Template,
+        target: Option<Field>,
+        code: Option<&str>,
+        s: &Scope<'_>,
+        facts: &Facts,
+    ) -> String {
+        let mut out = String::new();
+        for piece in &t.0 {
+            match piece {
+                Piece::Text(x) => out.push_str(x),
+                Piece::Field(f) => out.push_str(&f.get(s).render()),
+                Piece::Special(name) => out.push_str(&self.special(*name, target, code, s)),
+                Piece::Fact(f) => out.push_str(facts.get(*f).unwrap_or("")),
+            }
+        }
+        out
+    }
+
+    fn special(
+        &self,
+        name: Special,
+        target: Option<Field>,
+        code: Option<&str>,
+        s: &Scope<'_>,
+    ) -> String {
+        let code_str = code.unwrap_or("");
+        let set = || target.and_then(|t| self.env.codesets.get(t.code_system(code_str)));
+        match name {
+            Special::Code => code_str.to_string(),
+            Special::Title => set()
+                .and_then(|c| c.get(code_str).map(|r| r.short_title.to_string()))
+                .unwrap_or_default(),
+            Special::Children => {
+                let kids = set()
+                    .map(|c| c.children(code_str, Some(self.env.date(s))))
+                    .unwrap_or_default();
+                list_some(&kids, 8)
+            }
+            Special::Replacements => {
+                let found = set()
+                    .map(|c| replacements(c, code_str, self.env.date(s)))
+                    .unwrap_or_default();
+                if found.is_empty() {
+                    "no replacement is known".to_string()
+                } else {
+                    list_some(&found, 8)
+                }
+            }
+            Special::Suggestions => {
+                let near = set().map(|c| c.suggest(code_str, 2)).unwrap_or_default();
+                if near.is_empty() {
+                    "no close code".to_string()
+                } else {
+                    list_some(&near, 5)
+                }
+            }
+        }
+    }
+}
+
+/// Codes that replace a deleted or expanded code on `date`, as far as the code set knows:
+/// the billable codes valid then under the code itself (it became a header), else under its
+/// nearest ancestor that has some (ICD-10 expands codes by adding characters).
+fn replacements(set: &crate::codeset::CodeSet, code: &str, date: Date) -> Vec<String> {
+    for end in (3..=code.len()).rev() {
+        let Some(prefix) = code.get(..end) else {
+            continue;
+        };
+        let kids: Vec<String> = set
+            .prefix(prefix)
+            .into_iter()
+            .filter(|c| c != code)
+            .filter(|c| {
+                let l = set.lookup(c, date);
+                l.status == Status::Valid && l.record.is_some_and(|r| r.billable)
+            })
+            .collect();
+        if !kids.is_empty() {
+            return kids;
+        }
+    }
+    Vec::new()
+}
+
+fn list_some(v: &[String], n: usize) -> String {
+    let mut s = v.iter().take(n).cloned().collect::<Vec<_>>().join(", ");
+    if v.len() > n {
+        s.push_str(&format!(" (+{} more)", v.len() - n));
+    }
+    s
+}
+
+fn default_pointer(each: Each, s: &Scope<'_>) -> String {
+    match each {
+        Each::Claim => String::new(),
+        Each::Line | Each::LinePair => Field::LineNumber.pointer(s),
+        Each::Diagnosis | Each::DiagnosisPair => Field::DxCode.pointer(s),
+        Each::Procedure => Field::ProcCode.pointer(s),
+        Each::Modifier => Field::ModifierCode.pointer(s),
+        Each::Pointer => Field::PointerValue.pointer(s),
+    }
+}
