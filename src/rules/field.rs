@@ -254,6 +254,33 @@ impl<'a> Scope<'a> {
         }
     }
 
+    /// Does `f` hold with some line of the claim bound?
+    pub fn any_line(&self, mut f: impl FnMut(&Scope<'a>) -> bool) -> bool {
+        let c = self.claim;
+        c.lines
+            .iter()
+            .enumerate()
+            .any(|(i, l)| f(&self.with_line(i, l)))
+    }
+
+    /// Does `f` hold with every line of the claim bound (true when there are none)?
+    pub fn all_lines(&self, mut f: impl FnMut(&Scope<'a>) -> bool) -> bool {
+        let c = self.claim;
+        c.lines
+            .iter()
+            .enumerate()
+            .all(|(i, l)| f(&self.with_line(i, l)))
+    }
+
+    /// Does `f` hold with some diagnosis of the claim bound?
+    pub fn any_dx(&self, mut f: impl FnMut(&Scope<'a>) -> bool) -> bool {
+        let c = self.claim;
+        c.diagnoses
+            .iter()
+            .enumerate()
+            .any(|(i, d)| f(&self.with_dx(i, d)))
+    }
+
     /// The date codes on the bound item are judged on: the line's own date when a line is
     /// bound, else the claim's date of service.
     pub fn date(&self) -> Option<Date> {
@@ -540,6 +567,63 @@ fn dx_role(d: &Diagnosis) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn claim() -> Claim {
+        let mut c: Claim = serde_json::from_str(
+            r#"{"id":"C1","patient":{"date_of_birth":"1960-03-02","sex":"F"},
+                "rendering_provider":{"npi":"1234567893"},
+                "diagnoses":[{"code":"E11.9"},{"code":"I10"}],
+                "lines":[{"procedure":"99213","modifiers":["25"],"diagnosis_pointers":[1,2],"charge":100.10,"from":"2026-03-01"},
+                         {"procedure":"36415","charge":20,"rendering_npi":"1992999999"}]}"#,
+        )
+        .unwrap();
+        c.normalize();
+        c
+    }
+
+    #[test]
+    fn fields_read_the_bound_items() {
+        let c = claim();
+        let base = Scope::new(&c);
+        let l0 = base.with_line(0, &c.lines[0]);
+        let l1 = base.with_line(1, &c.lines[1]);
+        assert_eq!(Field::Procedure.get(&l0), Value::Text("99213"));
+        assert_eq!(Field::Modifiers.get(&l0).render(), "25");
+        assert_eq!(Field::PointerCount.get(&l0), Value::Number(2.0));
+        assert_eq!(Field::LineNumber.get(&l1), Value::Number(2.0));
+        // A line's rendering NPI falls back to the claim's rendering provider.
+        assert_eq!(Field::LineRenderingNpi.get(&l0), Value::Text("1234567893"));
+        assert_eq!(Field::LineRenderingNpi.get(&l1), Value::Text("1992999999"));
+        // Money sums to the cent; an unbound item reads as missing.
+        assert_eq!(Field::LinesChargeSum.get(&base), Value::Number(120.1));
+        assert_eq!(Field::Procedure.get(&base), Value::Missing);
+        let dx = base.with_dx(1, &c.diagnoses[1]);
+        assert_eq!(Field::DxCode.get(&dx), Value::Text("I10"));
+        assert_eq!(Field::DxNumber.get(&dx), Value::Number(2.0));
+    }
+
+    #[test]
+    fn age_is_on_the_line_date() {
+        let c = claim();
+        let base = Scope::new(&c);
+        assert_eq!(
+            Field::Age.get(&base.with_line(0, &c.lines[0])),
+            Value::Number(65.0)
+        );
+    }
+
+    #[test]
+    fn names_kinds_and_phi() {
+        for f in Field::ALL {
+            assert_eq!(Field::from_name(f.name()), Some(*f));
+        }
+        assert!(Field::MemberId.is_phi() && Field::BirthDate.is_phi());
+        assert!(!Field::Procedure.is_phi());
+        assert!(Field::Procedure.is_scalar() && !Field::Modifiers.is_scalar());
+        assert_eq!(Field::DxCode.code_system("E119"), System::Icd10Cm);
+        assert_eq!(Field::Procedure.code_system("99213"), System::Cpt);
+        assert_eq!(Field::Procedure.code_system("G0103"), System::Hcpcs);
+    }
 
     #[test]
     fn cpt_shape() {

@@ -21,11 +21,7 @@ impl Condition for AllLines {
     }
 
     fn eval(&self, env: &Env<'_>, s: &Scope<'_>, facts: &mut Facts) -> bool {
-        s.claim
-            .lines
-            .iter()
-            .enumerate()
-            .all(|(i, l)| self.inner.eval(env, &s.with_line(i, l), facts))
+        s.all_lines(|s| self.inner.eval(env, s, facts))
     }
 
     fn show(&self) -> String {

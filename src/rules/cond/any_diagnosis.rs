@@ -22,11 +22,7 @@ impl Condition for AnyDiagnosis {
     }
 
     fn eval(&self, env: &Env<'_>, s: &Scope<'_>, facts: &mut Facts) -> bool {
-        s.claim
-            .diagnoses
-            .iter()
-            .enumerate()
-            .any(|(i, d)| self.inner.eval(env, &s.with_dx(i, d), facts))
+        s.any_dx(|s| self.inner.eval(env, s, facts))
     }
 
     fn show(&self) -> String {

@@ -22,11 +22,7 @@ impl Condition for AnyLine {
     }
 
     fn eval(&self, env: &Env<'_>, s: &Scope<'_>, facts: &mut Facts) -> bool {
-        s.claim
-            .lines
-            .iter()
-            .enumerate()
-            .any(|(i, l)| self.inner.eval(env, &s.with_line(i, l), facts))
+        s.any_line(|s| self.inner.eval(env, s, facts))
     }
 
     fn show(&self) -> String {
