@@ -44,12 +44,16 @@ impl Default for Options {
 
 /// Compiled rules plus code sets: everything needed to check claims.
 pub struct Engine {
+    /// The compiled rules and their index, shared by every thread.
     pub rules: Arc<RuleSet>,
+    /// The code sets and tables the rules consult.
     pub codesets: Arc<CodeSets>,
+    /// How this run checks.
     pub options: Options,
 }
 
 impl Engine {
+    /// An engine over these rules and code sets.
     pub fn new(
         rules: impl Into<Arc<RuleSet>>,
         codesets: impl Into<Arc<CodeSets>>,

@@ -163,21 +163,30 @@ impl PartialOrd for Code {
 /// A problem found in a rule file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
+    /// The rule, pack, test or code-list file.
     pub file: Arc<str>,
+    /// 1-based line.
     pub line: u32,
+    /// 1-based column.
     pub column: u32,
+    /// Whether it stops the rule set from being built.
     pub level: DiagnosticLevel,
     /// Stable id of the problem, e.g. `unknown-field`.
     pub code: Code,
+    /// What is wrong, with the offending value in backticks.
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// How to fix it, often a did-you-mean.
     pub help: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
+/// How bad a diagnostic is.
 pub enum DiagnosticLevel {
+    /// Reported; the rules still run, but are not fit to ship.
     Warning,
+    /// The rule set is not built.
     Error,
 }
 
@@ -215,6 +224,7 @@ impl Diagnostic {
         }
     }
 
+    /// The same diagnostic with a fix hint.
     pub fn with_help(self, help: Option<String>) -> Diagnostic {
         Diagnostic { help, ..self }
     }

@@ -20,8 +20,11 @@ pub fn is_cpt_shaped(code: &str) -> bool {
 /// The type of a field's value, checked at compile time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// One text value (a code, an NPI).
     Text,
+    /// A number (units, money, a count).
     Number,
+    /// A date.
     Date,
     /// A list of text values (modifiers).
     TextList,
@@ -54,13 +57,21 @@ impl Kind {
 /// What a field needs bound in the evaluation context.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Needs {
+    /// Only the claim.
     Claim,
+    /// A service line (`line.*`).
     Line,
+    /// The other line of a line pair (`other.*`).
     OtherLine,
+    /// A diagnosis (`dx.*`).
     Dx,
+    /// The other diagnosis of a diagnosis pair (`other_dx.*`).
     OtherDx,
+    /// An ICD-10-PCS procedure (`procedure.*`).
     Proc,
+    /// A modifier of the line (`modifier.*`).
     Modifier,
+    /// A diagnosis pointer of the line (`pointer.*`).
     Pointer,
 }
 
@@ -68,15 +79,20 @@ macro_rules! fields {
     ($($variant:ident => $name:literal, $kind:ident, $needs:ident, $phi:literal;)*) => {
         /// A named field of the claim model or a value derived from it.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum Field { $($variant,)* }
+        pub enum Field { $(#[doc = concat!("`", $name, "`")] $variant,)* }
 
         impl Field {
+            /// Every field, in declaration order.
             pub const ALL: &'static [Field] = &[$(Field::$variant,)*];
+            /// The name rules write (`line.procedure`).
             pub fn name(self) -> &'static str { match self { $(Field::$variant => $name,)* } }
+            /// The type of its value.
             pub fn kind(self) -> Kind { match self { $(Field::$variant => Kind::$kind,)* } }
+            /// What the iteration must bind for it to have a value.
             pub fn needs(self) -> Needs { match self { $(Field::$variant => Needs::$needs,)* } }
             /// Protected health information: never printed in a message.
             pub fn is_phi(self) -> bool { match self { $(Field::$variant => $phi,)* } }
+            /// The field a rule names.
             pub fn from_name(name: &str) -> Option<Field> {
                 match name { $($name => Some(Field::$variant),)* _ => None }
             }
@@ -166,11 +182,17 @@ fields! {
 /// A value read from a claim.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value<'a> {
+    /// Not on the claim, or its item is not bound.
     Missing,
+    /// Text.
     Text(&'a str),
+    /// A number.
     Number(f64),
+    /// A date.
     Date(Date),
+    /// A list of text (modifiers).
     TextList(&'a [String]),
+    /// A list of numbers (diagnosis pointers).
     NumberList(&'a [u32]),
 }
 
@@ -211,19 +233,28 @@ pub fn format_number(n: f64) -> String {
 /// The claim and the items an iteration has bound.
 #[derive(Clone, Copy)]
 pub struct Scope<'a> {
+    /// The claim checked.
     pub claim: &'a Claim,
     /// Date codes are looked up as of: the claim's date of service.
     pub service_date: Option<Date>,
+    /// The bound service line and its 0-based index.
     pub line: Option<(usize, &'a ServiceLine)>,
+    /// The other line of a line pair.
     pub other: Option<(usize, &'a ServiceLine)>,
+    /// The bound diagnosis and its 0-based index.
     pub dx: Option<(usize, &'a Diagnosis)>,
+    /// The other diagnosis of a diagnosis pair.
     pub other_dx: Option<(usize, &'a Diagnosis)>,
+    /// The bound ICD-10-PCS procedure.
     pub proc: Option<(usize, &'a IcdProcedure)>,
+    /// The bound modifier and its position on the line.
     pub modifier: Option<(usize, &'a str)>,
+    /// The bound diagnosis pointer and its position on the line.
     pub pointer: Option<(usize, u32)>,
 }
 
 impl<'a> Scope<'a> {
+    /// The claim alone, nothing bound.
     pub fn new(claim: &'a Claim) -> Scope<'a> {
         Scope {
             claim,

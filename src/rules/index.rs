@@ -12,9 +12,13 @@ use super::ir::Rule;
 pub struct Index {
     /// Rules with no trigger: considered for every claim.
     pub always: Vec<u32>,
+    /// Rules keyed by an exact procedure code they need.
     pub proc_exact: HashMap<String, Vec<u32>>,
+    /// Rules keyed by a procedure code prefix they need.
     pub proc_prefix: HashMap<String, Vec<u32>>,
+    /// Rules keyed by an exact diagnosis code they need.
     pub dx_exact: HashMap<String, Vec<u32>>,
+    /// Rules keyed by a diagnosis code prefix they need.
     pub dx_prefix: HashMap<String, Vec<u32>>,
     /// Payer-scoped rules without a code trigger, by payer id.
     pub payer: HashMap<String, Vec<u32>>,

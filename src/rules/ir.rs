@@ -17,7 +17,9 @@ use super::index::Index;
 /// A rule file's text with the path it is reported under.
 #[derive(Debug, Clone)]
 pub struct RuleFile {
+    /// Path the file is reported under (relative to the rules root, or `builtin:`).
     pub path: Arc<str>,
+    /// The file's YAML text.
     pub text: String,
 }
 
@@ -25,13 +27,21 @@ pub struct RuleFile {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Each {
+    /// Once per claim.
     Claim,
+    /// Each service line.
     Line,
+    /// Each diagnosis.
     Diagnosis,
+    /// Each ICD-10-PCS procedure (institutional).
     Procedure,
+    /// Each modifier of each line.
     Modifier,
+    /// Each diagnosis pointer of each line.
     Pointer,
+    /// Each ordered pair of distinct lines.
     LinePair,
+    /// Each ordered pair of distinct diagnoses.
     DiagnosisPair,
 }
 
@@ -47,6 +57,7 @@ impl Each {
         ("diagnosis-pair", Each::DiagnosisPair),
     ];
 
+    /// The iteration as rules write it (`line-pair`).
     pub fn name(self) -> &'static str {
         Each::NAMES
             .iter()
@@ -145,6 +156,7 @@ impl Each {
 pub enum RuleStatus {
     /// Runs only with `--preview`.
     Preview,
+    /// Runs by default.
     Stable,
     /// Still runs; will be removed.
     Deprecated,
@@ -155,11 +167,17 @@ pub enum RuleStatus {
 /// Comparison operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
+    /// Equal.
     Eq,
+    /// Not equal.
     Ne,
+    /// Less than.
     Lt,
+    /// Less than or equal.
     Le,
+    /// Greater than.
     Gt,
+    /// Greater than or equal.
     Ge,
 }
 
@@ -176,6 +194,7 @@ impl Op {
         })
     }
 
+    /// Does `a op b` hold?
     pub fn test<T: PartialOrd>(self, a: T, b: T) -> bool {
         match self {
             Op::Eq => a == b,
@@ -203,9 +222,13 @@ impl Op {
 /// The right-hand side of a comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Operand {
+    /// A number (money compares to the cent).
     Number(f64),
+    /// Text.
     Text(String),
+    /// A date.
     Date(Date),
+    /// Another field of the same kind.
     Field(Field),
 }
 
@@ -268,12 +291,16 @@ pub struct Template(pub Vec<Piece>);
 /// Which claims a rule applies to.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Scope {
+    /// Claim types, all when absent.
     pub kinds: Option<Vec<ClaimKind>>,
+    /// Payer ids (2010BB NM109), all when absent.
     pub payers: Option<Vec<String>>,
+    /// Claim filing indicators (SBR09), all when absent.
     pub plans: Option<Vec<String>>,
 }
 
 impl Scope {
+    /// Does a claim of this kind, payer and plan fall in the scope?
     pub fn matches(&self, kind: ClaimKind, payer: Option<&str>, plan: Option<&str>) -> bool {
         self.kinds.as_ref().is_none_or(|k| k.contains(&kind))
             && self
@@ -290,23 +317,41 @@ impl Scope {
 /// A compiled rule.
 #[derive(Debug, Clone)]
 pub struct Rule {
+    /// Stable id, never reused: pack prefix and digits (`ICD002`).
     pub id: Arc<str>,
+    /// Short kebab-case name.
     pub name: String,
+    /// One line a biller understands.
     pub title: String,
+    /// How sure the denial is.
     pub severity: Severity,
+    /// The kind of problem, for reports grouped by category.
     pub category: Category,
+    /// The claim adjustment reason code a payer would send, with group (`CO-97`).
     pub carc: Option<Arc<str>>,
+    /// The remittance advice remark code, if one goes with it.
     pub rarc: Option<Arc<str>>,
+    /// Lifecycle: preview, stable, deprecated or removed.
     pub status: RuleStatus,
+    /// First date of service the rule applies to.
     pub effective_from: Option<Date>,
+    /// Last date of service the rule applies to.
     pub effective_to: Option<Date>,
+    /// The claims the rule applies to (its own, or its pack's).
     pub scope: Scope,
+    /// What the rule iterates over.
     pub each: Each,
+    /// The compiled condition.
     pub when: Pred,
+    /// The field the finding is about: its value is the finding's code, its location the path.
     pub target: Option<Field>,
+    /// The message template.
     pub message: Template,
+    /// The fix template.
     pub help: Template,
+    /// What it checks / why it matters / example / fix / references, in Markdown.
     pub docs: String,
+    /// Where the rule was written.
     pub source: RuleSource,
     /// The pack (directory) the rule came from.
     pub pack: Arc<str>,
@@ -321,9 +366,13 @@ pub struct Rule {
 /// A pack: a directory of rules with an optional `pack.yaml`.
 #[derive(Debug, Clone)]
 pub struct Pack {
+    /// The pack's name (`payers/medicare`).
     pub name: Arc<str>,
+    /// The directory its rules live in.
     pub dir: String,
+    /// One line on what the pack is for.
     pub description: String,
+    /// The claims the pack applies to, the default scope of its rules.
     pub scope: Scope,
     /// Rule indexes turned off for claims this pack's scope matches.
     pub disable: Vec<usize>,
@@ -332,12 +381,16 @@ pub struct Pack {
 /// The compiled rules, in load order, with their index.
 #[derive(Debug, Default, Clone)]
 pub struct RuleSet {
+    /// Rules in load order.
     pub rules: Vec<Rule>,
+    /// Packs, deepest directory first.
     pub packs: Vec<Pack>,
+    /// The trigger index over `rules`.
     pub index: Index,
 }
 
 impl RuleSet {
+    /// The rule with this id.
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| &*r.id == id)
     }

@@ -17,9 +17,12 @@ pub const BUILTIN_ROOT: &str = "rules";
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("cannot read rules from `{path}`: {source}")]
+    /// A rules directory or file that cannot be read.
     Io {
+        /// The path as given.
         path: String,
         #[source]
+        /// Why it cannot be read.
         source: std::io::Error,
     },
 }

@@ -11,8 +11,11 @@ pub use super::cond::Cond;
 /// A value with the 1-based line and column where it was written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sp<T> {
+    /// The value.
     pub value: T,
+    /// 1-based line.
     pub line: u32,
+    /// 1-based column.
     pub column: u32,
 }
 
@@ -79,8 +82,11 @@ impl<T: JsonSchema> JsonSchema for Sp<T> {
 /// A YAML syntax or shape error, with where it happened.
 #[derive(Debug, Clone)]
 pub struct YamlError {
+    /// 1-based line, 0 when the parser gave none.
     pub line: u32,
+    /// 1-based column, 0 when the parser gave none.
     pub column: u32,
+    /// The parser's message, without its position prefix.
     pub message: String,
 }
 
@@ -186,15 +192,19 @@ pub struct RuleDoc {
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+/// The dates of service a rule applies to, both ends inclusive.
 pub struct EffectiveDoc {
     #[serde(default)]
+    /// First date, YYYY-MM-DD.
     pub from: Option<Sp<String>>,
     #[serde(default)]
+    /// Last date, YYYY-MM-DD.
     pub to: Option<Sp<String>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+/// Which claims a rule or pack applies to; a list left out matches all.
 pub struct ScopeDoc {
     /// `professional`, `institutional`.
     #[serde(default)]
@@ -211,8 +221,11 @@ pub struct ScopeDoc {
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Literal {
+    /// `true` or `false`.
     Bool(bool),
+    /// A number.
     Number(f64),
+    /// Text, or a date written YYYY-MM-DD.
     Text(String),
 }
 
@@ -220,8 +233,10 @@ pub enum Literal {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PackDoc {
+    /// The pack's name, as reports and `rules packs` show it.
     pub name: String,
     #[serde(default)]
+    /// One line on what the pack is for.
     pub description: Option<String>,
     /// Default scope for every rule of the pack (a payer pack names its payers here).
     #[serde(default)]
@@ -239,12 +254,15 @@ pub struct RuleTestDoc {
     /// patch: objects merge, lists and values replace, `null` removes).
     #[serde(default)]
     pub base: Option<serde_json::Value>,
+    /// The cases, each run against the rule beside the test file.
     pub cases: Vec<TestCaseDoc>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+/// One case: a claim and the findings it must produce.
 pub struct TestCaseDoc {
+    /// What the case shows, reported when it fails.
     pub name: Sp<String>,
     /// The claim, in claimscrub's JSON claim format written as YAML.
     #[serde(default)]
