@@ -92,12 +92,17 @@ pub const AGE_GROUPS: [&str; 4] = ["newborn", "pediatric", "maternity", "adult"]
 /// A source file that cannot be compiled; `line` is 1-based, 0 for the file as a whole.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompileError {
+    /// The source file as given (a `codesets/<system>/*.tsv` or an official CMS file).
     pub path: String,
+    /// 1-based line of the offending row; 0 when the fault is in the file as a whole.
     pub line: usize,
+    /// What is wrong with the row, lowercase, with the offending value in backticks.
     pub message: String,
 }
 
 impl CompileError {
+    /// An error at `line` of `path` (0 for the whole file), as the TSV readers and importers
+    /// raise it.
     pub fn new(path: &str, line: usize, message: impl Into<String>) -> CompileError {
         CompileError {
             path: path.to_string(),

@@ -179,6 +179,7 @@ impl CodeSet {
         str_at(self.sec(&self.strings), off, len)
     }
 
+    /// The code system this file was compiled for (its `kind` meta entry).
     pub fn system(&self) -> System {
         self.system
     }
@@ -208,6 +209,7 @@ impl CodeSet {
         self.codes.len()
     }
 
+    /// True for a set compiled from a code file with no rows (its code fst is empty).
     pub fn is_empty(&self) -> bool {
         self.codes.is_empty()
     }
@@ -356,6 +358,8 @@ impl CodeSet {
         Some(self.record(&code, ord, None))
     }
 
+    /// Whether `code` (any case, dots allowed) was ever in the set, whatever its validity
+    /// intervals say.
     pub fn contains(&self, code: &str) -> bool {
         self.codes.contains_key(normalize(code).as_bytes())
     }

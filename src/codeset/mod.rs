@@ -35,16 +35,22 @@ mod embedded {
 /// A code system claimscrub knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum System {
+    /// ICD-10-CM diagnoses (CDC/NCHS), with MCE / I/OCE attributes and tabular notes.
     Icd10Cm,
+    /// ICD-10-PCS inpatient procedures.
     Icd10Pcs,
+    /// HCPCS Level II codes (one letter and four digits), with the OPPS status indicator.
     Hcpcs,
     /// The user's CPT file (never shipped: CPT belongs to the AMA).
     Cpt,
+    /// Two-character CPT / HCPCS modifiers (the I/OCE list).
     Modifier,
+    /// CMS place-of-service codes.
     Pos,
 }
 
 impl System {
+    /// Every system, in the order `codesets info` and [`CodeSets::info`] list them.
     pub const ALL: [System; 6] = [
         System::Icd10Cm,
         System::Icd10Pcs,
@@ -66,6 +72,7 @@ impl System {
         }
     }
 
+    /// The system a rule, file name or `kind` meta entry names (`icd10cm`, `pos`, …).
     pub fn from_name(name: &str) -> Option<System> {
         System::ALL.into_iter().find(|s| s.name() == name)
     }
@@ -74,24 +81,29 @@ impl System {
 /// A code's standing on a date of service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
+    /// One of the code's validity intervals contains the date.
     Valid,
     /// Known, but its first validity starts after the date.
     NotYetValid {
+        /// First day of the code's earliest validity interval.
         from: Date,
     },
     /// Known, but its last validity ended before the date.
     NoLongerValid {
+        /// Last day of the latest interval that ended before the date.
         until: Date,
     },
     /// Not in the code set at all (and the date is within coverage).
     Unknown,
     /// The date is past the newest loaded release: the code set cannot judge it.
     Stale {
+        /// The release's `coverage_through`: the last date of service it speaks for.
         through: Date,
     },
     /// The date is before the first loaded release, and the code is unknown or known only
     /// since that release: the code set cannot judge it.
     BeforeCoverage {
+        /// The release's `coverage_from`: the first date of service it speaks for.
         from: Date,
     },
 }
@@ -119,6 +131,8 @@ impl AgeGroup {
             AgeGroup::Adult => (15, 124),
         }
     }
+
+    /// The MCE group name as `attributes.tsv` and findings spell it.
     pub fn name(self) -> &'static str {
         match self {
             AgeGroup::Newborn => "newborn",
@@ -132,19 +146,29 @@ impl AgeGroup {
 /// The sex a code is limited to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodeSex {
+    /// Male-only diagnosis (`M` in `attributes.tsv`).
     Male,
+    /// Female-only diagnosis (`F` in `attributes.tsv`).
     Female,
 }
 
 /// Diagnosis edit attributes from Medicare's code editors (MCE, I/OCE).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DxAttributes {
+    /// The sex the MCE last limited the code to; see the `sex_edit_inactive` flag.
     pub sex: Option<CodeSex>,
+    /// MCE age category; its default years apply when no explicit limits are given.
     pub age_group: Option<AgeGroup>,
+    /// Lower age limit in years from the I/OCE, given when the code's range is not 0–124;
+    /// takes precedence over the age group.
     pub age_low: Option<u8>,
+    /// Upper age limit in years from the I/OCE, paired with `age_low`.
     pub age_high: Option<u8>,
+    /// MCE / I/OCE manifestation code: never the principal diagnosis.
     pub manifestation: bool,
+    /// MCE unacceptable principal diagnosis.
     pub unacceptable_principal: bool,
+    /// External cause of morbidity (V00–Y99), not allowed as principal diagnosis.
     pub external_cause: bool,
     /// Other flags by their `codesets/icd10cm/attributes.tsv` name.
     pub other_flags: Vec<String>,
@@ -153,56 +177,79 @@ pub struct DxAttributes {
 /// One validity interval, inclusive at both ends; `to: None` is open-ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Validity {
+    /// First valid date of service; [`Date::MIN`] when the source gave no start.
     pub from: Date,
+    /// Last valid date of service; `None` while the code is still current.
     pub to: Option<Date>,
 }
 
 /// What the code set holds about one code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record<'a> {
+    /// The code in normalized form: uppercase, no dot.
     pub code: String,
     /// False for ICD-10-CM category and subcategory headers.
     pub billable: bool,
+    /// Every validity interval of the code, oldest first; gaps are periods it was deleted.
     pub validity: Vec<Validity>,
+    /// The CMS short title of the interval that speaks for the date (the latest one when
+    /// undated); empty when no source has one.
     pub short_title: &'a str,
+    /// The full title of that interval (ICD-10-CM tabular `desc`); the short title again for
+    /// a source with a single title column.
     pub long_title: &'a str,
     /// I/OCE status indicator (HCPCS).
     pub status_indicator: Option<&'a str>,
+    /// MCE / I/OCE diagnosis edit attributes; the empty default for a code without an
+    /// `attributes.tsv` row, as outside ICD-10-CM.
     pub attributes: DxAttributes,
 }
 
 /// The answer of an exact lookup as of a date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lookup<'a> {
+    /// The code's standing on the date of service.
     pub status: Status,
+    /// What the set holds about the code, with titles as of the date; `None` when it does not hold the code.
     pub record: Option<Record<'a>>,
 }
 
 /// Kinds of ICD-10-CM tabular notes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoteKind {
+    /// "Excludes1": the two conditions are never coded together.
     Excludes1,
+    /// "Excludes2": not part of this condition, but both may be coded when both are present.
     Excludes2,
+    /// "Code first": the underlying condition must be sequenced before this code.
     CodeFirst,
+    /// "Use additional code": a further code should follow to complete the picture.
     UseAdditional,
+    /// "Code also": another code may be needed, in either order.
     CodeAlso,
 }
 
 /// A tabular note, on the code where the tabular list puts it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Note {
+    /// Which instruction the tabular list gives (Excludes1, Code first, …).
     pub kind: NoteKind,
     /// The code the note is written on (the queried code or one of its ancestors).
     pub on: String,
+    /// The codes the note names, normalized; empty when it names none.
     pub targets: Vec<CodePattern>,
+    /// The note text verbatim, as the tabular list prints it.
     pub text: String,
 }
 
 /// A code, a code with all its descendants (`O244*`), or an inclusive range (`E08-E13`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CodePattern {
+    /// One code (`E119`).
     Exact(String),
+    /// A code and all its descendants, stored without the `*` (`O244*` holds `O244`).
     Prefix(String),
+    /// An inclusive range of code heads, low then high (`E08-E13`).
     Range(String, String),
 }
 
@@ -282,13 +329,17 @@ impl std::fmt::Display for CodePattern {
 pub struct PtpEdit {
     /// 0 never bypassed, 1 an NCCI-associated modifier may bypass, 9 not applicable.
     pub modifier_indicator: u8,
+    /// First date of service the edit applies to.
     pub effective: Date,
+    /// Last date of service the edit applies to (inclusive); `None` while it is in force.
     pub deletion: Option<Date>,
 }
 
 /// A medically unlikely edit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Mue {
+    /// Most units of service of the code a provider would report for one patient (per line
+    /// or per day, as the indicator says).
     pub value: u32,
     /// 1 line edit, 2 date-of-service edit (policy), 3 date-of-service edit (clinical).
     pub indicator: u8,
@@ -299,17 +350,24 @@ pub struct Mue {
 pub struct AddOn {
     /// CMS add-on type 1, 2 or 3.
     pub kind: u8,
+    /// Primary codes in effect on the date, sorted; empty when CMS names none (`CCCCC`).
     pub primaries: Vec<String>,
 }
 
 /// One loaded code set, as `codesets info` lists it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SetInfo {
+    /// The system name (`icd10cm`, …) or the edit table kind (`ptp`, `mue`, `addon`).
     pub name: String,
+    /// The release as its `RELEASE` file names it (`FY2026 April 1 2026 update`).
     pub release: String,
+    /// Validity rows of a code set, or rows of an edit table, as recorded in the footer.
     pub rows: usize,
+    /// The compiled file's path, or `builtin (…)` with the upstream sources it was built from.
     pub source: String,
+    /// Size of the compiled file.
     pub bytes: u64,
+    /// The attribution the data's publisher asks for (`Source: CDC/NCHS …`).
     pub credit: String,
     /// Dates of service the release can judge (`2015-10-01 – 2027-03-31`), when recorded.
     pub coverage: String,
@@ -318,45 +376,100 @@ pub struct SetInfo {
 /// Errors loading or building code sets; each names the file (and line) at fault.
 #[derive(Debug, thiserror::Error)]
 pub enum CodesetError {
+    /// A source, compiled file or directory that cannot be read.
     #[error("cannot read `{path}`: {source}")]
     Io {
+        /// The file or directory.
         path: String,
+        /// The operating system's reason.
         #[source]
         source: std::io::Error,
     },
     /// A source row that cannot be compiled (`line` is 1-based; 0 = the file as a whole).
     #[error("{}", CompileError { path: path.clone(), line: *line, message: message.clone() })]
     Source {
+        /// The source file.
         path: String,
+        /// 1-based line of the row, 0 for the whole file.
         line: usize,
+        /// What is wrong with it.
         message: String,
     },
+    /// The file does not end in the `CSCRUB` magic: not a `*.csfst` file at all.
     #[error("`{path}` is not a compiled code-set file (bad magic bytes)")]
-    BadMagic { path: String },
+    BadMagic {
+        /// The compiled file at fault.
+        path: String,
+    },
+    /// The version footer names another file format: refused rather than misread.
     #[error(
         "`{path}` has format version {found}, this claimscrub reads version {expected}; rebuild it with `codesets build`"
     )]
     Version {
+        /// The compiled file at fault.
         path: String,
+        /// The format version the file was written with.
         found: u32,
+        /// The only format version this build reads.
         expected: u32,
     },
+    /// The file is shorter than its trailer or the footer length it records.
     #[error("`{path}` is truncated ({len} bytes)")]
-    Truncated { path: String, len: usize },
+    Truncated {
+        /// The compiled file at fault.
+        path: String,
+        /// Its actual length in bytes.
+        len: usize,
+    },
+    /// The footer, a section, an fst or a side table is inconsistent.
     #[error("`{path}` is corrupt: {what}")]
-    Corrupt { path: String, what: String },
+    Corrupt {
+        /// The compiled file at fault.
+        path: String,
+        /// Which part is wrong.
+        what: String,
+    },
+    /// The `kind` meta entry is neither a [`System`] name nor `ptp` / `mue` / `addon`.
     #[error("`{path}` holds `{kind}`, which is not a known code set or edit table")]
-    Kind { path: String, kind: String },
+    Kind {
+        /// The compiled file at fault.
+        path: String,
+        /// The `kind` it records.
+        kind: String,
+    },
+    /// A code-set directory without a single compiled file.
     #[error("no compiled code sets (`*.csfst`) in `{path}`")]
-    NoCodeSets { path: String },
+    NoCodeSets {
+        /// The directory.
+        path: String,
+    },
+    /// NCCI PTP or MUE files of different provider settings given to one build: their edits
+    /// differ, so one table cannot hold both.
     #[error(
         "`{first}` and `{second}` are edits for different settings (practitioner, outpatient hospital, DME); build them into separate directories"
     )]
-    MixedSettings { first: String, second: String },
+    MixedSettings {
+        /// A file of the first setting found.
+        first: String,
+        /// A file of another setting.
+        second: String,
+    },
+    /// A dated source (an MUE quarter, a tabular XML release) whose start of validity its name
+    /// does not tell, and no `--effective` date was given.
     #[error("`{path}`: no effective date in the file name; pass one (`--effective YYYY-MM-DD`)")]
-    NoEffectiveDate { path: String },
+    NoEffectiveDate {
+        /// The source file.
+        path: String,
+    },
+    /// A compiled file that cannot be encoded (a table past the format's u32 limits, an edit
+    /// row of the wrong width).
     #[error("cannot write `{path}`: {message}")]
-    Write { path: String, message: String },
+    Write {
+        /// The `*.csfst` file being written.
+        path: String,
+        /// Why encoding failed.
+        message: String,
+    },
 }
 
 impl From<CompileError> for CodesetError {
@@ -527,6 +640,7 @@ impl CodeSets {
         self
     }
 
+    /// The loaded set of `system`, for lookups as of a date; `None` when none is loaded.
     pub fn get(&self, system: System) -> Option<&CodeSet> {
         self.sets.get(&system)
     }
@@ -546,14 +660,17 @@ impl CodeSets {
         self.addon.as_ref()?.addon(code, date)
     }
 
+    /// Whether an NCCI PTP table is loaded: tells "no edit for the pair" from "no table".
     pub fn has_ptp(&self) -> bool {
         self.ptp.is_some()
     }
 
+    /// Whether an MUE table is loaded: tells "no limit for the code" from "no table".
     pub fn has_mue(&self) -> bool {
         self.mue.is_some()
     }
 
+    /// Whether a CMS add-on code table is loaded: tells "not an add-on" from "no table".
     pub fn has_addon(&self) -> bool {
         self.addon.is_some()
     }
