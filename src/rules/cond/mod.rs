@@ -1,7 +1,7 @@
 //! The conditions of the rule language. Each is one file: its YAML document type (serde
 //! derives only), its compiled form, how it compiles and evaluates, how lint shows it, the
-//! facts it sets, and its tests. One line in [`conditions!`] below registers it, as ruff
-//! registers a rule and cedar an extension function.
+//! facts it sets, and its tests. One line in the `conditions!` registry below registers it,
+//! as ruff registers a rule and cedar an extension function.
 
 pub mod env;
 pub mod facts;
