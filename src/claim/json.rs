@@ -8,7 +8,7 @@ use serde::de::IgnoredAny;
 
 use super::Claim;
 use super::input::{Bytes, ClaimError, Pending};
-use super::source::{Location, Source, SourceFormat};
+use super::source::{Location, Source, SourceFormat, Spans};
 
 /// Split a JSON document (object or array of objects) into pending claims, lazily.
 ///
@@ -301,7 +301,7 @@ fn json_source(
         index,
         base,
         line,
-        spans: Vec::new(),
+        spans: Spans::default(),
     }
 }
 

@@ -9,6 +9,7 @@
 pub mod fhir;
 pub mod input;
 pub mod json;
+pub mod position;
 pub mod source;
 pub mod x12;
 
@@ -16,7 +17,8 @@ use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-pub use source::{Location, Source, SourceFormat};
+pub use position::Position;
+pub use source::{Location, Source, SourceFormat, Spans};
 
 /// A claim as the engine sees it, whatever format it was read from.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]

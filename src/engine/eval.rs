@@ -2,7 +2,7 @@
 
 use jiff::civil::Date;
 
-use crate::claim::Sex;
+use crate::claim::{Position, Sex};
 use crate::codeset::{CodeSets, CodeSex, Lookup, Status, System};
 use crate::finding::Finding;
 use crate::rules::compile::{Op, Operand};
@@ -586,7 +586,7 @@ impl<'e> Eval<'e> {
             category: rule.category,
             severity: rule.severity,
             line: line_no,
-            location: s.claim.source.resolve(&path),
+            location: s.claim.source.resolve(path),
             code: code.clone(),
             path,
             carc: rule.carc.clone(),
@@ -693,9 +693,9 @@ fn list_some(v: &[String], n: usize) -> String {
     s
 }
 
-fn default_pointer(each: Each, s: &Scope<'_>) -> String {
+fn default_pointer(each: Each, s: &Scope<'_>) -> Position {
     match each {
-        Each::Claim => String::new(),
+        Each::Claim => Position::Claim,
         Each::Line | Each::LinePair => Field::LineNumber.pointer(s),
         Each::Diagnosis | Each::DiagnosisPair => Field::DxCode.pointer(s),
         Each::Procedure => Field::ProcCode.pointer(s),

@@ -12,7 +12,11 @@ use std::sync::Arc;
 use jiff::civil::Date;
 
 use super::tokenizer::Segment;
-use crate::claim::source::Location;
+use crate::claim::position::{
+    ClaimField, DxField, LineField, PayerField, PersonField, PersonRole, Position, ProcField,
+    ProviderField, ProviderRole,
+};
+use crate::claim::source::{Location, Spans};
 use crate::claim::{
     Claim, ClaimKind, Diagnosis, DxRole, IcdProcedure, Payer, Person, Provider, ServiceLine, Sex,
     Source, SourceFormat,
@@ -60,8 +64,6 @@ pub struct Failed {
 }
 
 pub type Built = Result<Claim, Failed>;
-
-type Spans = Vec<(String, Location)>;
 
 /// The segment id as text.
 pub fn id_str<'a>(seg: &Segment<'a>) -> &'a str {
@@ -223,19 +225,22 @@ fn parse_amount(
         })
 }
 
-/// A person from an `NM1` + `DMG` pair, with spans relative to `/patient` or `/subscriber`.
+/// A person from an `NM1` + `DMG` pair, with spans of its fields (`None`: the person) until
+/// it is known whether it is the patient or the subscriber.
 #[derive(Debug, Clone, Default)]
 struct PersonCtx {
     person: Person,
-    spans: Vec<(&'static str, Location)>,
+    spans: Vec<(Option<PersonField>, Location)>,
 }
 
 impl PersonCtx {
     fn member(&mut self, seg: &Segment, loop_id: &'static str, txn: &Arc<str>) {
         self.person.member_id = opt(seg.text(9));
-        self.spans.push(("", loc(seg, loop_id, el(seg, 1), txn)));
-        self.spans
-            .push(("/member_id", loc(seg, loop_id, el(seg, 9), txn)));
+        self.spans.push((None, loc(seg, loop_id, el(seg, 1), txn)));
+        self.spans.push((
+            Some(PersonField::MemberId),
+            loc(seg, loop_id, el(seg, 9), txn),
+        ));
     }
 
     fn dmg(&mut self, seg: &Segment, loop_id: &'static str, txn: &Arc<str>) -> Result<(), Fault> {
@@ -250,8 +255,10 @@ impl PersonCtx {
                 )
             })?;
             self.person.date_of_birth = Some(date.0);
-            self.spans
-                .push(("/date_of_birth", loc(seg, loop_id, el(seg, 2), txn)));
+            self.spans.push((
+                Some(PersonField::DateOfBirth),
+                loc(seg, loop_id, el(seg, 2), txn),
+            ));
         }
         self.person.sex = match seg.text(3) {
             "" => None,
@@ -269,7 +276,7 @@ impl PersonCtx {
         };
         if self.person.sex.is_some() {
             self.spans
-                .push(("/sex", loc(seg, loop_id, el(seg, 3), txn)));
+                .push((Some(PersonField::Sex), loc(seg, loop_id, el(seg, 3), txn)));
         }
         Ok(())
     }
@@ -277,17 +284,17 @@ impl PersonCtx {
     fn relationship(&mut self, seg: &Segment, loop_id: &'static str, n: usize, txn: &Arc<str>) {
         self.person.relationship = opt(seg.text(n));
         if self.person.relationship.is_some() {
-            self.spans
-                .push(("/relationship", loc(seg, loop_id, el(seg, n), txn)));
+            self.spans.push((
+                Some(PersonField::Relationship),
+                loc(seg, loop_id, el(seg, n), txn),
+            ));
         }
     }
 
-    fn into_spans(self, base: &str, out: &mut Spans) -> Person {
-        out.extend(
-            self.spans
-                .into_iter()
-                .map(|(k, l)| (format!("{base}{k}"), l)),
-        );
+    fn into_spans(self, role: PersonRole, out: &mut Spans) -> Person {
+        for (field, l) in self.spans {
+            out.record(Position::Person(role, field), l);
+        }
         self.person
     }
 }
@@ -555,18 +562,21 @@ impl Transaction {
             id: seg.text(1).to_string(),
             ..Claim::default()
         };
-        let mut spans: Spans = Vec::with_capacity(64);
-        spans.push((String::new(), loc(seg, "2300", "CLM", txn)));
-        spans.push(("/id".into(), loc(seg, "2300", el(seg, 1), txn)));
+        let mut spans = Spans::with_capacity(64);
+        spans.record(Position::Claim, loc(seg, "2300", "CLM", txn));
+        spans.record(
+            Position::Field(ClaimField::Id),
+            loc(seg, "2300", el(seg, 1), txn),
+        );
         let mut fault = self.hl_fault.clone();
         if let Some((d, l)) = &self.submission {
             claim.submission_date = Some(*d);
-            spans.push(("/submission_date".into(), l.clone()));
+            spans.record(Position::Field(ClaimField::SubmissionDate), l.clone());
         }
         match &self.billing {
             Some(b) if b.named => {
                 claim.billing_provider = b.provider.clone();
-                spans.extend(b.spans.iter().cloned());
+                spans.extend(&b.spans);
                 fault = fault.or_else(|| b.fault.clone());
             }
             _ => {
@@ -583,16 +593,23 @@ impl Transaction {
         match &self.subscriber {
             Some(s) => {
                 claim.payer = s.payer.clone();
-                spans.extend(s.payer_spans.iter().cloned());
+                spans.extend(&s.payer_spans);
                 fault = fault.or_else(|| s.fault.clone());
                 match &self.patient {
                     Some(p) => {
-                        claim.subscriber =
-                            Some(s.person.clone().into_spans("/subscriber", &mut spans));
-                        claim.patient = p.person.clone().into_spans("/patient", &mut spans);
+                        claim.subscriber = Some(
+                            s.person
+                                .clone()
+                                .into_spans(PersonRole::Subscriber, &mut spans),
+                        );
+                        claim.patient =
+                            p.person.clone().into_spans(PersonRole::Patient, &mut spans);
                         fault = fault.or_else(|| p.fault.clone());
                     }
-                    None => claim.patient = s.person.clone().into_spans("/patient", &mut spans),
+                    None => {
+                        claim.patient =
+                            s.person.clone().into_spans(PersonRole::Patient, &mut spans);
+                    }
                 }
             }
             None => {
@@ -651,10 +668,10 @@ fn billing_segment(b: &mut Billing, seg: &Segment, txn: &Arc<str>) -> Result<(),
         b"PRV" if b.loop_id == "2000A" => {
             check_count(seg, b.loop_id)?;
             b.provider.taxonomy = opt(seg.text(3));
-            b.spans.push((
-                "/billing_provider/taxonomy".into(),
+            b.spans.record(
+                Position::provider(ProviderRole::Billing, ProviderField::Taxonomy),
                 loc(seg, b.loop_id, el(seg, 3), txn),
-            ));
+            );
         }
         b"NM1" => {
             check_count(seg, b.loop_id)?;
@@ -663,12 +680,14 @@ fn billing_segment(b: &mut Billing, seg: &Segment, txn: &Arc<str>) -> Result<(),
                     b.loop_id = "2010AA";
                     b.named = true;
                     b.provider.npi = (seg.text(8) == "XX").then(|| opt(seg.text(9))).flatten();
-                    b.spans
-                        .push(("/billing_provider".into(), loc(seg, b.loop_id, "NM1", txn)));
-                    b.spans.push((
-                        "/billing_provider/npi".into(),
+                    b.spans.record(
+                        Position::Provider(ProviderRole::Billing, None),
+                        loc(seg, b.loop_id, "NM1", txn),
+                    );
+                    b.spans.record(
+                        Position::provider(ProviderRole::Billing, ProviderField::Npi),
                         loc(seg, b.loop_id, el(seg, 9), txn),
-                    ));
+                    );
                 }
                 "87" => b.loop_id = "2010AB",
                 _ => b.loop_id = "2010AC",
@@ -678,10 +697,10 @@ fn billing_segment(b: &mut Billing, seg: &Segment, txn: &Arc<str>) -> Result<(),
             check_count(seg, b.loop_id)?;
             if matches!(seg.text(1), "EI" | "SY") {
                 b.provider.tax_id = opt(seg.text(2));
-                b.spans.push((
-                    "/billing_provider/tax_id".into(),
+                b.spans.record(
+                    Position::provider(ProviderRole::Billing, ProviderField::TaxId),
                     loc(seg, b.loop_id, el(seg, 2), txn),
-                ));
+                );
             }
         }
         _ => {}
@@ -696,12 +715,14 @@ fn subscriber_segment(s: &mut Subscriber, seg: &Segment, txn: &Arc<str>) -> Resu
             s.payer.responsibility = opt(seg.text(1));
             s.payer.plan = opt(seg.text(9));
             s.person.relationship(seg, "2000B", 2, txn);
-            s.payer_spans.push((
-                "/payer/responsibility".into(),
+            s.payer_spans.record(
+                Position::payer(PayerField::Responsibility),
                 loc(seg, "2000B", el(seg, 1), txn),
-            ));
-            s.payer_spans
-                .push(("/payer/plan".into(), loc(seg, "2000B", el(seg, 9), txn)));
+            );
+            s.payer_spans.record(
+                Position::payer(PayerField::Plan),
+                loc(seg, "2000B", el(seg, 9), txn),
+            );
         }
         b"NM1" => {
             check_count(seg, s.loop_id)?;
@@ -715,11 +736,15 @@ fn subscriber_segment(s: &mut Subscriber, seg: &Segment, txn: &Arc<str>) -> Resu
                     s.payer.id = opt(seg.text(9));
                     s.payer.name = opt(seg.text(3));
                     s.payer_spans
-                        .push(("/payer".into(), loc(seg, s.loop_id, "NM1", txn)));
-                    s.payer_spans
-                        .push(("/payer/id".into(), loc(seg, s.loop_id, el(seg, 9), txn)));
-                    s.payer_spans
-                        .push(("/payer/name".into(), loc(seg, s.loop_id, el(seg, 3), txn)));
+                        .record(Position::Payer(None), loc(seg, s.loop_id, "NM1", txn));
+                    s.payer_spans.record(
+                        Position::payer(PayerField::Id),
+                        loc(seg, s.loop_id, el(seg, 9), txn),
+                    );
+                    s.payer_spans.record(
+                        Position::payer(PayerField::Name),
+                        loc(seg, s.loop_id, el(seg, 3), txn),
+                    );
                 }
                 _ => s.loop_id = "2010B",
             }
@@ -742,7 +767,7 @@ fn patient_segment(p: &mut Patient, seg: &Segment, txn: &Arc<str>) -> Result<(),
         b"NM1" if seg.text(1) == "QC" => {
             check_count(seg, "2010CA")?;
             p.loop_id = "2010CA";
-            p.person.spans.push(("", loc(seg, p.loop_id, "NM1", txn)));
+            p.person.spans.push((None, loc(seg, p.loop_id, "NM1", txn)));
         }
         b"DMG" if p.loop_id == "2010CA" => {
             check_count(seg, p.loop_id)?;
@@ -771,7 +796,10 @@ fn clm(
         ));
     }
     claim.total_charge = parse_amount(seg, 2, "2300", "total claim charge")?;
-    spans.push(("/total_charge".into(), loc(seg, "2300", el(seg, 2), txn)));
+    spans.record(
+        Position::Field(ClaimField::TotalCharge),
+        loc(seg, "2300", el(seg, 2), txn),
+    );
     let facility = seg.component(5, 1);
     let frequency = seg.component(5, 3);
     claim.kind = kind.unwrap_or(if seg.component(5, 2) == "A" {
@@ -782,18 +810,24 @@ fn clm(
     match claim.kind {
         ClaimKind::Professional => {
             claim.place_of_service = opt(facility);
-            spans.push((
-                "/place_of_service".into(),
+            spans.record(
+                Position::Field(ClaimField::PlaceOfService),
                 loc(seg, "2300", "CLM-05-1", txn),
-            ));
+            );
         }
         ClaimKind::Institutional => {
             claim.bill_type = opt(facility).map(|f| format!("{f}{frequency}"));
-            spans.push(("/bill_type".into(), loc(seg, "2300", "CLM-05-1", txn)));
+            spans.record(
+                Position::Field(ClaimField::BillType),
+                loc(seg, "2300", "CLM-05-1", txn),
+            );
         }
     }
     claim.frequency = opt(frequency);
-    spans.push(("/frequency".into(), loc(seg, "2300", "CLM-05-3", txn)));
+    spans.record(
+        Position::Field(ClaimField::Frequency),
+        loc(seg, "2300", "CLM-05-3", txn),
+    );
     Ok(())
 }
 
@@ -856,10 +890,10 @@ fn claim_segment(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) -> Result<
 fn new_line(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) {
     let i = b.claim.lines.len();
     b.claim.lines.push(ServiceLine::default());
-    b.spans.push((
-        format!("/lines/{i}"),
+    b.spans.record(
+        Position::line(i),
         loc(seg, "2400", id_str(seg).to_string(), txn),
-    ));
+    );
     b.at = ClaimLoop::Line;
     b.line_has_service = false;
 }
@@ -874,14 +908,18 @@ fn claim_level(
     match seg.id() {
         b"REF" if b.at == ClaimLoop::Claim => {
             check_count(seg, at)?;
-            let (field, ptr) = match seg.text(1) {
-                "F8" => (&mut b.claim.original_claim_id, "/original_claim_id"),
-                "G1" => (&mut b.claim.prior_authorization, "/prior_authorization"),
-                "9F" => (&mut b.claim.referral_number, "/referral_number"),
+            let (field, at_field) = match seg.text(1) {
+                "F8" => (&mut b.claim.original_claim_id, ClaimField::OriginalClaimId),
+                "G1" => (
+                    &mut b.claim.prior_authorization,
+                    ClaimField::PriorAuthorization,
+                ),
+                "9F" => (&mut b.claim.referral_number, ClaimField::ReferralNumber),
                 _ => return Ok(()),
             };
             *field = opt(seg.text(2));
-            b.spans.push((ptr.into(), loc(seg, at, el(seg, 2), txn)));
+            b.spans
+                .record(Position::Field(at_field), loc(seg, at, el(seg, 2), txn));
         }
         b"DTP" if b.at == ClaimLoop::Claim => {
             check_count(seg, at)?;
@@ -901,18 +939,22 @@ fn claim_level(
             if qual == "434" {
                 b.claim.statement_from = Some(from);
                 b.claim.statement_to = Some(to.unwrap_or(from));
-                b.spans.push(("/statement_from".into(), l.clone()));
-                b.spans.push(("/statement_to".into(), l));
+                b.spans
+                    .record(Position::Field(ClaimField::StatementFrom), l.clone());
+                b.spans.record(Position::Field(ClaimField::StatementTo), l);
             } else {
                 b.claim.admission_date = Some(from);
-                b.spans.push(("/admission_date".into(), l));
+                b.spans
+                    .record(Position::Field(ClaimField::AdmissionDate), l);
             }
         }
         b"CL1" if b.at == ClaimLoop::Claim => {
             check_count(seg, at)?;
             b.claim.discharge_status = opt(seg.text(3));
-            b.spans
-                .push(("/discharge_status".into(), loc(seg, at, el(seg, 3), txn)));
+            b.spans.record(
+                Position::Field(ClaimField::DischargeStatus),
+                loc(seg, at, el(seg, 3), txn),
+            );
         }
         b"HI" if b.at == ClaimLoop::Claim => {
             check_count(seg, at)?;
@@ -930,42 +972,49 @@ fn claim_level(
             };
             b.at = ClaimLoop::Provider(role, loop_id);
             let npi = (seg.text(8) == "XX").then(|| opt(seg.text(9))).flatten();
-            let (slot, ptr) = match role {
-                Role::Referring => (&mut b.claim.referring_provider, "/referring_provider"),
-                Role::Rendering => (&mut b.claim.rendering_provider, "/rendering_provider"),
-                Role::Attending => (&mut b.claim.attending_provider, "/attending_provider"),
-                Role::Other => return Ok(()),
+            let Some((slot, who)) = provider_slot(&mut b.claim, role) else {
+                return Ok(());
             };
             *slot = Some(Provider {
                 npi,
                 ..Provider::default()
             });
-            b.spans.push((ptr.into(), loc(seg, loop_id, "NM1", txn)));
             b.spans
-                .push((format!("{ptr}/npi"), loc(seg, loop_id, el(seg, 9), txn)));
+                .record(Position::Provider(who, None), loc(seg, loop_id, "NM1", txn));
+            b.spans.record(
+                Position::provider(who, ProviderField::Npi),
+                loc(seg, loop_id, el(seg, 9), txn),
+            );
         }
         b"PRV" => {
             let ClaimLoop::Provider(role, loop_id) = b.at else {
                 return Ok(());
             };
             check_count(seg, loop_id)?;
-            let (slot, ptr) = match role {
-                Role::Referring => (&mut b.claim.referring_provider, "/referring_provider"),
-                Role::Rendering => (&mut b.claim.rendering_provider, "/rendering_provider"),
-                Role::Attending => (&mut b.claim.attending_provider, "/attending_provider"),
-                Role::Other => return Ok(()),
+            let Some((slot, who)) = provider_slot(&mut b.claim, role) else {
+                return Ok(());
             };
             if let Some(p) = slot {
                 p.taxonomy = opt(seg.text(3));
-                b.spans.push((
-                    format!("{ptr}/taxonomy"),
+                b.spans.record(
+                    Position::provider(who, ProviderField::Taxonomy),
                     loc(seg, loop_id, el(seg, 3), txn),
-                ));
+                );
             }
         }
         _ => {}
     }
     Ok(())
+}
+
+/// The claim's slot for a 2310 provider, and its position; `None` for a role not modelled.
+fn provider_slot(claim: &mut Claim, role: Role) -> Option<(&mut Option<Provider>, ProviderRole)> {
+    Some(match role {
+        Role::Referring => (&mut claim.referring_provider, ProviderRole::Referring),
+        Role::Rendering => (&mut claim.rendering_provider, ProviderRole::Rendering),
+        Role::Attending => (&mut claim.attending_provider, ProviderRole::Attending),
+        Role::Other => return None,
+    })
 }
 
 /// HI: diagnoses and ICD procedures, one composite per element.
@@ -1004,10 +1053,10 @@ fn hi(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) -> Result<(), Fault> 
             let i = b.claim.diagnoses.len();
             let poa = opt(seg.component(n, 9));
             if poa.is_some() {
-                b.spans.push((
-                    format!("/diagnoses/{i}/poa"),
+                b.spans.record(
+                    Position::diagnosis_field(i, DxField::Poa),
                     loc(seg, "2300", hi_el(n, 9), txn),
-                ));
+                );
             }
             b.claim.diagnoses.push(Diagnosis {
                 code: code.to_string(),
@@ -1015,10 +1064,8 @@ fn hi(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) -> Result<(), Fault> 
                 poa,
                 qualifier: Some(qual.to_string()),
             });
-            b.spans.push((
-                format!("/diagnoses/{i}"),
-                loc(seg, "2300", hi_el(n, 2), txn),
-            ));
+            b.spans
+                .record(Position::diagnosis(i), loc(seg, "2300", hi_el(n, 2), txn));
         } else if let Some(principal) = principal_proc {
             let i = b.claim.procedures.len();
             let date = match seg.component(n, 4) {
@@ -1037,10 +1084,10 @@ fn hi(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) -> Result<(), Fault> 
                 ),
             };
             if date.is_some() {
-                b.spans.push((
-                    format!("/procedures/{i}/date"),
+                b.spans.record(
+                    Position::procedure_field(i, ProcField::Date),
                     loc(seg, "2300", hi_el(n, 4), txn),
-                ));
+                );
             }
             b.claim.procedures.push(IcdProcedure {
                 code: code.to_string(),
@@ -1048,10 +1095,8 @@ fn hi(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) -> Result<(), Fault> 
                 date,
                 qualifier: Some(qual.to_string()),
             });
-            b.spans.push((
-                format!("/procedures/{i}"),
-                loc(seg, "2300", hi_el(n, 2), txn),
-            ));
+            b.spans
+                .record(Position::procedure(i), loc(seg, "2300", hi_el(n, 2), txn));
         }
     }
     Ok(())
@@ -1091,17 +1136,17 @@ fn sv1(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) -> Result<(), Fault>
     line.diagnosis_pointers = pointers;
     // Absent values resolve to the line's segment; only present ones get their element.
     let present = [
-        ("procedure", "SV1-01-2", line.procedure.is_some()),
-        ("modifiers", "SV1-01-3", !line.modifiers.is_empty()),
-        ("charge", "SV1-02", line.charge.is_some()),
-        ("units", "SV1-04", line.units.is_some()),
+        (LineField::Procedure, "SV1-01-2", line.procedure.is_some()),
+        (LineField::Modifiers, "SV1-01-3", !line.modifiers.is_empty()),
+        (LineField::Charge, "SV1-02", line.charge.is_some()),
+        (LineField::Units, "SV1-04", line.units.is_some()),
         (
-            "place_of_service",
+            LineField::PlaceOfService,
             "SV1-05",
             line.place_of_service.is_some(),
         ),
         (
-            "diagnosis_pointers",
+            LineField::DiagnosisPointers,
             "SV1-07",
             !line.diagnosis_pointers.is_empty(),
         ),
@@ -1109,17 +1154,17 @@ fn sv1(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) -> Result<(), Fault>
     let n_mods = line.modifiers.len();
     for (field, element, here) in present {
         if here {
-            b.spans.push((
-                format!("/lines/{i}/{field}"),
+            b.spans.record(
+                Position::line_field(i, field),
                 loc(seg, "2400", element, txn),
-            ));
+            );
         }
     }
     for j in 1..n_mods {
-        b.spans.push((
-            format!("/lines/{i}/modifiers/{j}"),
+        b.spans.record(
+            Position::modifier(i, j),
             loc(seg, "2400", format!("SV1-01-{}", j + 3), txn),
-        ));
+        );
     }
     Ok(())
 }
@@ -1143,25 +1188,29 @@ fn sv2(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) -> Result<(), Fault>
     line.charge = charge;
     line.units = units;
     let present = [
-        ("revenue_code", "SV2-01", line.revenue_code.is_some()),
-        ("procedure", "SV2-02-2", line.procedure.is_some()),
-        ("modifiers", "SV2-02-3", n_mods > 0),
-        ("charge", "SV2-03", line.charge.is_some()),
-        ("units", "SV2-05", line.units.is_some()),
+        (
+            LineField::RevenueCode,
+            "SV2-01",
+            line.revenue_code.is_some(),
+        ),
+        (LineField::Procedure, "SV2-02-2", line.procedure.is_some()),
+        (LineField::Modifiers, "SV2-02-3", n_mods > 0),
+        (LineField::Charge, "SV2-03", line.charge.is_some()),
+        (LineField::Units, "SV2-05", line.units.is_some()),
     ];
     for (field, element, here) in present {
         if here {
-            b.spans.push((
-                format!("/lines/{i}/{field}"),
+            b.spans.record(
+                Position::line_field(i, field),
                 loc(seg, "2400", element, txn),
-            ));
+            );
         }
     }
     for j in 1..n_mods {
-        b.spans.push((
-            format!("/lines/{i}/modifiers/{j}"),
+        b.spans.record(
+            Position::modifier(i, j),
             loc(seg, "2400", format!("SV2-02-{}", j + 3), txn),
-        ));
+        );
     }
     Ok(())
 }
@@ -1192,9 +1241,10 @@ fn line_level(
                 line.to = to;
             }
             let l = loc(seg, "2400", el(seg, 3), txn);
-            b.spans.push((format!("/lines/{i}/from"), l.clone()));
+            b.spans
+                .record(Position::line_field(i, LineField::From), l.clone());
             if to.is_some() {
-                b.spans.push((format!("/lines/{i}/to"), l));
+                b.spans.record(Position::line_field(i, LineField::To), l);
             }
         }
         b"REF" if b.at == ClaimLoop::Line && seg.text(1) == "G1" => {
@@ -1202,10 +1252,10 @@ fn line_level(
             if let Some(line) = b.claim.lines.last_mut() {
                 line.prior_authorization = opt(seg.text(2));
             }
-            b.spans.push((
-                format!("/lines/{i}/prior_authorization"),
+            b.spans.record(
+                Position::line_field(i, LineField::PriorAuthorization),
                 loc(seg, "2400", el(seg, 2), txn),
-            ));
+            );
         }
         b"LIN" => {
             check_count(seg, "2410")?;
@@ -1214,8 +1264,10 @@ fn line_level(
                 if let Some(line) = b.claim.lines.last_mut() {
                     line.ndc = opt(seg.text(3));
                 }
-                b.spans
-                    .push((format!("/lines/{i}/ndc"), loc(seg, "2410", el(seg, 3), txn)));
+                b.spans.record(
+                    Position::line_field(i, LineField::Ndc),
+                    loc(seg, "2410", el(seg, 3), txn),
+                );
             }
         }
         b"NM1" => {
@@ -1231,10 +1283,10 @@ fn line_level(
                 if let Some(line) = b.claim.lines.last_mut() {
                     line.rendering_npi = (seg.text(8) == "XX").then(|| opt(seg.text(9))).flatten();
                 }
-                b.spans.push((
-                    format!("/lines/{i}/rendering_npi"),
+                b.spans.record(
+                    Position::line_field(i, LineField::RenderingNpi),
                     loc(seg, loop_id, el(seg, 9), txn),
-                ));
+                );
             }
         }
         _ => {}
