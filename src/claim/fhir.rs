@@ -41,7 +41,7 @@ use super::position::{
 };
 use super::source::{Location, Source, SourceFormat, Spans};
 use super::{
-    Claim, ClaimKind, Diagnosis, DxRole, IcdProcedure, Person, Provider, ServiceLine, Sex,
+    Claim, ClaimKind, Diagnosis, DxRole, IcdProcedure, Person, Provider, ServiceLine, vocab,
 };
 
 const NPI: &str = "http://hl7.org/fhir/sid/us-npi";
@@ -360,15 +360,12 @@ fn person_from(m: &mut Mapper, role: PersonRole, path: &str, r: &Value) -> Resul
     }
     person.sex = match str_at(r, "gender") {
         None => None,
-        Some("female") => Some(Sex::Female),
-        Some("male") => Some(Sex::Male),
-        Some("other" | "unknown") => Some(Sex::Unknown),
-        Some(_) => {
-            return Err((
+        Some(gender) => Some(vocab::sex_from_fhir(gender).ok_or_else(|| {
+            (
                 format!("{path}.gender"),
-                "gender is not male, female, other or unknown".into(),
-            ));
-        }
+                "gender is not male, female, other or unknown".to_string(),
+            )
+        })?),
     };
     if person.sex.is_some() {
         m.at(
@@ -429,12 +426,7 @@ fn patient_and_coverage(m: &mut Mapper, claim: &mut Claim) -> Result<(), Fail> {
     let member_id = str_at(cov, "subscriberId").map(str::to_string);
     let relationship = codings(cov.get("relationship"))
         .next()
-        .map(|(_, code)| match code {
-            "self" => "18".to_string(),
-            "spouse" => "01".to_string(),
-            "child" => "19".to_string(),
-            _ => "G8".to_string(),
-        });
+        .map(|(_, code)| vocab::relationship_from_fhir(code).to_string());
     let subscriber_ref = cov.get("subscriber").and_then(|r| str_at(r, "reference"));
     let is_self = relationship.as_deref().is_none_or(|r| r == "18")
         && subscriber_ref
@@ -663,18 +655,7 @@ fn diagnoses(m: &mut Mapper, claim: &mut Claim) -> Result<Vec<u64>, Fail> {
             DxRole::Other
         };
         let icd9 = system.contains("icd-9");
-        let qualifier = match (role, icd9) {
-            (DxRole::Principal, false) => "ABK",
-            (DxRole::Admitting, false) => "ABJ",
-            (DxRole::ReasonForVisit, false) => "APR",
-            (DxRole::ExternalCause, false) => "ABN",
-            (DxRole::Other, false) => "ABF",
-            (DxRole::Principal, true) => "BK",
-            (DxRole::Admitting, true) => "BJ",
-            (DxRole::ReasonForVisit, true) => "PR",
-            (DxRole::ExternalCause, true) => "BN",
-            (DxRole::Other, true) => "BF",
-        };
+        let qualifier = vocab::dx_qualifier(role, icd9);
         let k = claim.diagnoses.len();
         let poa = first_code(d.get("onAdmission")).map(|s| s.to_ascii_uppercase());
         if poa.is_some() {
@@ -702,13 +683,10 @@ fn diagnoses(m: &mut Mapper, claim: &mut Claim) -> Result<Vec<u64>, Fail> {
         && first.role == DxRole::Other
     {
         first.role = DxRole::Principal;
-        first.qualifier = first.qualifier.as_deref().map(|q| {
-            if q == "BF" {
-                "BK".to_string()
-            } else {
-                "ABK".to_string()
-            }
-        });
+        first.qualifier = first
+            .qualifier
+            .as_deref()
+            .map(|q| vocab::dx_qualifier(DxRole::Principal, vocab::dx_is_icd9(q)).to_string());
     }
     Ok(sequences)
 }
@@ -744,15 +722,7 @@ fn procedures(m: &mut Mapper, claim: &mut Claim) -> Result<(), Fail> {
             code: code.to_string(),
             principal,
             date,
-            qualifier: Some(
-                match (principal, icd9) {
-                    (true, false) => "BBR",
-                    (false, false) => "BBQ",
-                    (true, true) => "BR",
-                    (false, true) => "BQ",
-                }
-                .to_string(),
-            ),
+            qualifier: Some(vocab::proc_qualifier(principal, icd9).to_string()),
         });
     }
     Ok(())

@@ -11,6 +11,7 @@ pub mod input;
 pub mod json;
 pub mod position;
 pub mod source;
+pub mod vocab;
 pub mod x12;
 
 use jiff::civil::Date;

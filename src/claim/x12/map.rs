@@ -18,8 +18,8 @@ use crate::claim::position::{
 };
 use crate::claim::source::{Location, Spans};
 use crate::claim::{
-    Claim, ClaimKind, Diagnosis, DxRole, IcdProcedure, Payer, Person, Provider, ServiceLine, Sex,
-    Source, SourceFormat,
+    Claim, ClaimKind, Diagnosis, IcdProcedure, Payer, Person, Provider, ServiceLine, Source,
+    SourceFormat, vocab,
 };
 
 /// Something wrong at one place in the file. Messages name elements, never their values.
@@ -262,17 +262,14 @@ impl PersonCtx {
         }
         self.person.sex = match seg.text(3) {
             "" => None,
-            "F" => Some(Sex::Female),
-            "M" => Some(Sex::Male),
-            "U" => Some(Sex::Unknown),
-            _ => {
-                return Err(Fault::new(
+            code => Some(vocab::sex_from_x12(code).ok_or_else(|| {
+                Fault::new(
                     seg.number,
                     loop_id,
                     "DMG-03",
                     "sex code is not `F`, `M` or `U`",
-                ));
-            }
+                )
+            })?),
         };
         if self.person.sex.is_some() {
             self.spans
@@ -1024,19 +1021,8 @@ fn hi(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) -> Result<(), Fault> 
         if qual.is_empty() {
             continue;
         }
-        let role = match qual {
-            "ABK" | "BK" => Some(DxRole::Principal),
-            "ABF" | "BF" => Some(DxRole::Other),
-            "ABJ" | "BJ" => Some(DxRole::Admitting),
-            "APR" | "PR" => Some(DxRole::ReasonForVisit),
-            "ABN" | "BN" => Some(DxRole::ExternalCause),
-            _ => None,
-        };
-        let principal_proc = match qual {
-            "BBR" | "BR" | "CAH" => Some(true),
-            "BBQ" | "BQ" => Some(false),
-            _ => None,
-        };
+        let role = vocab::dx_role(qual);
+        let principal_proc = vocab::proc_principal(qual);
         if role.is_none() && principal_proc.is_none() {
             continue; // occurrence, value, condition codes, DRG: not modelled
         }
