@@ -18,6 +18,8 @@ use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::codeset::normalize::{normalize_sent, normalize_sent_in_place};
+
 pub use position::Position;
 pub use source::{Location, Source, SourceFormat, Spans};
 
@@ -198,7 +200,6 @@ pub struct Provider {
 #[serde(deny_unknown_fields)]
 pub struct Diagnosis {
     /// ICD-10-CM code; dots and case are normalized on read.
-    #[serde(deserialize_with = "de_code")]
     pub code: String,
     #[serde(default)]
     pub role: DxRole,
@@ -227,7 +228,6 @@ pub enum DxRole {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IcdProcedure {
-    #[serde(deserialize_with = "de_code")]
     pub code: String,
     #[serde(default)]
     pub principal: bool,
@@ -244,17 +244,9 @@ pub struct IcdProcedure {
 #[serde(deny_unknown_fields)]
 pub struct ServiceLine {
     /// CPT or HCPCS code.
-    #[serde(
-        default,
-        deserialize_with = "de_opt_code",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub procedure: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "de_codes",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub modifiers: Vec<String>,
     /// 1-based pointers into the claim's diagnoses.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -326,17 +318,17 @@ impl Claim {
     /// Normalize every code in place; readers call this once after building a claim.
     pub fn normalize(&mut self) {
         for d in &mut self.diagnoses {
-            d.code = normalize_code(&d.code);
+            normalize_sent_in_place(&mut d.code);
         }
         for p in &mut self.procedures {
-            p.code = normalize_code(&p.code);
+            normalize_sent_in_place(&mut p.code);
         }
         for l in &mut self.lines {
             if let Some(p) = &mut l.procedure {
-                *p = normalize_code(p);
+                normalize_sent_in_place(p);
             }
             for m in &mut l.modifiers {
-                *m = normalize_code(m);
+                normalize_sent_in_place(m);
             }
             if let Some(n) = &mut l.ndc {
                 n.retain(|c| c.is_ascii_digit());
@@ -345,29 +337,10 @@ impl Claim {
     }
 }
 
-/// Uppercase, strip dots and surrounding white space: the one form codes take inside.
+/// Uppercase, strip dots and white space: the one form codes take inside
+/// ([`crate::codeset::normalize`]).
 pub fn normalize_code(code: &str) -> String {
-    code.trim()
-        .chars()
-        .filter(|c| *c != '.' && !c.is_whitespace())
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
-}
-
-fn de_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    let s = String::deserialize(d)?;
-    Ok(normalize_code(&s))
-}
-
-fn de_opt_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(Option::<String>::deserialize(d)?.map(|s| normalize_code(&s)))
-}
-
-fn de_codes<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    Ok(Vec::<String>::deserialize(d)?
-        .iter()
-        .map(|s| normalize_code(s))
-        .collect())
+    normalize_sent(code).into_owned()
 }
 
 #[cfg(test)]
