@@ -34,7 +34,8 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use serde_json::Value;
 
-use super::input::ClaimError;
+use super::bytes::Bytes;
+use super::pending::{ClaimError, Claims, Head, Pending, Warnings};
 use super::position::{
     ClaimField as CF, DxField, LineField as LF, PayerField, PersonField, PersonRole, Position,
     ProcField, ProviderField, ProviderRole,
@@ -56,6 +57,21 @@ pub enum FhirError {
     NoResourceType,
     #[error("a `{found}` resource holds no claim: expected `Claim` or a `Bundle` of them")]
     NotClaim { found: String },
+}
+
+/// A FHIR resource is JSON naming its `resourceType` near the start.
+pub fn detect(head: &Head<'_>) -> bool {
+    head.is_json() && memchr::memmem::find(head.head, b"\"resourceType\"").is_some()
+}
+
+/// Split a FHIR document into its claims (all read at once: a document is one JSON value).
+pub fn claims(
+    doc: Arc<Bytes>,
+    file: Option<Arc<str>>,
+    _warnings: &Warnings,
+) -> Result<Claims, String> {
+    let all = read_all(&doc, file).map_err(|e| e.to_string())?;
+    Ok(Box::new(all.into_iter().map(Pending::Ready)))
 }
 
 /// A resource and its FHIRPath.

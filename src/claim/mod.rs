@@ -6,9 +6,11 @@
 //! [`Claim::source`], keyed by the value's canonical JSON pointer in this model
 //! (for example `/lines/2/procedure`).
 
+pub mod bytes;
 pub mod fhir;
 pub mod input;
 pub mod json;
+pub mod pending;
 pub mod position;
 pub mod source;
 pub mod vocab;

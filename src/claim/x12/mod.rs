@@ -24,6 +24,7 @@
 //!   and elements, never values.
 
 pub mod map;
+mod stream;
 pub mod tokenizer;
 
 use std::collections::VecDeque;
@@ -33,7 +34,14 @@ use map::{Built, Fault, Transaction, check_count};
 use tokenizer::{IsaError, Segment, TokenError, Tokenizer};
 
 use super::Claim;
-use super::input::{ClaimError, InputWarning};
+use super::pending::{ClaimError, Head, InputWarning};
+
+pub use stream::claims;
+
+/// An X12 interchange starts with its `ISA` segment.
+pub fn detect(head: &Head<'_>) -> bool {
+    head.head.starts_with(b"ISA")
+}
 
 /// A file that cannot be read as X12 at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
