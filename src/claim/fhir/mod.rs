@@ -31,7 +31,6 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use jiff::civil::Date;
 use serde_json::Value;
 
 use super::bytes::Bytes;
@@ -44,6 +43,9 @@ use super::source::{Location, Source, SourceFormat, Spans};
 use super::{
     Claim, ClaimKind, Diagnosis, DxRole, IcdProcedure, Person, Provider, ServiceLine, vocab,
 };
+use values::{Fail, codings, date_at, first_code, has_code, items, number_at, str_at};
+
+mod values;
 
 const NPI: &str = "http://hl7.org/fhir/sid/us-npi";
 const TIN: &str = "urn:oid:2.16.840.1.113883.4.4";
@@ -182,75 +184,6 @@ fn resolve<'a>(
         .by_key
         .get(&format!("{t}/{id}"))
         .map(|(p, v)| (p.clone(), *v))
-}
-
-fn str_at<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
-    v.get(key)?
-        .as_str()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-}
-
-fn items<'a>(v: &'a Value, key: &str) -> impl Iterator<Item = (usize, &'a Value)> + use<'a> {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map(|a| a.as_slice())
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-}
-
-/// `(system, code)` of every coding of a CodeableConcept.
-fn codings<'a>(cc: Option<&'a Value>) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
-    cc.into_iter()
-        .flat_map(|c| items(c, "coding"))
-        .filter_map(|(_, c)| Some((str_at(c, "system").unwrap_or(""), str_at(c, "code")?)))
-}
-
-fn first_code(cc: Option<&Value>) -> Option<String> {
-    codings(cc).next().map(|(_, c)| c.to_string())
-}
-
-fn has_code(cc: Option<&Value>, code: &str) -> bool {
-    codings(cc).any(|(_, c)| c.eq_ignore_ascii_case(code))
-}
-
-/// Why a claim failed: FHIRPath and message (never a value).
-type Fail = (String, String);
-
-/// A FHIR date or dateTime: the date part; partial dates are absent.
-fn date_at(v: &Value, key: &str, path: &str) -> Result<Option<Date>, Fail> {
-    let Some(s) = str_at(v, key) else {
-        return Ok(None);
-    };
-    let day = s.get(..10).unwrap_or(s);
-    if day.len() < 10 {
-        let partial = day.len() == 4 || day.len() == 7;
-        return if partial && day.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
-            Ok(None)
-        } else {
-            Err((
-                format!("{path}.{key}"),
-                "not a FHIR date (YYYY-MM-DD)".into(),
-            ))
-        };
-    }
-    day.parse::<Date>().map(Some).map_err(|_| {
-        (
-            format!("{path}.{key}"),
-            "not a valid FHIR date (YYYY-MM-DD)".into(),
-        )
-    })
-}
-
-fn number_at(v: &Value, key: &str, path: &str) -> Result<Option<f64>, Fail> {
-    match v.get(key).and_then(|m| m.get("value")) {
-        None | Some(Value::Null) => Ok(None),
-        Some(n) => n
-            .as_f64()
-            .map(Some)
-            .ok_or_else(|| (format!("{path}.{key}.value"), "not a number".into())),
-    }
 }
 
 struct Mapper<'a> {
