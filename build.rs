@@ -11,9 +11,17 @@ use std::path::{Path, PathBuf};
 #[path = "src/codeset/compile.rs"]
 mod compile;
 
+#[allow(
+    dead_code,
+    reason = "the library uses more of this module than the build script"
+)]
+#[path = "src/codeset/normalize.rs"]
+mod normalize;
+
 fn main() {
     println!("cargo:rerun-if-changed=codesets");
     println!("cargo:rerun-if-changed=src/codeset/compile.rs");
+    println!("cargo:rerun-if-changed=src/codeset/normalize.rs");
     if let Err(e) = run() {
         eprintln!("error: {e}");
         std::process::exit(1);

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::claim::Location;
+use crate::claim::{Location, Position};
 
 /// How sure a denial is.
 #[derive(
@@ -113,8 +113,8 @@ pub struct Finding {
     pub line: Option<u32>,
     /// The code the finding is about, if any.
     pub code: Option<String>,
-    /// JSON pointer into the claim model (`/lines/1/modifiers/0`).
-    pub path: String,
+    /// The position in the claim model; serialized as its JSON pointer (`/lines/1/modifiers/0`).
+    pub path: Position,
     /// Where that value sits in the input file, in the input's own terms.
     pub location: Option<Location>,
     /// Expected claim adjustment reason code with its group, e.g. `CO-97`.

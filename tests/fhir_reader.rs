@@ -19,7 +19,7 @@ fn ok(r: &Result<Claim, ClaimError>) -> &Claim {
 }
 
 fn path(c: &Claim, pointer: &str) -> String {
-    match c.source.resolve(pointer) {
+    match c.source.resolve_pointer(pointer) {
         Some(Location::Fhir { path }) => path,
         other => unreachable!("{pointer}: {other:?}"),
     }

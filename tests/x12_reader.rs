@@ -26,7 +26,7 @@ fn one_claim(name: &str) -> Claim {
 }
 
 fn x12_at(c: &Claim, pointer: &str) -> (u32, String, String) {
-    match c.source.resolve(pointer) {
+    match c.source.resolve_pointer(pointer) {
         Some(Location::X12 {
             segment,
             loop_id,
@@ -127,7 +127,10 @@ fn every_sample_reads_with_pinned_counts() {
         assert_eq!(warns.len(), *warnings, "{name}: {warns:?}");
         for c in ok {
             assert!(c.billing_provider.npi.is_some(), "{name}");
-            assert!(c.source.resolve("/lines/0/procedure").is_some(), "{name}");
+            assert!(
+                c.source.resolve_pointer("/lines/0/procedure").is_some(),
+                "{name}"
+            );
         }
     }
 }
@@ -199,7 +202,7 @@ fn ambulance_values_and_locations() {
         x12_at(&c, "/submission_date"),
         (4, "header".into(), "BHT-04".into())
     );
-    match c.source.resolve("/lines/0/units") {
+    match c.source.resolve_pointer("/lines/0/units") {
         Some(Location::X12 { transaction, .. }) => assert_eq!(&*transaction, "000017712"),
         other => unreachable!("{other:?}"),
     }

@@ -7,8 +7,49 @@ use std::sync::Arc;
 use serde::de::IgnoredAny;
 
 use super::Claim;
-use super::input::{Bytes, ClaimError, Pending};
-use super::source::{Location, Source, SourceFormat};
+use super::bytes::Bytes;
+use super::pending::{ClaimError, Claims, Head, Pending, Warnings};
+use super::source::{Location, Source, SourceFormat, Spans};
+
+/// Our JSON: anything starting with `{` or `[` that no other reader claimed first.
+pub fn detect_document(head: &Head<'_>) -> bool {
+    head.is_json()
+}
+
+/// NDJSON: the first line is a complete JSON object and more follows.
+pub fn detect_ndjson(head: &Head<'_>) -> bool {
+    if !head.head.starts_with(b"{") {
+        return false;
+    }
+    let (bytes, start) = (head.bytes, head.start);
+    let Some(end) =
+        memchr::memchr(b'\n', bytes.get(start..).unwrap_or_default()).map(|i| start + i)
+    else {
+        return false;
+    };
+    let rest = bytes.get(end..).unwrap_or_default();
+    let first_ok =
+        serde_json::from_slice::<IgnoredAny>(bytes.get(start..end).unwrap_or_default()).is_ok();
+    first_ok && rest.iter().any(|b| !b.is_ascii_whitespace())
+}
+
+/// [`split_document`] as the input dispatcher calls it.
+pub fn document_claims(
+    doc: Arc<Bytes>,
+    file: Option<Arc<str>>,
+    _warnings: &Warnings,
+) -> Result<Claims, String> {
+    Ok(Box::new(split_document(doc, file)))
+}
+
+/// [`split_ndjson`] as the input dispatcher calls it.
+pub fn ndjson_claims(
+    doc: Arc<Bytes>,
+    file: Option<Arc<str>>,
+    _warnings: &Warnings,
+) -> Result<Claims, String> {
+    Ok(Box::new(split_ndjson(doc, file)))
+}
 
 /// Split a JSON document (object or array of objects) into pending claims, lazily.
 ///
@@ -75,7 +116,8 @@ impl Iterator for ArraySplit {
                     if pos >= bytes.len() {
                         return None;
                     }
-                    return Some(Pending::Json {
+                    return Some(Pending::Deferred {
+                        parse: parse_claim,
                         doc: doc.clone(),
                         range: pos..bytes.len(),
                         source: json_source(
@@ -122,7 +164,8 @@ impl Iterator for ArraySplit {
                 }
                 self.pos = end;
                 let line = self.line_at(bytes, start);
-                Some(Pending::Json {
+                Some(Pending::Deferred {
+                    parse: parse_claim,
                     doc: doc.clone(),
                     range: start..end,
                     source: json_source(
@@ -166,7 +209,8 @@ pub fn split_ndjson(
             {
                 let i = index;
                 index += 1;
-                return Some(Pending::Json {
+                return Some(Pending::Deferred {
+                    parse: parse_claim,
                     doc: doc.clone(),
                     range,
                     source: json_source(
@@ -301,7 +345,7 @@ fn json_source(
         index,
         base,
         line,
-        spans: Vec::new(),
+        spans: Spans::default(),
     }
 }
 

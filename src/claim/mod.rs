@@ -6,17 +6,24 @@
 //! [`Claim::source`], keyed by the value's canonical JSON pointer in this model
 //! (for example `/lines/2/procedure`).
 
+pub mod bytes;
 pub mod fhir;
 pub mod input;
 pub mod json;
+pub mod pending;
+pub mod position;
 pub mod source;
+pub mod vocab;
 pub mod x12;
 
 use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-pub use source::{Location, Source, SourceFormat};
+use crate::codeset::normalize::{normalize_sent, normalize_sent_in_place};
+
+pub use position::Position;
+pub use source::{Location, Source, SourceFormat, Spans};
 
 /// A claim as the engine sees it, whatever format it was read from.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
@@ -195,7 +202,6 @@ pub struct Provider {
 #[serde(deny_unknown_fields)]
 pub struct Diagnosis {
     /// ICD-10-CM code; dots and case are normalized on read.
-    #[serde(deserialize_with = "de_code")]
     pub code: String,
     #[serde(default)]
     pub role: DxRole,
@@ -224,7 +230,6 @@ pub enum DxRole {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IcdProcedure {
-    #[serde(deserialize_with = "de_code")]
     pub code: String,
     #[serde(default)]
     pub principal: bool,
@@ -241,17 +246,9 @@ pub struct IcdProcedure {
 #[serde(deny_unknown_fields)]
 pub struct ServiceLine {
     /// CPT or HCPCS code.
-    #[serde(
-        default,
-        deserialize_with = "de_opt_code",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub procedure: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "de_codes",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub modifiers: Vec<String>,
     /// 1-based pointers into the claim's diagnoses.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -323,17 +320,17 @@ impl Claim {
     /// Normalize every code in place; readers call this once after building a claim.
     pub fn normalize(&mut self) {
         for d in &mut self.diagnoses {
-            d.code = normalize_code(&d.code);
+            normalize_sent_in_place(&mut d.code);
         }
         for p in &mut self.procedures {
-            p.code = normalize_code(&p.code);
+            normalize_sent_in_place(&mut p.code);
         }
         for l in &mut self.lines {
             if let Some(p) = &mut l.procedure {
-                *p = normalize_code(p);
+                normalize_sent_in_place(p);
             }
             for m in &mut l.modifiers {
-                *m = normalize_code(m);
+                normalize_sent_in_place(m);
             }
             if let Some(n) = &mut l.ndc {
                 n.retain(|c| c.is_ascii_digit());
@@ -342,29 +339,10 @@ impl Claim {
     }
 }
 
-/// Uppercase, strip dots and surrounding white space: the one form codes take inside.
+/// Uppercase, strip dots and white space: the one form codes take inside
+/// ([`crate::codeset::normalize`]).
 pub fn normalize_code(code: &str) -> String {
-    code.trim()
-        .chars()
-        .filter(|c| *c != '.' && !c.is_whitespace())
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
-}
-
-fn de_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    let s = String::deserialize(d)?;
-    Ok(normalize_code(&s))
-}
-
-fn de_opt_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(Option::<String>::deserialize(d)?.map(|s| normalize_code(&s)))
-}
-
-fn de_codes<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    Ok(Vec::<String>::deserialize(d)?
-        .iter()
-        .map(|s| normalize_code(s))
-        .collect())
+    normalize_sent(code).into_owned()
 }
 
 #[cfg(test)]

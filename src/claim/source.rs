@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::position::Position;
+
 /// The input format a claim was read from.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -78,42 +80,91 @@ pub struct Source {
     pub base: String,
     /// 1-based text line where the claim starts, when known.
     pub line: Option<u32>,
-    /// Native locations of values, keyed by canonical pointer; readers of non-JSON formats
-    /// fill this. Looked up with fallback to the nearest recorded ancestor.
-    pub spans: Vec<(String, Location)>,
+    /// Native locations of values; readers of non-JSON formats fill this.
+    pub spans: Spans,
 }
 
 impl Source {
-    /// Record where the value at canonical `pointer` sits in the source.
-    pub fn record(&mut self, pointer: impl Into<String>, location: Location) {
-        self.spans.push((pointer.into(), location));
+    /// Record where the value at `at` sits in the source.
+    pub fn record(&mut self, at: Position, location: Location) {
+        self.spans.record(at, location);
     }
 
-    /// The native location of the value at canonical `pointer`, or of its nearest recorded
-    /// ancestor (a modifier falls back to its line, a line to its claim).
-    pub fn resolve(&self, pointer: &str) -> Option<Location> {
+    /// The native location of the value at `at`, or of its nearest recorded ancestor
+    /// (a modifier falls back to its line, a line to its claim). A JSON claim's location is
+    /// the position's pointer inside the input document.
+    pub fn resolve(&self, at: Position) -> Option<Location> {
         if matches!(self.format, SourceFormat::Json | SourceFormat::Ndjson) {
             return Some(Location::Json {
-                pointer: format!("{}{}", self.base, pointer),
+                pointer: format!("{}{at}", self.base),
                 line: self.line,
             });
         }
-        let mut p = pointer;
-        loop {
-            if let Some((_, loc)) = self.spans.iter().rev().find(|(k, _)| k == p) {
-                return Some(loc.clone());
+        self.spans.resolve(at).cloned()
+    }
+
+    /// [`Source::resolve`] for a canonical JSON pointer; `None` when it names no position.
+    pub fn resolve_pointer(&self, pointer: &str) -> Option<Location> {
+        self.resolve(Position::parse(pointer)?)
+    }
+}
+
+/// The span recorder every reader fills: where each model position came from.
+///
+/// Positions are typed and `Copy`, so a lookup compares a few words per entry, and a claim
+/// holds a few dozen entries. The last record of a position wins, as a reader that meets a
+/// segment twice keeps the later value.
+#[derive(Debug, Clone, Default)]
+pub struct Spans(Vec<(Position, Location)>);
+
+impl Spans {
+    /// An empty recorder with room for `n` spans.
+    pub fn with_capacity(n: usize) -> Spans {
+        Spans(Vec::with_capacity(n))
+    }
+
+    /// Record that the value at `at` sits at `location`.
+    pub fn record(&mut self, at: Position, location: Location) {
+        self.0.push((at, location));
+    }
+
+    /// Add every span of `other`, as if recorded now.
+    pub fn extend(&mut self, other: &Spans) {
+        self.0.extend(other.0.iter().cloned());
+    }
+
+    /// The location recorded for exactly `at`, latest first.
+    fn exact(&self, at: Position) -> Option<&Location> {
+        self.0.iter().rev().find(|(p, _)| *p == at).map(|(_, l)| l)
+    }
+
+    /// The location of `at`, else of its nearest recorded ancestor.
+    pub fn resolve(&self, at: Position) -> Option<&Location> {
+        let mut p = Some(at);
+        while let Some(q) = p {
+            if let Some(l) = self.exact(q) {
+                return Some(l);
             }
-            match p.rfind('/') {
-                Some(i) => p = &p[..i],
-                None => return None,
-            }
+            p = q.parent();
         }
+        None
+    }
+
+    /// How many spans are recorded.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether nothing is recorded.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::claim::position::LineField;
 
     #[test]
     fn resolve_falls_back_to_ancestor() {
@@ -127,10 +178,35 @@ mod tests {
             element: "SV1".into(),
             transaction: "0001".into(),
         };
-        s.record("", seg(10));
-        s.record("/lines/0", seg(20));
-        assert_eq!(s.resolve("/lines/0/modifiers/1"), Some(seg(20)));
-        assert_eq!(s.resolve("/lines/1/units"), Some(seg(10)));
+        s.record(Position::Claim, seg(10));
+        s.record(Position::line(0), seg(20));
+        assert_eq!(s.resolve(Position::modifier(0, 1)), Some(seg(20)));
+        assert_eq!(
+            s.resolve(Position::line_field(1, LineField::Units)),
+            Some(seg(10))
+        );
+        assert_eq!(s.resolve_pointer("/lines/0/modifiers/1"), Some(seg(20)));
+        assert_eq!(s.resolve_pointer("/lines/0/bogus"), None);
+    }
+
+    #[test]
+    fn recorder_keeps_the_latest_span_and_walks_parents() {
+        let seg = |n| Location::Fhir {
+            path: format!("Claim.item[{n}]"),
+        };
+        let mut spans = Spans::with_capacity(4);
+        assert_eq!(spans.resolve(Position::Claim), None);
+        spans.record(Position::line_field(0, LineField::Modifiers), seg(1));
+        spans.record(Position::line_field(0, LineField::Modifiers), seg(2));
+        spans.record(Position::modifier(0, 1), seg(3));
+        assert_eq!(spans.resolve(Position::modifier(0, 0)), Some(&seg(2)));
+        assert_eq!(spans.resolve(Position::modifier(0, 1)), Some(&seg(3)));
+        assert_eq!(spans.resolve(Position::line(0)), None);
+        let mut all = Spans::default();
+        all.record(Position::Claim, seg(0));
+        all.extend(&spans);
+        assert_eq!(all.len(), 4);
+        assert_eq!(all.resolve(Position::line(0)), Some(&seg(0)));
     }
 
     #[test]
@@ -141,7 +217,7 @@ mod tests {
             ..Source::default()
         };
         assert_eq!(
-            s.resolve("/lines/0").map(|l| l.to_string()),
+            s.resolve(Position::line(0)).map(|l| l.to_string()),
             Some("line 40, /3/lines/0".to_string())
         );
     }

@@ -561,12 +561,7 @@ pub fn read_notes(path: &Path, set: &mut SetSource) -> Result<(), CompileError> 
 
 /// The target syntax `CodePattern::parse` accepts.
 fn is_pattern(p: &str) -> bool {
-    let norm: String = p
-        .trim()
-        .chars()
-        .filter(|c| *c != '.')
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
+    let norm = super::normalize::normalize(p);
     if let Some(x) = norm.strip_suffix('*').or_else(|| norm.strip_suffix('-')) {
         return is_code(x);
     }

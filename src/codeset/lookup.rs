@@ -1,7 +1,6 @@
 //! One loaded code set: exact lookups as of a date, hierarchy (children, notes, 7th
 //! characters), prefix / range listing and fuzzy suggestions, all over the fst.
 
-use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -98,20 +97,7 @@ pub(crate) fn date_of(k: u32) -> Option<Date> {
     Date::new(y, (k / 100 % 100) as i8, (k % 100) as i8).ok()
 }
 
-/// Uppercase, no dots, trimmed; borrowed when already normal.
-pub(crate) fn normalize(code: &str) -> Cow<'_, str> {
-    let t = code.trim();
-    if t.bytes().all(|c| c != b'.' && !c.is_ascii_lowercase()) {
-        Cow::Borrowed(t)
-    } else {
-        Cow::Owned(
-            t.chars()
-                .filter(|c| *c != '.')
-                .map(|c| c.to_ascii_uppercase())
-                .collect(),
-        )
-    }
-}
+pub(crate) use super::normalize::normalize;
 
 impl CodeSet {
     /// Wrap a compiled file; `verify` checks fst checksums (files from disk).

@@ -18,6 +18,7 @@ mod compile;
 mod import;
 mod load;
 mod lookup;
+pub mod normalize;
 mod tables;
 mod tabular;
 
@@ -256,13 +257,7 @@ pub enum CodePattern {
 impl CodePattern {
     /// Parse `E119`, `O24.4-`, `O244*`, `M81.*`, `E08-E13`; normalizes case and dots.
     pub fn parse(s: &str) -> Option<CodePattern> {
-        let norm = |x: &str| -> String {
-            x.trim()
-                .chars()
-                .filter(|c| *c != '.')
-                .map(|c| c.to_ascii_uppercase())
-                .collect()
-        };
+        let norm = |x: &str| -> String { normalize::normalize(x).into_owned() };
         let t = s.trim();
         if t.is_empty() {
             return None;

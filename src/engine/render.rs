@@ -3,6 +3,7 @@
 
 use jiff::civil::Date;
 
+use crate::claim::Position;
 use crate::codeset::Status;
 use crate::finding::Finding;
 use crate::rules::cond::{Env, Facts};
@@ -40,7 +41,7 @@ impl Render<'_, '_> {
             category: rule.category,
             severity: rule.severity,
             line: line_no,
-            location: s.claim.source.resolve(&path),
+            location: s.claim.source.resolve(path),
             code: code.clone(),
             path,
             carc: rule.carc.clone(),
@@ -146,9 +147,9 @@ fn list_some(v: &[String], n: usize) -> String {
     s
 }
 
-fn default_pointer(each: Each, s: &Scope<'_>) -> String {
+fn default_pointer(each: Each, s: &Scope<'_>) -> Position {
     match each {
-        Each::Claim => String::new(),
+        Each::Claim => Position::Claim,
         Each::Line | Each::LinePair => Field::LineNumber.pointer(s),
         Each::Diagnosis | Each::DiagnosisPair => Field::DxCode.pointer(s),
         Each::Procedure => Field::ProcCode.pointer(s),

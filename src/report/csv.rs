@@ -58,7 +58,7 @@ impl Emitter for Csv<'_> {
                         f.code.clone().unwrap_or_default(),
                         f.carc.as_deref().unwrap_or_default().to_string(),
                         f.rarc.as_deref().unwrap_or_default().to_string(),
-                        f.path.clone(),
+                        f.path.to_string(),
                         f.location
                             .as_ref()
                             .map(|l| l.to_string())

@@ -90,7 +90,7 @@ impl Emitter for Human<'_> {
                     }
                     let at = match &f.location {
                         Some(l) => l.to_string(),
-                        None => f.path.clone(),
+                        None => f.path.to_string(),
                     };
                     writeln!(
                         self.out,

@@ -136,7 +136,7 @@ pub struct FindingRecord<'a> {
     pub severity: &'a str,
     pub line: Option<u32>,
     pub code: Option<&'a str>,
-    pub path: &'a str,
+    pub path: &'a crate::claim::Position,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<&'a crate::claim::Location>,
     pub carc: Option<&'a str>,

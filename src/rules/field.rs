@@ -1,9 +1,9 @@
 //! The fields a rule can name (`line.procedure`, `patient.age`…): their type, the iteration
-//! they need, how to read them from a claim, and their JSON pointer.
+//! they need, how to read them from a claim, and their position in the claim model.
 
 use jiff::civil::Date;
 
-use crate::claim::{Claim, Diagnosis, IcdProcedure, ServiceLine};
+use crate::claim::{Claim, Diagnosis, IcdProcedure, Position, ServiceLine};
 use crate::codeset::System;
 
 /// CPT codes are five digits, or four digits and F, T, U or M.
@@ -502,8 +502,13 @@ impl Field {
         }
     }
 
-    /// Canonical JSON pointer of the field's value in the claim model, in a scope.
-    pub fn pointer(self, s: &Scope<'_>) -> String {
+    /// Where the field's value sits in the claim model, in a scope; printed as its canonical
+    /// JSON pointer.
+    pub fn pointer(self, s: &Scope<'_>) -> Position {
+        use crate::claim::position::{
+            ClaimField as C, DxField as D, LineField as L, PayerField, PersonField as PF,
+            PersonRole, ProcField, ProviderField, ProviderRole,
+        };
         let li = s.line.map_or(0, |(i, _)| i);
         let oi = s.other.map_or(0, |(i, _)| i);
         let di = s.dx.map_or(0, |(i, _)| i);
@@ -511,75 +516,78 @@ impl Field {
         let pi = s.proc.map_or(0, |(i, _)| i);
         let mi = s.modifier.map_or(0, |(i, _)| i);
         let ptr = s.pointer.map_or(0, |(i, _)| i);
+        let claim = Position::Field;
+        let line = |f| Position::line_field(li, f);
+        let other = |f| Position::line_field(oi, f);
+        let patient = |f| Position::person(PersonRole::Patient, f);
+        let provider = Position::provider;
         match self {
-            Field::ClaimId => "/id".into(),
-            Field::ClaimType => "/type".into(),
-            Field::Frequency => "/frequency".into(),
-            Field::OriginalClaimId => "/original_claim_id".into(),
-            Field::SubmissionDate => "/submission_date".into(),
-            Field::ServiceDate | Field::LineCount | Field::LinesChargeSum => "/lines".into(),
-            Field::ClaimPos => "/place_of_service".into(),
-            Field::BillType => "/bill_type".into(),
-            Field::AdmissionDate => "/admission_date".into(),
-            Field::StatementFrom => "/statement_from".into(),
-            Field::StatementTo => "/statement_to".into(),
-            Field::DischargeStatus => "/discharge_status".into(),
-            Field::PriorAuth => "/prior_authorization".into(),
-            Field::Referral => "/referral_number".into(),
-            Field::TotalCharge => "/total_charge".into(),
-            Field::DxCount => "/diagnoses".into(),
-            Field::PayerId => "/payer/id".into(),
-            Field::PayerName => "/payer/name".into(),
-            Field::PayerPlan => "/payer/plan".into(),
-            Field::MemberId => "/patient/member_id".into(),
-            Field::BirthDate | Field::Age => "/patient/date_of_birth".into(),
-            Field::Sex => "/patient/sex".into(),
-            Field::Relationship => "/patient/relationship".into(),
-            Field::SubscriberMemberId => "/subscriber/member_id".into(),
-            Field::BillingNpi => "/billing_provider/npi".into(),
-            Field::BillingTaxId => "/billing_provider/tax_id".into(),
-            Field::BillingTaxonomy => "/billing_provider/taxonomy".into(),
-            Field::RenderingNpi => "/rendering_provider/npi".into(),
-            Field::ReferringNpi => "/referring_provider/npi".into(),
-            Field::AttendingNpi => "/attending_provider/npi".into(),
-            Field::LineNumber => format!("/lines/{li}"),
-            Field::Procedure => format!("/lines/{li}/procedure"),
-            Field::Modifiers | Field::ModifierCount => format!("/lines/{li}/modifiers"),
-            Field::Pointers | Field::PointerCount => format!("/lines/{li}/diagnosis_pointers"),
-            Field::Units => format!("/lines/{li}/units"),
-            Field::Charge => format!("/lines/{li}/charge"),
-            Field::LineFrom | Field::LineDate => format!("/lines/{li}/from"),
-            Field::LineTo => format!("/lines/{li}/to"),
-            Field::LinePos => format!("/lines/{li}/place_of_service"),
-            Field::RevenueCode => format!("/lines/{li}/revenue_code"),
-            Field::Ndc => format!("/lines/{li}/ndc"),
-            Field::LineRenderingNpi => format!("/lines/{li}/rendering_npi"),
-            Field::LinePriorAuth => format!("/lines/{li}/prior_authorization"),
-            Field::OtherNumber => format!("/lines/{oi}"),
-            Field::OtherProcedure => format!("/lines/{oi}/procedure"),
-            Field::OtherModifiers => format!("/lines/{oi}/modifiers"),
-            Field::OtherUnits => format!("/lines/{oi}/units"),
-            Field::OtherCharge => format!("/lines/{oi}/charge"),
-            Field::OtherFrom | Field::OtherDate => format!("/lines/{oi}/from"),
-            Field::OtherTo => format!("/lines/{oi}/to"),
-            Field::OtherPos => format!("/lines/{oi}/place_of_service"),
-            Field::OtherPointers => format!("/lines/{oi}/diagnosis_pointers"),
-            Field::OtherRenderingNpi => format!("/lines/{oi}/rendering_npi"),
-            Field::OtherRevenueCode => format!("/lines/{oi}/revenue_code"),
-            Field::OtherNdc => format!("/lines/{oi}/ndc"),
-            Field::DxCode | Field::DxNumber => format!("/diagnoses/{di}/code"),
-            Field::DxRole => format!("/diagnoses/{di}/role"),
-            Field::DxPoa => format!("/diagnoses/{di}/poa"),
-            Field::DxQualifier => format!("/diagnoses/{di}/qualifier"),
-            Field::OtherDxCode | Field::OtherDxNumber => format!("/diagnoses/{odi}/code"),
-            Field::ProcCode => format!("/procedures/{pi}/code"),
-            Field::ProcDate => format!("/procedures/{pi}/date"),
+            Field::ClaimId => claim(C::Id),
+            Field::ClaimType => claim(C::Type),
+            Field::Frequency => claim(C::Frequency),
+            Field::OriginalClaimId => claim(C::OriginalClaimId),
+            Field::SubmissionDate => claim(C::SubmissionDate),
+            Field::ServiceDate | Field::LineCount | Field::LinesChargeSum => claim(C::Lines),
+            Field::ClaimPos => claim(C::PlaceOfService),
+            Field::BillType => claim(C::BillType),
+            Field::AdmissionDate => claim(C::AdmissionDate),
+            Field::StatementFrom => claim(C::StatementFrom),
+            Field::StatementTo => claim(C::StatementTo),
+            Field::DischargeStatus => claim(C::DischargeStatus),
+            Field::PriorAuth => claim(C::PriorAuthorization),
+            Field::Referral => claim(C::ReferralNumber),
+            Field::TotalCharge => claim(C::TotalCharge),
+            Field::DxCount => claim(C::Diagnoses),
+            Field::PayerId => Position::payer(PayerField::Id),
+            Field::PayerName => Position::payer(PayerField::Name),
+            Field::PayerPlan => Position::payer(PayerField::Plan),
+            Field::MemberId => patient(PF::MemberId),
+            Field::BirthDate | Field::Age => patient(PF::DateOfBirth),
+            Field::Sex => patient(PF::Sex),
+            Field::Relationship => patient(PF::Relationship),
+            Field::SubscriberMemberId => Position::person(PersonRole::Subscriber, PF::MemberId),
+            Field::BillingNpi => provider(ProviderRole::Billing, ProviderField::Npi),
+            Field::BillingTaxId => provider(ProviderRole::Billing, ProviderField::TaxId),
+            Field::BillingTaxonomy => provider(ProviderRole::Billing, ProviderField::Taxonomy),
+            Field::RenderingNpi => provider(ProviderRole::Rendering, ProviderField::Npi),
+            Field::ReferringNpi => provider(ProviderRole::Referring, ProviderField::Npi),
+            Field::AttendingNpi => provider(ProviderRole::Attending, ProviderField::Npi),
+            Field::LineNumber => Position::line(li),
+            Field::Procedure => line(L::Procedure),
+            Field::Modifiers | Field::ModifierCount => line(L::Modifiers),
+            Field::Pointers | Field::PointerCount => line(L::DiagnosisPointers),
+            Field::Units => line(L::Units),
+            Field::Charge => line(L::Charge),
+            Field::LineFrom | Field::LineDate => line(L::From),
+            Field::LineTo => line(L::To),
+            Field::LinePos => line(L::PlaceOfService),
+            Field::RevenueCode => line(L::RevenueCode),
+            Field::Ndc => line(L::Ndc),
+            Field::LineRenderingNpi => line(L::RenderingNpi),
+            Field::LinePriorAuth => line(L::PriorAuthorization),
+            Field::OtherNumber => Position::line(oi),
+            Field::OtherProcedure => other(L::Procedure),
+            Field::OtherModifiers => other(L::Modifiers),
+            Field::OtherUnits => other(L::Units),
+            Field::OtherCharge => other(L::Charge),
+            Field::OtherFrom | Field::OtherDate => other(L::From),
+            Field::OtherTo => other(L::To),
+            Field::OtherPos => other(L::PlaceOfService),
+            Field::OtherPointers => other(L::DiagnosisPointers),
+            Field::OtherRenderingNpi => other(L::RenderingNpi),
+            Field::OtherRevenueCode => other(L::RevenueCode),
+            Field::OtherNdc => other(L::Ndc),
+            Field::DxCode | Field::DxNumber => Position::diagnosis_field(di, D::Code),
+            Field::DxRole => Position::diagnosis_field(di, D::Role),
+            Field::DxPoa => Position::diagnosis_field(di, D::Poa),
+            Field::DxQualifier => Position::diagnosis_field(di, D::Qualifier),
+            Field::OtherDxCode | Field::OtherDxNumber => Position::diagnosis_field(odi, D::Code),
+            Field::ProcCode => Position::procedure_field(pi, ProcField::Code),
+            Field::ProcDate => Position::procedure_field(pi, ProcField::Date),
             Field::ModifierCode | Field::ModifierPosition | Field::ModifierFirstPosition => {
-                format!("/lines/{li}/modifiers/{mi}")
+                Position::modifier(li, mi)
             }
-            Field::PointerValue | Field::PointerPosition => {
-                format!("/lines/{li}/diagnosis_pointers/{ptr}")
-            }
+            Field::PointerValue | Field::PointerPosition => Position::pointer(li, ptr),
         }
     }
 }

@@ -2,327 +2,34 @@
 //! → 2000C patient) and maps each 2300 claim with its 2310 providers and 2400 lines into a
 //! [`Claim`], recording the segment and element of every mapped value.
 //!
+//! This file walks the transaction and keeps the claim in progress; the loops are mapped
+//! beside it: [`super::header`] (2000A–2000C), [`super::claim_level`] (2300/2310),
+//! [`super::line`] (2400 and below), with the element helpers in [`super::elements`].
+//!
 //! Loops the scrubber does not use are tracked only so their segments are not mistaken for
 //! ours: an `SBR` inside a claim opens 2320/2330 (other payer), whose `NM1*IL` and `NM1*PR` must
 //! not overwrite the claim's own subscriber and payer.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use jiff::civil::Date;
 
-use super::tokenizer::Segment;
-use crate::claim::source::Location;
-use crate::claim::{
-    Claim, ClaimKind, Diagnosis, DxRole, IcdProcedure, Payer, Person, Provider, ServiceLine, Sex,
-    Source, SourceFormat,
+use super::claim_level::claim_level;
+use super::elements::{
+    Built, Failed, Fault, check_count, el, id_str, loc, opt, parse_amount, parse_d8,
 };
-
-/// Something wrong at one place in the file. Messages name elements, never their values.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fault {
-    pub segment: u32,
-    pub loop_id: &'static str,
-    pub element: Cow<'static, str>,
-    pub message: String,
-}
-
-impl Fault {
-    pub fn new(
-        segment: u32,
-        loop_id: &'static str,
-        element: impl Into<Cow<'static, str>>,
-        message: impl Into<String>,
-    ) -> Fault {
-        Fault {
-            segment,
-            loop_id,
-            element: element.into(),
-            message: message.into(),
-        }
-    }
-
-    pub fn location(&self, transaction: &Arc<str>) -> Location {
-        Location::X12 {
-            segment: self.segment,
-            loop_id: Cow::Borrowed(self.loop_id),
-            element: self.element.clone(),
-            transaction: transaction.clone(),
-        }
-    }
-}
-
-/// A claim that could not be built: its id when CLM01 was read, and why.
-#[derive(Debug, Clone)]
-pub struct Failed {
-    pub claim_id: Option<String>,
-    pub fault: Fault,
-}
-
-pub type Built = Result<Claim, Failed>;
-
-type Spans = Vec<(String, Location)>;
-
-/// The segment id as text.
-pub fn id_str<'a>(seg: &Segment<'a>) -> &'a str {
-    std::str::from_utf8(seg.id()).unwrap_or_default()
-}
-
-/// Element reference in the `NM1-09` form; static for the elements mapped.
-fn el(seg: &Segment, n: usize) -> Cow<'static, str> {
-    let s: &'static str = match (seg.id(), n) {
-        (b"NM1", 1) => "NM1-01",
-        (b"NM1", 3) => "NM1-03",
-        (b"NM1", 9) => "NM1-09",
-        (b"DMG", 2) => "DMG-02",
-        (b"DMG", 3) => "DMG-03",
-        (b"SBR", 1) => "SBR-01",
-        (b"SBR", 2) => "SBR-02",
-        (b"SBR", 9) => "SBR-09",
-        (b"PAT", 1) => "PAT-01",
-        (b"PRV", 3) => "PRV-03",
-        (b"REF", 2) => "REF-02",
-        (b"CLM", 1) => "CLM-01",
-        (b"CLM", 2) => "CLM-02",
-        (b"DTP", 3) => "DTP-03",
-        (b"CL1", 3) => "CL1-03",
-        (b"BHT", 4) => "BHT-04",
-        (b"LIN", 3) => "LIN-03",
-        _ => return Cow::Owned(format!("{}-{n:02}", id_str(seg))),
-    };
-    Cow::Borrowed(s)
-}
-
-/// `HI-nn-m` for composite `n` (1–12), component `m`.
-fn hi_el(n: usize, m: usize) -> Cow<'static, str> {
-    const C2: [&str; 12] = [
-        "HI-01-2", "HI-02-2", "HI-03-2", "HI-04-2", "HI-05-2", "HI-06-2", "HI-07-2", "HI-08-2",
-        "HI-09-2", "HI-10-2", "HI-11-2", "HI-12-2",
-    ];
-    match (m, C2.get(n.wrapping_sub(1))) {
-        (2, Some(s)) => Cow::Borrowed(s),
-        _ => Cow::Owned(format!("HI-{n:02}-{m}")),
-    }
-}
-
-/// The most data elements each mapped segment may carry (005010 guides), and the fewest a
-/// usable one has.
-fn element_bounds(id: &[u8]) -> Option<(usize, usize)> {
-    Some(match id {
-        b"BHT" => (4, 6),
-        b"HL" => (3, 4),
-        b"PRV" => (3, 6),
-        b"NM1" => (2, 12),
-        b"REF" => (2, 4),
-        b"SBR" => (1, 9),
-        b"PAT" => (1, 9),
-        b"DMG" => (2, 11),
-        b"CLM" => (5, 20),
-        b"DTP" => (3, 3),
-        b"CL1" => (1, 4),
-        b"HI" => (1, 12),
-        b"LX" => (1, 1),
-        b"SV1" => (2, 21),
-        b"SV2" => (3, 10),
-        b"LIN" => (3, 31),
-        _ => return None,
-    })
-}
-
-/// Check the element count of a mapped segment.
-pub fn check_count(seg: &Segment, loop_id: &'static str) -> Result<(), Fault> {
-    let Some((min, max)) = element_bounds(seg.id()) else {
-        return Ok(());
-    };
-    let n = seg.element_count();
-    let id = id_str(seg);
-    if n > max {
-        return Err(Fault::new(
-            seg.number,
-            loop_id,
-            id.to_string(),
-            format!("`{id}` has {n} elements; at most {max} are allowed"),
-        ));
-    }
-    // Trailing empty elements are usually dropped, so only the used ones must be present.
-    if n < min {
-        return Err(Fault::new(
-            seg.number,
-            loop_id,
-            id.to_string(),
-            format!("`{id}` has {n} elements; at least {min} are required"),
-        ));
-    }
-    Ok(())
-}
-
-fn loc(
-    seg: &Segment,
-    loop_id: &'static str,
-    element: impl Into<Cow<'static, str>>,
-    txn: &Arc<str>,
-) -> Location {
-    Location::X12 {
-        segment: seg.number,
-        loop_id: Cow::Borrowed(loop_id),
-        element: element.into(),
-        transaction: txn.clone(),
-    }
-}
-
-fn opt(s: &str) -> Option<String> {
-    (!s.is_empty()).then(|| s.to_string())
-}
-
-/// `CCYYMMDD` as a date.
-pub fn parse_d8(s: &str) -> Option<Date> {
-    if s.len() != 8 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let y: i16 = s.get(0..4)?.parse().ok()?;
-    let m: i8 = s.get(4..6)?.parse().ok()?;
-    let d: i8 = s.get(6..8)?.parse().ok()?;
-    Date::new(y, m, d).ok()
-}
-
-/// A `DTP` or `HI` date by its format qualifier: `D8` one date, `RD8` a range, `DT` a date
-/// and time (the date is kept).
-fn parse_period(format: &str, value: &str) -> Option<(Date, Option<Date>)> {
-    match format {
-        "D8" => parse_d8(value).map(|d| (d, None)),
-        "DT" => parse_d8(value.get(..8)?).map(|d| (d, None)),
-        "RD8" => {
-            let (a, b) = value.split_once('-')?;
-            Some((parse_d8(a)?, Some(parse_d8(b)?)))
-        }
-        _ => None,
-    }
-}
-
-fn parse_amount(
-    seg: &Segment,
-    n: usize,
-    loop_id: &'static str,
-    what: &str,
-) -> Result<Option<f64>, Fault> {
-    let s = seg.text(n);
-    if s.is_empty() {
-        return Ok(None);
-    }
-    s.parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite())
-        .map(Some)
-        .ok_or_else(|| {
-            Fault::new(
-                seg.number,
-                loop_id,
-                el(seg, n),
-                format!("{what} is not a number"),
-            )
-        })
-}
-
-/// A person from an `NM1` + `DMG` pair, with spans relative to `/patient` or `/subscriber`.
-#[derive(Debug, Clone, Default)]
-struct PersonCtx {
-    person: Person,
-    spans: Vec<(&'static str, Location)>,
-}
-
-impl PersonCtx {
-    fn member(&mut self, seg: &Segment, loop_id: &'static str, txn: &Arc<str>) {
-        self.person.member_id = opt(seg.text(9));
-        self.spans.push(("", loc(seg, loop_id, el(seg, 1), txn)));
-        self.spans
-            .push(("/member_id", loc(seg, loop_id, el(seg, 9), txn)));
-    }
-
-    fn dmg(&mut self, seg: &Segment, loop_id: &'static str, txn: &Arc<str>) -> Result<(), Fault> {
-        let dob = seg.text(2);
-        if !dob.is_empty() {
-            let date = parse_period(seg.text(1), dob).ok_or_else(|| {
-                Fault::new(
-                    seg.number,
-                    loop_id,
-                    "DMG-02",
-                    "date of birth is not a valid `D8` date (CCYYMMDD)",
-                )
-            })?;
-            self.person.date_of_birth = Some(date.0);
-            self.spans
-                .push(("/date_of_birth", loc(seg, loop_id, el(seg, 2), txn)));
-        }
-        self.person.sex = match seg.text(3) {
-            "" => None,
-            "F" => Some(Sex::Female),
-            "M" => Some(Sex::Male),
-            "U" => Some(Sex::Unknown),
-            _ => {
-                return Err(Fault::new(
-                    seg.number,
-                    loop_id,
-                    "DMG-03",
-                    "sex code is not `F`, `M` or `U`",
-                ));
-            }
-        };
-        if self.person.sex.is_some() {
-            self.spans
-                .push(("/sex", loc(seg, loop_id, el(seg, 3), txn)));
-        }
-        Ok(())
-    }
-
-    fn relationship(&mut self, seg: &Segment, loop_id: &'static str, n: usize, txn: &Arc<str>) {
-        self.person.relationship = opt(seg.text(n));
-        if self.person.relationship.is_some() {
-            self.spans
-                .push(("/relationship", loc(seg, loop_id, el(seg, n), txn)));
-        }
-    }
-
-    fn into_spans(self, base: &str, out: &mut Spans) -> Person {
-        out.extend(
-            self.spans
-                .into_iter()
-                .map(|(k, l)| (format!("{base}{k}"), l)),
-        );
-        self.person
-    }
-}
-
-/// 2000A/2010AA: the billing provider.
-#[derive(Debug, Default)]
-struct Billing {
-    provider: Provider,
-    spans: Spans,
-    named: bool,
-    loop_id: &'static str,
-    fault: Option<Fault>,
-}
-
-/// 2000B/2010BA/2010BB: subscriber and payer.
-#[derive(Debug, Default)]
-struct Subscriber {
-    person: PersonCtx,
-    payer: Payer,
-    payer_spans: Spans,
-    loop_id: &'static str,
-    fault: Option<Fault>,
-}
-
-/// 2000C/2010CA: the patient when not the subscriber.
-#[derive(Debug, Default)]
-struct Patient {
-    person: PersonCtx,
-    loop_id: &'static str,
-    fault: Option<Fault>,
-}
+use super::header::{
+    Billing, Patient, Subscriber, billing_segment, patient_segment, subscriber_segment,
+};
+use super::line::{line_level, sv1, sv2};
+use super::tokenizer::Segment;
+use crate::claim::position::{ClaimField, PersonRole, Position};
+use crate::claim::source::{Location, Spans};
+use crate::claim::{Claim, ClaimKind, ServiceLine, Source, SourceFormat};
 
 /// Which provider a 2310 loop names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Role {
+pub(super) enum Role {
     Referring,
     Rendering,
     Attending,
@@ -331,7 +38,7 @@ enum Role {
 
 /// Where inside a claim the last segment was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ClaimLoop {
+pub(super) enum ClaimLoop {
     Claim,
     Provider(Role, &'static str),
     OtherPayer,
@@ -342,7 +49,7 @@ enum ClaimLoop {
 }
 
 impl ClaimLoop {
-    fn id(self) -> &'static str {
+    pub(super) fn id(self) -> &'static str {
         match self {
             ClaimLoop::Claim => "2300",
             ClaimLoop::Provider(_, l) | ClaimLoop::LineProvider(_, l) => l,
@@ -354,14 +61,15 @@ impl ClaimLoop {
     }
 }
 
+/// The claim being built, its spans, its first fault, and where in it the last segment was.
 #[derive(Debug)]
-struct ClaimBuilder {
-    claim: Claim,
-    spans: Spans,
-    fault: Option<Fault>,
-    at: ClaimLoop,
+pub(super) struct ClaimBuilder {
+    pub(super) claim: Claim,
+    pub(super) spans: Spans,
+    pub(super) fault: Option<Fault>,
+    pub(super) at: ClaimLoop,
     /// Whether the current line already has its SV1/SV2.
-    line_has_service: bool,
+    pub(super) line_has_service: bool,
 }
 
 /// One `ST`…`SE` 837 transaction.
@@ -555,18 +263,21 @@ impl Transaction {
             id: seg.text(1).to_string(),
             ..Claim::default()
         };
-        let mut spans: Spans = Vec::with_capacity(64);
-        spans.push((String::new(), loc(seg, "2300", "CLM", txn)));
-        spans.push(("/id".into(), loc(seg, "2300", el(seg, 1), txn)));
+        let mut spans = Spans::with_capacity(64);
+        spans.record(Position::Claim, loc(seg, "2300", "CLM", txn));
+        spans.record(
+            Position::Field(ClaimField::Id),
+            loc(seg, "2300", el(seg, 1), txn),
+        );
         let mut fault = self.hl_fault.clone();
         if let Some((d, l)) = &self.submission {
             claim.submission_date = Some(*d);
-            spans.push(("/submission_date".into(), l.clone()));
+            spans.record(Position::Field(ClaimField::SubmissionDate), l.clone());
         }
         match &self.billing {
             Some(b) if b.named => {
                 claim.billing_provider = b.provider.clone();
-                spans.extend(b.spans.iter().cloned());
+                spans.extend(&b.spans);
                 fault = fault.or_else(|| b.fault.clone());
             }
             _ => {
@@ -583,16 +294,23 @@ impl Transaction {
         match &self.subscriber {
             Some(s) => {
                 claim.payer = s.payer.clone();
-                spans.extend(s.payer_spans.iter().cloned());
+                spans.extend(&s.payer_spans);
                 fault = fault.or_else(|| s.fault.clone());
                 match &self.patient {
                     Some(p) => {
-                        claim.subscriber =
-                            Some(s.person.clone().into_spans("/subscriber", &mut spans));
-                        claim.patient = p.person.clone().into_spans("/patient", &mut spans);
+                        claim.subscriber = Some(
+                            s.person
+                                .clone()
+                                .into_spans(PersonRole::Subscriber, &mut spans),
+                        );
+                        claim.patient =
+                            p.person.clone().into_spans(PersonRole::Patient, &mut spans);
                         fault = fault.or_else(|| p.fault.clone());
                     }
-                    None => claim.patient = s.person.clone().into_spans("/patient", &mut spans),
+                    None => {
+                        claim.patient =
+                            s.person.clone().into_spans(PersonRole::Patient, &mut spans);
+                    }
                 }
             }
             None => {
@@ -646,113 +364,6 @@ fn classify(version: &str) -> (Option<ClaimKind>, Option<String>) {
     }
 }
 
-fn billing_segment(b: &mut Billing, seg: &Segment, txn: &Arc<str>) -> Result<(), Fault> {
-    match seg.id() {
-        b"PRV" if b.loop_id == "2000A" => {
-            check_count(seg, b.loop_id)?;
-            b.provider.taxonomy = opt(seg.text(3));
-            b.spans.push((
-                "/billing_provider/taxonomy".into(),
-                loc(seg, b.loop_id, el(seg, 3), txn),
-            ));
-        }
-        b"NM1" => {
-            check_count(seg, b.loop_id)?;
-            match seg.text(1) {
-                "85" => {
-                    b.loop_id = "2010AA";
-                    b.named = true;
-                    b.provider.npi = (seg.text(8) == "XX").then(|| opt(seg.text(9))).flatten();
-                    b.spans
-                        .push(("/billing_provider".into(), loc(seg, b.loop_id, "NM1", txn)));
-                    b.spans.push((
-                        "/billing_provider/npi".into(),
-                        loc(seg, b.loop_id, el(seg, 9), txn),
-                    ));
-                }
-                "87" => b.loop_id = "2010AB",
-                _ => b.loop_id = "2010AC",
-            }
-        }
-        b"REF" if b.loop_id == "2010AA" => {
-            check_count(seg, b.loop_id)?;
-            if matches!(seg.text(1), "EI" | "SY") {
-                b.provider.tax_id = opt(seg.text(2));
-                b.spans.push((
-                    "/billing_provider/tax_id".into(),
-                    loc(seg, b.loop_id, el(seg, 2), txn),
-                ));
-            }
-        }
-        _ => {}
-    }
-    Ok(())
-}
-
-fn subscriber_segment(s: &mut Subscriber, seg: &Segment, txn: &Arc<str>) -> Result<(), Fault> {
-    match seg.id() {
-        b"SBR" => {
-            check_count(seg, "2000B")?;
-            s.payer.responsibility = opt(seg.text(1));
-            s.payer.plan = opt(seg.text(9));
-            s.person.relationship(seg, "2000B", 2, txn);
-            s.payer_spans.push((
-                "/payer/responsibility".into(),
-                loc(seg, "2000B", el(seg, 1), txn),
-            ));
-            s.payer_spans
-                .push(("/payer/plan".into(), loc(seg, "2000B", el(seg, 9), txn)));
-        }
-        b"NM1" => {
-            check_count(seg, s.loop_id)?;
-            match seg.text(1) {
-                "IL" => {
-                    s.loop_id = "2010BA";
-                    s.person.member(seg, s.loop_id, txn);
-                }
-                "PR" => {
-                    s.loop_id = "2010BB";
-                    s.payer.id = opt(seg.text(9));
-                    s.payer.name = opt(seg.text(3));
-                    s.payer_spans
-                        .push(("/payer".into(), loc(seg, s.loop_id, "NM1", txn)));
-                    s.payer_spans
-                        .push(("/payer/id".into(), loc(seg, s.loop_id, el(seg, 9), txn)));
-                    s.payer_spans
-                        .push(("/payer/name".into(), loc(seg, s.loop_id, el(seg, 3), txn)));
-                }
-                _ => s.loop_id = "2010B",
-            }
-        }
-        b"DMG" if s.loop_id == "2010BA" => {
-            check_count(seg, s.loop_id)?;
-            s.person.dmg(seg, s.loop_id, txn)?;
-        }
-        _ => {}
-    }
-    Ok(())
-}
-
-fn patient_segment(p: &mut Patient, seg: &Segment, txn: &Arc<str>) -> Result<(), Fault> {
-    match seg.id() {
-        b"PAT" => {
-            check_count(seg, "2000C")?;
-            p.person.relationship(seg, "2000C", 1, txn);
-        }
-        b"NM1" if seg.text(1) == "QC" => {
-            check_count(seg, "2010CA")?;
-            p.loop_id = "2010CA";
-            p.person.spans.push(("", loc(seg, p.loop_id, "NM1", txn)));
-        }
-        b"DMG" if p.loop_id == "2010CA" => {
-            check_count(seg, p.loop_id)?;
-            p.person.dmg(seg, p.loop_id, txn)?;
-        }
-        _ => {}
-    }
-    Ok(())
-}
-
 /// CLM: id, total, place of service or bill type, frequency.
 fn clm(
     claim: &mut Claim,
@@ -771,7 +382,10 @@ fn clm(
         ));
     }
     claim.total_charge = parse_amount(seg, 2, "2300", "total claim charge")?;
-    spans.push(("/total_charge".into(), loc(seg, "2300", el(seg, 2), txn)));
+    spans.record(
+        Position::Field(ClaimField::TotalCharge),
+        loc(seg, "2300", el(seg, 2), txn),
+    );
     let facility = seg.component(5, 1);
     let frequency = seg.component(5, 3);
     claim.kind = kind.unwrap_or(if seg.component(5, 2) == "A" {
@@ -782,18 +396,24 @@ fn clm(
     match claim.kind {
         ClaimKind::Professional => {
             claim.place_of_service = opt(facility);
-            spans.push((
-                "/place_of_service".into(),
+            spans.record(
+                Position::Field(ClaimField::PlaceOfService),
                 loc(seg, "2300", "CLM-05-1", txn),
-            ));
+            );
         }
         ClaimKind::Institutional => {
             claim.bill_type = opt(facility).map(|f| format!("{f}{frequency}"));
-            spans.push(("/bill_type".into(), loc(seg, "2300", "CLM-05-1", txn)));
+            spans.record(
+                Position::Field(ClaimField::BillType),
+                loc(seg, "2300", "CLM-05-1", txn),
+            );
         }
     }
     claim.frequency = opt(frequency);
-    spans.push(("/frequency".into(), loc(seg, "2300", "CLM-05-3", txn)));
+    spans.record(
+        Position::Field(ClaimField::Frequency),
+        loc(seg, "2300", "CLM-05-3", txn),
+    );
     Ok(())
 }
 
@@ -856,414 +476,17 @@ fn claim_segment(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) -> Result<
 fn new_line(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) {
     let i = b.claim.lines.len();
     b.claim.lines.push(ServiceLine::default());
-    b.spans.push((
-        format!("/lines/{i}"),
+    b.spans.record(
+        Position::line(i),
         loc(seg, "2400", id_str(seg).to_string(), txn),
-    ));
+    );
     b.at = ClaimLoop::Line;
     b.line_has_service = false;
-}
-
-fn claim_level(
-    b: &mut ClaimBuilder,
-    seg: &Segment,
-    inst: bool,
-    txn: &Arc<str>,
-) -> Result<(), Fault> {
-    let at = b.at.id();
-    match seg.id() {
-        b"REF" if b.at == ClaimLoop::Claim => {
-            check_count(seg, at)?;
-            let (field, ptr) = match seg.text(1) {
-                "F8" => (&mut b.claim.original_claim_id, "/original_claim_id"),
-                "G1" => (&mut b.claim.prior_authorization, "/prior_authorization"),
-                "9F" => (&mut b.claim.referral_number, "/referral_number"),
-                _ => return Ok(()),
-            };
-            *field = opt(seg.text(2));
-            b.spans.push((ptr.into(), loc(seg, at, el(seg, 2), txn)));
-        }
-        b"DTP" if b.at == ClaimLoop::Claim => {
-            check_count(seg, at)?;
-            let qual = seg.text(1);
-            if !matches!(qual, "434" | "435") {
-                return Ok(());
-            }
-            let (from, to) = parse_period(seg.text(2), seg.text(3)).ok_or_else(|| {
-                Fault::new(
-                    seg.number,
-                    at,
-                    "DTP-03",
-                    "date does not match its format in DTP-02",
-                )
-            })?;
-            let l = loc(seg, at, el(seg, 3), txn);
-            if qual == "434" {
-                b.claim.statement_from = Some(from);
-                b.claim.statement_to = Some(to.unwrap_or(from));
-                b.spans.push(("/statement_from".into(), l.clone()));
-                b.spans.push(("/statement_to".into(), l));
-            } else {
-                b.claim.admission_date = Some(from);
-                b.spans.push(("/admission_date".into(), l));
-            }
-        }
-        b"CL1" if b.at == ClaimLoop::Claim => {
-            check_count(seg, at)?;
-            b.claim.discharge_status = opt(seg.text(3));
-            b.spans
-                .push(("/discharge_status".into(), loc(seg, at, el(seg, 3), txn)));
-        }
-        b"HI" if b.at == ClaimLoop::Claim => {
-            check_count(seg, at)?;
-            hi(b, seg, txn)?;
-        }
-        b"NM1" => {
-            check_count(seg, "2310")?;
-            let (role, loop_id) = match (seg.text(1), inst) {
-                ("DN", false) => (Role::Referring, "2310A"),
-                ("DN", true) => (Role::Referring, "2310F"),
-                ("82", false) => (Role::Rendering, "2310B"),
-                ("82", true) => (Role::Rendering, "2310D"),
-                ("71", _) => (Role::Attending, "2310A"),
-                _ => (Role::Other, "2310"),
-            };
-            b.at = ClaimLoop::Provider(role, loop_id);
-            let npi = (seg.text(8) == "XX").then(|| opt(seg.text(9))).flatten();
-            let (slot, ptr) = match role {
-                Role::Referring => (&mut b.claim.referring_provider, "/referring_provider"),
-                Role::Rendering => (&mut b.claim.rendering_provider, "/rendering_provider"),
-                Role::Attending => (&mut b.claim.attending_provider, "/attending_provider"),
-                Role::Other => return Ok(()),
-            };
-            *slot = Some(Provider {
-                npi,
-                ..Provider::default()
-            });
-            b.spans.push((ptr.into(), loc(seg, loop_id, "NM1", txn)));
-            b.spans
-                .push((format!("{ptr}/npi"), loc(seg, loop_id, el(seg, 9), txn)));
-        }
-        b"PRV" => {
-            let ClaimLoop::Provider(role, loop_id) = b.at else {
-                return Ok(());
-            };
-            check_count(seg, loop_id)?;
-            let (slot, ptr) = match role {
-                Role::Referring => (&mut b.claim.referring_provider, "/referring_provider"),
-                Role::Rendering => (&mut b.claim.rendering_provider, "/rendering_provider"),
-                Role::Attending => (&mut b.claim.attending_provider, "/attending_provider"),
-                Role::Other => return Ok(()),
-            };
-            if let Some(p) = slot {
-                p.taxonomy = opt(seg.text(3));
-                b.spans.push((
-                    format!("{ptr}/taxonomy"),
-                    loc(seg, loop_id, el(seg, 3), txn),
-                ));
-            }
-        }
-        _ => {}
-    }
-    Ok(())
-}
-
-/// HI: diagnoses and ICD procedures, one composite per element.
-fn hi(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) -> Result<(), Fault> {
-    for n in 1..=12 {
-        let qual = seg.component(n, 1);
-        if qual.is_empty() {
-            continue;
-        }
-        let role = match qual {
-            "ABK" | "BK" => Some(DxRole::Principal),
-            "ABF" | "BF" => Some(DxRole::Other),
-            "ABJ" | "BJ" => Some(DxRole::Admitting),
-            "APR" | "PR" => Some(DxRole::ReasonForVisit),
-            "ABN" | "BN" => Some(DxRole::ExternalCause),
-            _ => None,
-        };
-        let principal_proc = match qual {
-            "BBR" | "BR" | "CAH" => Some(true),
-            "BBQ" | "BQ" => Some(false),
-            _ => None,
-        };
-        if role.is_none() && principal_proc.is_none() {
-            continue; // occurrence, value, condition codes, DRG: not modelled
-        }
-        let code = seg.component(n, 2);
-        if code.is_empty() {
-            return Err(Fault::new(
-                seg.number,
-                "2300",
-                hi_el(n, 2),
-                "code is missing after its qualifier",
-            ));
-        }
-        if let Some(role) = role {
-            let i = b.claim.diagnoses.len();
-            let poa = opt(seg.component(n, 9));
-            if poa.is_some() {
-                b.spans.push((
-                    format!("/diagnoses/{i}/poa"),
-                    loc(seg, "2300", hi_el(n, 9), txn),
-                ));
-            }
-            b.claim.diagnoses.push(Diagnosis {
-                code: code.to_string(),
-                role,
-                poa,
-                qualifier: Some(qual.to_string()),
-            });
-            b.spans.push((
-                format!("/diagnoses/{i}"),
-                loc(seg, "2300", hi_el(n, 2), txn),
-            ));
-        } else if let Some(principal) = principal_proc {
-            let i = b.claim.procedures.len();
-            let date = match seg.component(n, 4) {
-                "" => None,
-                d => Some(
-                    parse_period(seg.component(n, 3), d)
-                        .map(|p| p.0)
-                        .ok_or_else(|| {
-                            Fault::new(
-                                seg.number,
-                                "2300",
-                                hi_el(n, 4),
-                                "procedure date does not match its format",
-                            )
-                        })?,
-                ),
-            };
-            if date.is_some() {
-                b.spans.push((
-                    format!("/procedures/{i}/date"),
-                    loc(seg, "2300", hi_el(n, 4), txn),
-                ));
-            }
-            b.claim.procedures.push(IcdProcedure {
-                code: code.to_string(),
-                principal,
-                date,
-                qualifier: Some(qual.to_string()),
-            });
-            b.spans.push((
-                format!("/procedures/{i}"),
-                loc(seg, "2300", hi_el(n, 2), txn),
-            ));
-        }
-    }
-    Ok(())
-}
-
-fn sv1(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) -> Result<(), Fault> {
-    let i = b.claim.lines.len().saturating_sub(1);
-    let charge = parse_amount(seg, 2, "2400", "line charge")?;
-    let units = parse_amount(seg, 4, "2400", "service units")?;
-    let mut pointers = Vec::new();
-    if !seg.text(7).is_empty() {
-        for p in seg.components(7).filter(|p| !p.is_empty()) {
-            let v = p.parse::<u32>().ok().filter(|v| *v > 0).ok_or_else(|| {
-                Fault::new(
-                    seg.number,
-                    "2400",
-                    "SV1-07",
-                    "diagnosis pointer is not a positive number",
-                )
-            })?;
-            pointers.push(v);
-        }
-    }
-    let modifiers: Vec<String> = (3..=6)
-        .map(|m| seg.component(1, m))
-        .filter(|m| !m.is_empty())
-        .map(str::to_string)
-        .collect();
-    let Some(line) = b.claim.lines.last_mut() else {
-        return Ok(());
-    };
-    line.procedure = opt(seg.component(1, 2));
-    line.modifiers = modifiers;
-    line.charge = charge;
-    line.units = units;
-    line.place_of_service = opt(seg.text(5));
-    line.diagnosis_pointers = pointers;
-    // Absent values resolve to the line's segment; only present ones get their element.
-    let present = [
-        ("procedure", "SV1-01-2", line.procedure.is_some()),
-        ("modifiers", "SV1-01-3", !line.modifiers.is_empty()),
-        ("charge", "SV1-02", line.charge.is_some()),
-        ("units", "SV1-04", line.units.is_some()),
-        (
-            "place_of_service",
-            "SV1-05",
-            line.place_of_service.is_some(),
-        ),
-        (
-            "diagnosis_pointers",
-            "SV1-07",
-            !line.diagnosis_pointers.is_empty(),
-        ),
-    ];
-    let n_mods = line.modifiers.len();
-    for (field, element, here) in present {
-        if here {
-            b.spans.push((
-                format!("/lines/{i}/{field}"),
-                loc(seg, "2400", element, txn),
-            ));
-        }
-    }
-    for j in 1..n_mods {
-        b.spans.push((
-            format!("/lines/{i}/modifiers/{j}"),
-            loc(seg, "2400", format!("SV1-01-{}", j + 3), txn),
-        ));
-    }
-    Ok(())
-}
-
-fn sv2(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) -> Result<(), Fault> {
-    let i = b.claim.lines.len().saturating_sub(1);
-    let charge = parse_amount(seg, 3, "2400", "line charge")?;
-    let units = parse_amount(seg, 5, "2400", "service units")?;
-    let modifiers: Vec<String> = (3..=6)
-        .map(|m| seg.component(2, m))
-        .filter(|m| !m.is_empty())
-        .map(str::to_string)
-        .collect();
-    let n_mods = modifiers.len();
-    let Some(line) = b.claim.lines.last_mut() else {
-        return Ok(());
-    };
-    line.revenue_code = opt(seg.text(1));
-    line.procedure = opt(seg.component(2, 2));
-    line.modifiers = modifiers;
-    line.charge = charge;
-    line.units = units;
-    let present = [
-        ("revenue_code", "SV2-01", line.revenue_code.is_some()),
-        ("procedure", "SV2-02-2", line.procedure.is_some()),
-        ("modifiers", "SV2-02-3", n_mods > 0),
-        ("charge", "SV2-03", line.charge.is_some()),
-        ("units", "SV2-05", line.units.is_some()),
-    ];
-    for (field, element, here) in present {
-        if here {
-            b.spans.push((
-                format!("/lines/{i}/{field}"),
-                loc(seg, "2400", element, txn),
-            ));
-        }
-    }
-    for j in 1..n_mods {
-        b.spans.push((
-            format!("/lines/{i}/modifiers/{j}"),
-            loc(seg, "2400", format!("SV2-02-{}", j + 3), txn),
-        ));
-    }
-    Ok(())
-}
-
-fn line_level(
-    b: &mut ClaimBuilder,
-    seg: &Segment,
-    inst: bool,
-    txn: &Arc<str>,
-) -> Result<(), Fault> {
-    let i = b.claim.lines.len().saturating_sub(1);
-    match seg.id() {
-        b"DTP" if b.at == ClaimLoop::Line => {
-            check_count(seg, "2400")?;
-            if seg.text(1) != "472" {
-                return Ok(());
-            }
-            let (from, to) = parse_period(seg.text(2), seg.text(3)).ok_or_else(|| {
-                Fault::new(
-                    seg.number,
-                    "2400",
-                    "DTP-03",
-                    "date does not match its format in DTP-02",
-                )
-            })?;
-            if let Some(line) = b.claim.lines.last_mut() {
-                line.from = Some(from);
-                line.to = to;
-            }
-            let l = loc(seg, "2400", el(seg, 3), txn);
-            b.spans.push((format!("/lines/{i}/from"), l.clone()));
-            if to.is_some() {
-                b.spans.push((format!("/lines/{i}/to"), l));
-            }
-        }
-        b"REF" if b.at == ClaimLoop::Line && seg.text(1) == "G1" => {
-            check_count(seg, "2400")?;
-            if let Some(line) = b.claim.lines.last_mut() {
-                line.prior_authorization = opt(seg.text(2));
-            }
-            b.spans.push((
-                format!("/lines/{i}/prior_authorization"),
-                loc(seg, "2400", el(seg, 2), txn),
-            ));
-        }
-        b"LIN" => {
-            check_count(seg, "2410")?;
-            b.at = ClaimLoop::Drug;
-            if seg.text(2) == "N4" {
-                if let Some(line) = b.claim.lines.last_mut() {
-                    line.ndc = opt(seg.text(3));
-                }
-                b.spans
-                    .push((format!("/lines/{i}/ndc"), loc(seg, "2410", el(seg, 3), txn)));
-            }
-        }
-        b"NM1" => {
-            check_count(seg, "2420")?;
-            let rendering = seg.text(1) == "82";
-            let loop_id = match (rendering, inst) {
-                (true, false) => "2420A",
-                (true, true) => "2420C",
-                (false, _) => "2420",
-            };
-            b.at = ClaimLoop::LineProvider(rendering, loop_id);
-            if rendering {
-                if let Some(line) = b.claim.lines.last_mut() {
-                    line.rendering_npi = (seg.text(8) == "XX").then(|| opt(seg.text(9))).flatten();
-                }
-                b.spans.push((
-                    format!("/lines/{i}/rendering_npi"),
-                    loc(seg, loop_id, el(seg, 9), txn),
-                ));
-            }
-        }
-        _ => {}
-    }
-    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates() {
-        assert_eq!(parse_d8("20240229"), Some(jiff::civil::date(2024, 2, 29)));
-        assert_eq!(parse_d8("20230229"), None);
-        assert_eq!(parse_d8("2023022"), None);
-        assert_eq!(
-            parse_period("RD8", "20231202-20231215"),
-            Some((
-                jiff::civil::date(2023, 12, 2),
-                Some(jiff::civil::date(2023, 12, 15))
-            ))
-        );
-        assert_eq!(
-            parse_period("DT", "202312011430").map(|p| p.0),
-            Some(jiff::civil::date(2023, 12, 1))
-        );
-        assert_eq!(parse_period("RD8", "20231202"), None);
-    }
 
     #[test]
     fn versions() {

@@ -23,17 +23,30 @@
 //! - Names and addresses are never read into the model (PHI); error messages name segments
 //!   and elements, never values.
 
+mod claim_level;
+pub mod elements;
+mod header;
+mod line;
 pub mod map;
+mod stream;
 pub mod tokenizer;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use map::{Built, Fault, Transaction, check_count};
+use elements::{Built, Failed, Fault, check_count, id_str};
+use map::Transaction;
 use tokenizer::{IsaError, Segment, TokenError, Tokenizer};
 
 use super::Claim;
-use super::input::{ClaimError, InputWarning};
+use super::pending::{ClaimError, Head, InputWarning};
+
+pub use stream::claims;
+
+/// An X12 interchange starts with its `ISA` segment.
+pub fn detect(head: &Head<'_>) -> bool {
+    head.head.starts_with(b"ISA")
+}
 
 /// A file that cannot be read as X12 at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -183,7 +196,7 @@ impl<'a> Reader<'a> {
 
     /// One error record not tied to a claim.
     fn record(&mut self, fault: Fault, transaction: &Arc<str>) {
-        self.built.push(Err(map::Failed {
+        self.built.push(Err(Failed {
             claim_id: None,
             fault,
         }));
@@ -279,7 +292,7 @@ impl<'a> Reader<'a> {
                     self.warn(
                         seg.number,
                         "envelope",
-                        map::id_str(&seg).to_string(),
+                        id_str(&seg).to_string(),
                         "segment outside a transaction set; ignored".into(),
                     );
                 } else if !self.built.is_empty() {

@@ -31,14 +31,21 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use jiff::civil::Date;
 use serde_json::Value;
 
-use super::input::ClaimError;
-use super::source::{Location, Source, SourceFormat};
-use super::{
-    Claim, ClaimKind, Diagnosis, DxRole, IcdProcedure, Person, Provider, ServiceLine, Sex,
+use super::bytes::Bytes;
+use super::pending::{ClaimError, Claims, Head, Pending, Warnings};
+use super::position::{
+    ClaimField as CF, DxField, LineField as LF, PayerField, PersonField, PersonRole, Position,
+    ProcField, ProviderField, ProviderRole,
 };
+use super::source::{Location, Source, SourceFormat, Spans};
+use super::{
+    Claim, ClaimKind, Diagnosis, DxRole, IcdProcedure, Person, Provider, ServiceLine, vocab,
+};
+use values::{Fail, codings, date_at, first_code, has_code, items, number_at, str_at};
+
+mod values;
 
 const NPI: &str = "http://hl7.org/fhir/sid/us-npi";
 const TIN: &str = "urn:oid:2.16.840.1.113883.4.4";
@@ -52,6 +59,21 @@ pub enum FhirError {
     NoResourceType,
     #[error("a `{found}` resource holds no claim: expected `Claim` or a `Bundle` of them")]
     NotClaim { found: String },
+}
+
+/// A FHIR resource is JSON naming its `resourceType` near the start.
+pub fn detect(head: &Head<'_>) -> bool {
+    head.is_json() && memchr::memmem::find(head.head, b"\"resourceType\"").is_some()
+}
+
+/// Split a FHIR document into its claims (all read at once: a document is one JSON value).
+pub fn claims(
+    doc: Arc<Bytes>,
+    file: Option<Arc<str>>,
+    _warnings: &Warnings,
+) -> Result<Claims, String> {
+    let all = read_all(&doc, file).map_err(|e| e.to_string())?;
+    Ok(Box::new(all.into_iter().map(Pending::Ready)))
 }
 
 /// A resource and its FHIRPath.
@@ -164,85 +186,16 @@ fn resolve<'a>(
         .map(|(p, v)| (p.clone(), *v))
 }
 
-fn str_at<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
-    v.get(key)?
-        .as_str()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-}
-
-fn items<'a>(v: &'a Value, key: &str) -> impl Iterator<Item = (usize, &'a Value)> + use<'a> {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map(|a| a.as_slice())
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-}
-
-/// `(system, code)` of every coding of a CodeableConcept.
-fn codings<'a>(cc: Option<&'a Value>) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
-    cc.into_iter()
-        .flat_map(|c| items(c, "coding"))
-        .filter_map(|(_, c)| Some((str_at(c, "system").unwrap_or(""), str_at(c, "code")?)))
-}
-
-fn first_code(cc: Option<&Value>) -> Option<String> {
-    codings(cc).next().map(|(_, c)| c.to_string())
-}
-
-fn has_code(cc: Option<&Value>, code: &str) -> bool {
-    codings(cc).any(|(_, c)| c.eq_ignore_ascii_case(code))
-}
-
-/// Why a claim failed: FHIRPath and message (never a value).
-type Fail = (String, String);
-
-/// A FHIR date or dateTime: the date part; partial dates are absent.
-fn date_at(v: &Value, key: &str, path: &str) -> Result<Option<Date>, Fail> {
-    let Some(s) = str_at(v, key) else {
-        return Ok(None);
-    };
-    let day = s.get(..10).unwrap_or(s);
-    if day.len() < 10 {
-        let partial = day.len() == 4 || day.len() == 7;
-        return if partial && day.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
-            Ok(None)
-        } else {
-            Err((
-                format!("{path}.{key}"),
-                "not a FHIR date (YYYY-MM-DD)".into(),
-            ))
-        };
-    }
-    day.parse::<Date>().map(Some).map_err(|_| {
-        (
-            format!("{path}.{key}"),
-            "not a valid FHIR date (YYYY-MM-DD)".into(),
-        )
-    })
-}
-
-fn number_at(v: &Value, key: &str, path: &str) -> Result<Option<f64>, Fail> {
-    match v.get(key).and_then(|m| m.get("value")) {
-        None | Some(Value::Null) => Ok(None),
-        Some(n) => n
-            .as_f64()
-            .map(Some)
-            .ok_or_else(|| (format!("{path}.{key}.value"), "not a number".into())),
-    }
-}
-
 struct Mapper<'a> {
     index: &'a Index<'a>,
     claim: Res<'a>,
-    spans: Vec<(String, Location)>,
+    spans: Spans,
 }
 
 impl Mapper<'_> {
-    fn at(&mut self, pointer: impl Into<String>, path: impl Into<String>) {
-        self.spans
-            .push((pointer.into(), Location::Fhir { path: path.into() }));
+    /// Record that the value at `at` came from FHIRPath `path`.
+    fn at(&mut self, at: Position, path: impl Into<String>) {
+        self.spans.record(at, Location::Fhir { path: path.into() });
     }
 }
 
@@ -260,7 +213,7 @@ fn map_one(
     let mut m = Mapper {
         index,
         claim: res,
-        spans: Vec::new(),
+        spans: Spans::default(),
     };
     let id = items(res.value, "identifier")
         .find_map(|(_, i)| str_at(i, "value"))
@@ -292,7 +245,7 @@ fn map_one(
 fn map_claim(m: &mut Mapper, id: String) -> Result<Claim, Fail> {
     let c = m.claim.value;
     let p = m.claim.path.to_string();
-    m.at("", p.clone());
+    m.at(Position::Claim, p.clone());
     if id.is_empty() {
         return Err((p, "Claim has neither `identifier` nor `id`".into()));
     }
@@ -301,7 +254,7 @@ fn map_claim(m: &mut Mapper, id: String) -> Result<Claim, Fail> {
         ..Claim::default()
     };
     m.at(
-        "/id",
+        Position::Field(CF::Id),
         if c.get("identifier").is_some() {
             format!("{p}.identifier[0]")
         } else {
@@ -323,15 +276,15 @@ fn map_claim(m: &mut Mapper, id: String) -> Result<Claim, Fail> {
         ClaimKind::Professional
     };
     claim.total_charge = number_at(c, "total", &p)?;
-    m.at("/total_charge", format!("{p}.total"));
+    m.at(Position::Field(CF::TotalCharge), format!("{p}.total"));
     claim.submission_date = date_at(c, "created", &p)?;
-    m.at("/submission_date", format!("{p}.created"));
+    m.at(Position::Field(CF::SubmissionDate), format!("{p}.created"));
     if let Some(bp) = c.get("billablePeriod") {
         let bpp = format!("{p}.billablePeriod");
         claim.statement_from = date_at(bp, "start", &bpp)?;
         claim.statement_to = date_at(bp, "end", &bpp)?;
-        m.at("/statement_from", format!("{bpp}.start"));
-        m.at("/statement_to", format!("{bpp}.end"));
+        m.at(Position::Field(CF::StatementFrom), format!("{bpp}.start"));
+        m.at(Position::Field(CF::StatementTo), format!("{bpp}.end"));
     }
     patient_and_coverage(m, &mut claim)?;
     providers(m, &mut claim)?;
@@ -342,29 +295,32 @@ fn map_claim(m: &mut Mapper, id: String) -> Result<Claim, Fail> {
     Ok(claim)
 }
 
-fn person_from(m: &mut Mapper, base: &str, path: &str, r: &Value) -> Result<Person, Fail> {
+fn person_from(m: &mut Mapper, role: PersonRole, path: &str, r: &Value) -> Result<Person, Fail> {
     let mut person = Person {
         date_of_birth: date_at(r, "birthDate", path)?,
         ..Person::default()
     };
-    m.at(base, path);
+    m.at(Position::Person(role, None), path);
     if person.date_of_birth.is_some() {
-        m.at(format!("{base}/date_of_birth"), format!("{path}.birthDate"));
+        m.at(
+            Position::person(role, PersonField::DateOfBirth),
+            format!("{path}.birthDate"),
+        );
     }
     person.sex = match str_at(r, "gender") {
         None => None,
-        Some("female") => Some(Sex::Female),
-        Some("male") => Some(Sex::Male),
-        Some("other" | "unknown") => Some(Sex::Unknown),
-        Some(_) => {
-            return Err((
+        Some(gender) => Some(vocab::sex_from_fhir(gender).ok_or_else(|| {
+            (
                 format!("{path}.gender"),
-                "gender is not male, female, other or unknown".into(),
-            ));
-        }
+                "gender is not male, female, other or unknown".to_string(),
+            )
+        })?),
     };
     if person.sex.is_some() {
-        m.at(format!("{base}/sex"), format!("{path}.gender"));
+        m.at(
+            Position::person(role, PersonField::Sex),
+            format!("{path}.gender"),
+        );
     }
     Ok(person)
 }
@@ -375,8 +331,11 @@ fn patient_and_coverage(m: &mut Mapper, claim: &mut Claim) -> Result<(), Fail> {
     let patient_ref = c.get("patient");
     if let Some(pr) = patient_ref {
         match resolve(m.index, m.claim, pr) {
-            Some((path, r)) => claim.patient = person_from(m, "/patient", &path, r)?,
-            None => m.at("/patient", format!("{p}.patient")),
+            Some((path, r)) => claim.patient = person_from(m, PersonRole::Patient, &path, r)?,
+            None => m.at(
+                Position::Person(PersonRole::Patient, None),
+                format!("{p}.patient"),
+            ),
         }
     }
     let insurance = items(c, "insurance")
@@ -392,55 +351,68 @@ fn patient_and_coverage(m: &mut Mapper, claim: &mut Claim) -> Result<(), Fail> {
         Some(3) => Some("T".into()),
         _ => None,
     };
-    m.at("/payer/responsibility", format!("{ip}.sequence"));
+    m.at(
+        Position::payer(PayerField::Responsibility),
+        format!("{ip}.sequence"),
+    );
     if let Some((j, a)) = items(ins, "preAuthRef").next()
         && let Some(s) = a.as_str()
     {
         claim.prior_authorization = Some(s.to_string());
-        m.at("/prior_authorization", format!("{ip}.preAuthRef[{j}]"));
+        m.at(
+            Position::Field(CF::PriorAuthorization),
+            format!("{ip}.preAuthRef[{j}]"),
+        );
     }
     let Some((cp, cov)) = ins
         .get("coverage")
         .and_then(|r| resolve(m.index, m.claim, r))
     else {
-        m.at("/payer", format!("{ip}.coverage"));
+        m.at(Position::Payer(None), format!("{ip}.coverage"));
         return Ok(());
     };
-    m.at("/payer", cp.clone());
+    m.at(Position::Payer(None), cp.clone());
     let member_id = str_at(cov, "subscriberId").map(str::to_string);
     let relationship = codings(cov.get("relationship"))
         .next()
-        .map(|(_, code)| match code {
-            "self" => "18".to_string(),
-            "spouse" => "01".to_string(),
-            "child" => "19".to_string(),
-            _ => "G8".to_string(),
-        });
+        .map(|(_, code)| vocab::relationship_from_fhir(code).to_string());
     let subscriber_ref = cov.get("subscriber").and_then(|r| str_at(r, "reference"));
     let is_self = relationship.as_deref().is_none_or(|r| r == "18")
         && subscriber_ref
             .is_none_or(|s| Some(s) == patient_ref.and_then(|r| str_at(r, "reference")));
     if is_self {
         claim.patient.member_id = member_id;
-        m.at("/patient/member_id", format!("{cp}.subscriberId"));
+        m.at(
+            Position::person(PersonRole::Patient, PersonField::MemberId),
+            format!("{cp}.subscriberId"),
+        );
     } else {
         let mut sub = match cov
             .get("subscriber")
             .and_then(|r| resolve(m.index, m.claim, r))
         {
-            Some((sp, r)) => person_from(m, "/subscriber", &sp, r)?,
+            Some((sp, r)) => person_from(m, PersonRole::Subscriber, &sp, r)?,
             None => Person::default(),
         };
         sub.member_id = member_id;
-        m.at("/subscriber/member_id", format!("{cp}.subscriberId"));
+        m.at(
+            Position::person(PersonRole::Subscriber, PersonField::MemberId),
+            format!("{cp}.subscriberId"),
+        );
         claim.subscriber = Some(sub);
     }
     claim.patient.relationship = relationship;
-    m.at("/patient/relationship", format!("{cp}.relationship"));
+    m.at(
+        Position::person(PersonRole::Patient, PersonField::Relationship),
+        format!("{cp}.relationship"),
+    );
     claim.payer.plan = items(cov, "class")
         .find(|(_, cl)| has_code(cl.get("type"), "plan"))
         .and_then(|(j, cl)| {
-            m.at("/payer/plan", format!("{cp}.class[{j}].value"));
+            m.at(
+                Position::payer(PayerField::Plan),
+                format!("{cp}.class[{j}].value"),
+            );
             str_at(cl, "value").map(str::to_string)
         });
     if let Some((j, payor)) = items(cov, "payor").next() {
@@ -448,12 +420,15 @@ fn patient_and_coverage(m: &mut Mapper, claim: &mut Claim) -> Result<(), Fail> {
         match resolve(m.index, m.claim, payor) {
             Some((op, org)) => {
                 claim.payer.name = str_at(org, "name").map(str::to_string);
-                m.at("/payer/name", format!("{op}.name"));
+                m.at(Position::payer(PayerField::Name), format!("{op}.name"));
                 if let Some((i, ident)) =
                     items(org, "identifier").find(|(_, i)| str_at(i, "value").is_some())
                 {
                     claim.payer.id = str_at(ident, "value").map(str::to_string);
-                    m.at("/payer/id", format!("{op}.identifier[{i}]"));
+                    m.at(
+                        Position::payer(PayerField::Id),
+                        format!("{op}.identifier[{i}]"),
+                    );
                 }
             }
             None => {
@@ -462,8 +437,8 @@ fn patient_and_coverage(m: &mut Mapper, claim: &mut Claim) -> Result<(), Fail> {
                     .and_then(|i| str_at(i, "value"))
                     .map(str::to_string);
                 claim.payer.name = str_at(payor, "display").map(str::to_string);
-                m.at("/payer/id", format!("{pp}.identifier"));
-                m.at("/payer/name", format!("{pp}.display"));
+                m.at(Position::payer(PayerField::Id), format!("{pp}.identifier"));
+                m.at(Position::payer(PayerField::Name), format!("{pp}.display"));
             }
         }
     }
@@ -471,9 +446,9 @@ fn patient_and_coverage(m: &mut Mapper, claim: &mut Claim) -> Result<(), Fail> {
 }
 
 /// NPI and tax id of a referenced Organization or Practitioner (or a logical reference).
-fn provider_from(m: &mut Mapper, pointer: &str, path: &str, reference: &Value) -> Provider {
+fn provider_from(m: &mut Mapper, role: ProviderRole, path: &str, reference: &Value) -> Provider {
     let mut out = Provider::default();
-    m.at(pointer, path);
+    m.at(Position::Provider(role, None), path);
     let (rp, r) = match resolve(m.index, m.claim, reference) {
         Some(x) => x,
         None => {
@@ -481,21 +456,30 @@ fn provider_from(m: &mut Mapper, pointer: &str, path: &str, reference: &Value) -
                 && str_at(i, "system") == Some(NPI)
             {
                 out.npi = str_at(i, "value").map(str::to_string);
-                m.at(format!("{pointer}/npi"), format!("{path}.identifier"));
+                m.at(
+                    Position::provider(role, ProviderField::Npi),
+                    format!("{path}.identifier"),
+                );
             }
             return out;
         }
     };
-    m.at(pointer, rp.clone());
+    m.at(Position::Provider(role, None), rp.clone());
     for (i, ident) in items(r, "identifier") {
         match str_at(ident, "system") {
             Some(NPI) if out.npi.is_none() => {
                 out.npi = str_at(ident, "value").map(str::to_string);
-                m.at(format!("{pointer}/npi"), format!("{rp}.identifier[{i}]"));
+                m.at(
+                    Position::provider(role, ProviderField::Npi),
+                    format!("{rp}.identifier[{i}]"),
+                );
             }
             Some(TIN) if out.tax_id.is_none() => {
                 out.tax_id = str_at(ident, "value").map(str::to_string);
-                m.at(format!("{pointer}/tax_id"), format!("{rp}.identifier[{i}]"));
+                m.at(
+                    Position::provider(role, ProviderField::TaxId),
+                    format!("{rp}.identifier[{i}]"),
+                );
             }
             _ => {}
         }
@@ -507,16 +491,17 @@ fn providers(m: &mut Mapper, claim: &mut Claim) -> Result<(), Fail> {
     let c = m.claim.value;
     let p = m.claim.path;
     if let Some(r) = c.get("provider") {
-        claim.billing_provider = provider_from(m, "/billing_provider", &format!("{p}.provider"), r);
+        claim.billing_provider =
+            provider_from(m, ProviderRole::Billing, &format!("{p}.provider"), r);
     }
     for (i, member) in items(c, "careTeam") {
         let role = member.get("role");
-        let pointer = if has_code(role, "rendering") || has_code(role, "primary") {
-            "/rendering_provider"
+        let who = if has_code(role, "rendering") || has_code(role, "primary") {
+            ProviderRole::Rendering
         } else if has_code(role, "referring") {
-            "/referring_provider"
+            ProviderRole::Referring
         } else if has_code(role, "attending") {
-            "/attending_provider"
+            ProviderRole::Attending
         } else {
             continue;
         };
@@ -524,17 +509,17 @@ fn providers(m: &mut Mapper, claim: &mut Claim) -> Result<(), Fail> {
             continue;
         };
         let path = format!("{p}.careTeam[{i}]");
-        let mut prov = provider_from(m, pointer, &format!("{path}.provider"), r);
+        let mut prov = provider_from(m, who, &format!("{path}.provider"), r);
         prov.taxonomy = first_code(member.get("qualification"));
         if prov.taxonomy.is_some() {
             m.at(
-                format!("{pointer}/taxonomy"),
+                Position::provider(who, ProviderField::Taxonomy),
                 format!("{path}.qualification"),
             );
         }
-        let slot = match pointer {
-            "/rendering_provider" => &mut claim.rendering_provider,
-            "/referring_provider" => &mut claim.referring_provider,
+        let slot = match who {
+            ProviderRole::Rendering => &mut claim.rendering_provider,
+            ProviderRole::Referring => &mut claim.referring_provider,
             _ => &mut claim.attending_provider,
         };
         if slot.is_none() {
@@ -552,17 +537,20 @@ fn supporting_info(m: &mut Mapper, claim: &mut Claim) -> Result<(), Fail> {
         let ip = format!("{p}.supportingInfo[{i}]");
         if has_code(cat, "typeofbill") {
             claim.bill_type = first_code(info.get("code"));
-            m.at("/bill_type", format!("{ip}.code"));
+            m.at(Position::Field(CF::BillType), format!("{ip}.code"));
         } else if has_code(cat, "discharge-status") {
             claim.discharge_status = first_code(info.get("code"));
-            m.at("/discharge_status", format!("{ip}.code"));
+            m.at(Position::Field(CF::DischargeStatus), format!("{ip}.code"));
         } else if has_code(cat, "admissionperiod") {
             if let Some(tp) = info.get("timingPeriod") {
                 claim.admission_date = date_at(tp, "start", &format!("{ip}.timingPeriod"))?;
             } else {
                 claim.admission_date = date_at(info, "timingDate", &ip)?;
             }
-            m.at("/admission_date", format!("{ip}.timingPeriod"));
+            m.at(
+                Position::Field(CF::AdmissionDate),
+                format!("{ip}.timingPeriod"),
+            );
         }
     }
     Ok(())
@@ -616,25 +604,17 @@ fn diagnoses(m: &mut Mapper, claim: &mut Claim) -> Result<Vec<u64>, Fail> {
             DxRole::Other
         };
         let icd9 = system.contains("icd-9");
-        let qualifier = match (role, icd9) {
-            (DxRole::Principal, false) => "ABK",
-            (DxRole::Admitting, false) => "ABJ",
-            (DxRole::ReasonForVisit, false) => "APR",
-            (DxRole::ExternalCause, false) => "ABN",
-            (DxRole::Other, false) => "ABF",
-            (DxRole::Principal, true) => "BK",
-            (DxRole::Admitting, true) => "BJ",
-            (DxRole::ReasonForVisit, true) => "PR",
-            (DxRole::ExternalCause, true) => "BN",
-            (DxRole::Other, true) => "BF",
-        };
+        let qualifier = vocab::dx_qualifier(role, icd9);
         let k = claim.diagnoses.len();
         let poa = first_code(d.get("onAdmission")).map(|s| s.to_ascii_uppercase());
         if poa.is_some() {
-            m.at(format!("/diagnoses/{k}/poa"), format!("{dp}.onAdmission"));
+            m.at(
+                Position::diagnosis_field(k, DxField::Poa),
+                format!("{dp}.onAdmission"),
+            );
         }
         m.at(
-            format!("/diagnoses/{k}"),
+            Position::diagnosis(k),
             format!("{dp}.diagnosisCodeableConcept"),
         );
         claim.diagnoses.push(Diagnosis {
@@ -652,13 +632,10 @@ fn diagnoses(m: &mut Mapper, claim: &mut Claim) -> Result<Vec<u64>, Fail> {
         && first.role == DxRole::Other
     {
         first.role = DxRole::Principal;
-        first.qualifier = first.qualifier.as_deref().map(|q| {
-            if q == "BF" {
-                "BK".to_string()
-            } else {
-                "ABK".to_string()
-            }
-        });
+        first.qualifier = first
+            .qualifier
+            .as_deref()
+            .map(|q| vocab::dx_qualifier(DxRole::Principal, vocab::dx_is_icd9(q)).to_string());
     }
     Ok(sequences)
 }
@@ -679,27 +656,22 @@ fn procedures(m: &mut Mapper, claim: &mut Claim) -> Result<(), Fail> {
         let principal = items(pr, "type").any(|(_, t)| has_code(Some(t), "primary")) || seq == 1;
         let k = claim.procedures.len();
         m.at(
-            format!("/procedures/{k}"),
+            Position::procedure(k),
             format!("{pp}.procedureCodeableConcept"),
         );
         let date = date_at(pr, "date", &pp)?;
         if date.is_some() {
-            m.at(format!("/procedures/{k}/date"), format!("{pp}.date"));
+            m.at(
+                Position::procedure_field(k, ProcField::Date),
+                format!("{pp}.date"),
+            );
         }
         let icd9 = system.contains("icd-9");
         claim.procedures.push(IcdProcedure {
             code: code.to_string(),
             principal,
             date,
-            qualifier: Some(
-                match (principal, icd9) {
-                    (true, false) => "BBR",
-                    (false, false) => "BBQ",
-                    (true, true) => "BR",
-                    (false, true) => "BQ",
-                }
-                .to_string(),
-            ),
+            qualifier: Some(vocab::proc_qualifier(principal, icd9).to_string()),
         });
     }
     Ok(())
@@ -727,8 +699,8 @@ fn lines(m: &mut Mapper, claim: &mut Claim, sequences: &[u64]) -> Result<(), Fai
     for (_, i, item) in found {
         let ip = format!("{p}.item[{i}]");
         let k = claim.lines.len();
-        let lp = format!("/lines/{k}");
-        m.at(lp.clone(), ip.clone());
+        let lp = |f| Position::line_field(k, f);
+        m.at(Position::line(k), ip.clone());
         let mut line = ServiceLine {
             procedure: codings(item.get("productOrService"))
                 .find(|(s, _)| !s.contains("data-absent-reason"))
@@ -739,28 +711,28 @@ fn lines(m: &mut Mapper, claim: &mut Claim, sequences: &[u64]) -> Result<(), Fai
             ..ServiceLine::default()
         };
         if line.procedure.is_some() {
-            m.at(format!("{lp}/procedure"), format!("{ip}.productOrService"));
+            m.at(lp(LF::Procedure), format!("{ip}.productOrService"));
         }
         if line.revenue_code.is_some() {
-            m.at(format!("{lp}/revenue_code"), format!("{ip}.revenue"));
+            m.at(lp(LF::RevenueCode), format!("{ip}.revenue"));
         }
         if line.place_of_service.is_some() {
             m.at(
-                format!("{lp}/place_of_service"),
+                lp(LF::PlaceOfService),
                 format!("{ip}.locationCodeableConcept"),
             );
         }
-        m.at(format!("{lp}/units"), format!("{ip}.quantity"));
+        m.at(lp(LF::Units), format!("{ip}.quantity"));
         for (j, md) in items(item, "modifier") {
             if let Some(code) = first_code(Some(md)) {
                 m.at(
-                    format!("{lp}/modifiers/{}", line.modifiers.len()),
+                    Position::modifier(k, line.modifiers.len()),
                     format!("{ip}.modifier[{j}]"),
                 );
                 line.modifiers.push(code);
             }
         }
-        m.at(format!("{lp}/modifiers"), format!("{ip}.modifier"));
+        m.at(lp(LF::Modifiers), format!("{ip}.modifier"));
         for (_, ds) in items(item, "diagnosisSequence") {
             let Some(s) = ds.as_u64() else {
                 return Err((
@@ -779,39 +751,33 @@ fn lines(m: &mut Mapper, claim: &mut Claim, sequences: &[u64]) -> Result<(), Fai
             line.diagnosis_pointers
                 .push(u32::try_from(pointer).unwrap_or(u32::MAX));
         }
-        m.at(
-            format!("{lp}/diagnosis_pointers"),
-            format!("{ip}.diagnosisSequence"),
-        );
+        m.at(lp(LF::DiagnosisPointers), format!("{ip}.diagnosisSequence"));
         line.charge = match number_at(item, "net", &ip)? {
             Some(n) => {
-                m.at(format!("{lp}/charge"), format!("{ip}.net"));
+                m.at(lp(LF::Charge), format!("{ip}.net"));
                 Some(n)
             }
             None => {
-                m.at(format!("{lp}/charge"), format!("{ip}.unitPrice"));
+                m.at(lp(LF::Charge), format!("{ip}.unitPrice"));
                 number_at(item, "unitPrice", &ip)?.map(|u| u * line.units.unwrap_or(1.0))
             }
         };
         if item.get("servicedDate").is_some() {
             line.from = date_at(item, "servicedDate", &ip)?;
-            m.at(format!("{lp}/from"), format!("{ip}.servicedDate"));
+            m.at(lp(LF::From), format!("{ip}.servicedDate"));
         } else if let Some(sp) = item.get("servicedPeriod") {
             let spp = format!("{ip}.servicedPeriod");
             line.from = date_at(sp, "start", &spp)?;
             line.to = date_at(sp, "end", &spp)?;
-            m.at(format!("{lp}/from"), format!("{spp}.start"));
-            m.at(format!("{lp}/to"), format!("{spp}.end"));
+            m.at(lp(LF::From), format!("{spp}.start"));
+            m.at(lp(LF::To), format!("{spp}.end"));
         }
         for (j, d) in items(item, "detail") {
             if let Some((_, code)) =
                 codings(d.get("productOrService")).find(|(s, _)| s.ends_with("/ndc"))
             {
                 line.ndc = Some(code.to_string());
-                m.at(
-                    format!("{lp}/ndc"),
-                    format!("{ip}.detail[{j}].productOrService"),
-                );
+                m.at(lp(LF::Ndc), format!("{ip}.detail[{j}].productOrService"));
                 break;
             }
         }
@@ -844,7 +810,7 @@ mod tests {
         assert_eq!(c.lines[0].diagnosis_pointers, [2, 1]);
         assert_eq!(c.lines[0].charge, Some(100.0));
         assert_eq!(
-            c.source.resolve("/lines/0/procedure"),
+            c.source.resolve_pointer("/lines/0/procedure"),
             Some(Location::Fhir {
                 path: "Claim.item[0].productOrService".into()
             })

@@ -1,0 +1,80 @@
+//! X12 claims streamed from an input's bytes, one at a time, for the input dispatcher.
+
+use std::sync::Arc;
+
+use super::Reader;
+use crate::claim::bytes::Bytes;
+use crate::claim::pending::{ClaimError, Claims, Pending, Warnings};
+
+/// Split an X12 file into claims lazily: a 1 GB file is never held as claims.
+pub fn claims(
+    doc: Arc<Bytes>,
+    file: Option<Arc<str>>,
+    warnings: &Warnings,
+) -> Result<Claims, String> {
+    Ok(Box::new(X12Claims {
+        stream: X12Stream::try_new(doc, |d| Reader::new(d, file.clone()))
+            .map_err(|e| e.to_string())?,
+        file,
+        warnings: warnings.clone(),
+        finished: false,
+        released: 0,
+    }))
+}
+
+self_cell::self_cell!(
+    /// The mapped bytes of an X12 file and the streaming reader that borrows them.
+    struct X12Stream {
+        owner: Arc<Bytes>,
+        #[not_covariant]
+        dependent: X12Reader,
+    }
+);
+
+type X12Reader<'a> = Reader<'a>;
+
+/// X12 claims one at a time: a 1 GB file is never held as claims.
+struct X12Claims {
+    stream: X12Stream,
+    file: Option<Arc<str>>,
+    warnings: Warnings,
+    finished: bool,
+    /// Offset up to which pages were last released.
+    released: usize,
+}
+
+impl Iterator for X12Claims {
+    type Item = Pending;
+
+    fn next(&mut self) -> Option<Pending> {
+        if self.finished {
+            return None;
+        }
+        let next = self
+            .stream
+            .with_dependent_mut(|_, r| r.next().map(|c| (c, Reader::position(r))));
+        if let Some((claim, at)) = next {
+            if at > self.released + (32 << 20) {
+                self.stream.borrow_owner().release_before(at);
+                self.released = at;
+            }
+            return Some(Pending::Ready(claim));
+        }
+        self.finished = true;
+        let (warnings, failure) = self.stream.with_dependent_mut(|_, r| match r.end() {
+            Ok(w) => (w, None),
+            Err(e) => (r.warnings().to_vec(), Some(e)),
+        });
+        self.warnings.extend(warnings);
+        // A file with transaction sets but no 837 among them: one record says so.
+        failure.map(|e| {
+            Pending::Ready(Err(ClaimError {
+                file: self.file.clone(),
+                index: 0,
+                claim_id: None,
+                location: None,
+                message: e.to_string(),
+            }))
+        })
+    }
+}

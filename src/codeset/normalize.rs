@@ -1,0 +1,64 @@
+//! The one code normalizer: trimmed, no dots, ASCII letters uppercased (`e11.9` → `E119`).
+//!
+//! Std-only on purpose: `build.rs` includes this file (`#[path = "src/codeset/normalize.rs"]`)
+//! so code sets compiled at build time and codes read at run time take the same form.
+
+use std::borrow::Cow;
+
+/// A code as code sets and rule patterns hold it. White space inside is kept, so a pattern
+/// such as `E1 9` stays malformed instead of becoming `E19`. Borrowed when already normal.
+pub fn normalize(code: &str) -> Cow<'_, str> {
+    clean(code, false)
+}
+
+/// A code as a claim sent it: like [`normalize`], and white space inside is dropped too
+/// (`E11 .9` → `E119`), as senders pad codes in fixed-width fields.
+pub fn normalize_sent(code: &str) -> Cow<'_, str> {
+    clean(code, true)
+}
+
+/// [`normalize_sent`] in place; allocates only when the code changes.
+pub fn normalize_sent_in_place(code: &mut String) {
+    let changed = match normalize_sent(code) {
+        Cow::Owned(n) => Some(n),
+        Cow::Borrowed(t) if t.len() != code.len() => Some(t.to_string()),
+        Cow::Borrowed(_) => None,
+    };
+    if let Some(n) = changed {
+        *code = n;
+    }
+}
+
+/// Trim, drop dots (and white space when `drop_space`), uppercase ASCII letters.
+fn clean(code: &str, drop_space: bool) -> Cow<'_, str> {
+    let t = code.trim();
+    let keep = |c: char| c != '.' && !(drop_space && c.is_whitespace());
+    if t.chars().all(|c| keep(c) && !c.is_ascii_lowercase()) {
+        return Cow::Borrowed(t);
+    }
+    Cow::Owned(
+        t.chars()
+            .filter(|c| keep(*c))
+            .map(|c| c.to_ascii_uppercase())
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_form() {
+        assert_eq!(normalize(" e11.9 "), "E119");
+        assert_eq!(normalize("E1 9"), "E1 9");
+        assert_eq!(normalize_sent("E11 .9"), "E119");
+        assert!(matches!(normalize("E119"), Cow::Borrowed("E119")));
+        let mut s = " m81.0 ".to_string();
+        normalize_sent_in_place(&mut s);
+        assert_eq!(s, "M810");
+        let mut s = " Z23\t".to_string();
+        normalize_sent_in_place(&mut s);
+        assert_eq!(s, "Z23");
+    }
+}
