@@ -12,6 +12,7 @@ pub mod claim;
 pub mod codeset;
 pub mod engine;
 pub mod finding;
+pub mod outcome;
 pub mod report;
 pub mod rules;
 pub mod schemas;

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::{Emitter, RunMeta, Summary};
-use crate::engine::run::{ClaimResult, Outcome};
+use crate::outcome::{ClaimResult, Outcome};
 
 pub struct Csv<'w> {
     out: ::csv::Writer<Box<dyn Write + 'w>>,

@@ -7,8 +7,8 @@ use std::io::{self, Write};
 use owo_colors::{OwoColorize, Style};
 
 use super::{Emitter, RunMeta, Summary, money};
-use crate::engine::run::{ClaimResult, Outcome};
 use crate::finding::Severity;
+use crate::outcome::{ClaimResult, Outcome};
 
 pub struct Human<'w> {
     out: Box<dyn Write + 'w>,

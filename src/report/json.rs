@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Emitter, FindingRecord, RunMeta, Summary};
-use crate::engine::run::{ClaimResult, Outcome};
+use crate::outcome::{ClaimResult, Outcome};
 
 pub struct Json<'w> {
     out: Box<dyn Write + 'w>,

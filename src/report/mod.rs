@@ -12,8 +12,8 @@ use std::io;
 
 use serde::Serialize;
 
-use crate::engine::run::{ClaimResult, Outcome};
 use crate::finding::{Finding, Severity};
+use crate::outcome::{ClaimResult, Outcome};
 
 /// Output formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

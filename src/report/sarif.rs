@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 
 use super::{Emitter, RunMeta, Summary};
 use crate::claim::Location;
-use crate::engine::run::{ClaimResult, Outcome};
 use crate::finding::Severity;
+use crate::outcome::{ClaimResult, Outcome};
 
 pub struct Sarif<'w> {
     out: Box<dyn Write + 'w>,

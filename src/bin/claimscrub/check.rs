@@ -9,6 +9,7 @@ use claimscrub::claim::input::{self, ClaimError, Pending};
 use claimscrub::engine::run::{self, CHUNK};
 use claimscrub::engine::{Engine, Options};
 use claimscrub::finding::Severity;
+use claimscrub::outcome::Outcome;
 use claimscrub::report::{self, Format, RunMeta, Summary};
 
 use crate::args::{CheckArgs, Color, FailOn};
@@ -99,7 +100,7 @@ pub fn run(a: CheckArgs) -> Result<u8> {
         if let Some(b) = &progress {
             b.inc(1);
         }
-        if let run::Outcome::Unreadable(e) = &r.outcome {
+        if let Outcome::Unreadable(e) = &r.outcome {
             log_unreadable(e, &mut unreadable_logged, a.format);
         }
         if write_err.is_none()
