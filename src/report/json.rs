@@ -80,3 +80,15 @@ impl Emitter for Json<'_> {
         self.out.flush()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_run() {
+        insta::assert_snapshot!(super::super::fixture::render(|out| Box::new(Json::new(
+            out
+        ))));
+    }
+}

@@ -68,3 +68,15 @@ impl Emitter for Ndjson<'_> {
         self.out.flush()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_run() {
+        insta::assert_snapshot!(super::super::fixture::render(|out| Box::new(Ndjson::new(
+            out
+        ))));
+    }
+}

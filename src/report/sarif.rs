@@ -118,3 +118,15 @@ impl Emitter for Sarif<'_> {
         self.out.flush()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_run() {
+        insta::assert_snapshot!(super::super::fixture::render(|out| Box::new(Sarif::new(
+            out
+        ))));
+    }
+}

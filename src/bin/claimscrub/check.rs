@@ -63,7 +63,7 @@ pub fn run(a: CheckArgs) -> Result<u8> {
         Color::Always => true,
         Color::Never => false,
         Color::Auto => {
-            to_terminal && a.format == Format::Human && std::env::var_os("NO_COLOR").is_none()
+            to_terminal && a.format.for_people() && std::env::var_os("NO_COLOR").is_none()
         }
     };
     let out: Box<dyn Write> = match &a.output {
@@ -136,7 +136,7 @@ pub fn run(a: CheckArgs) -> Result<u8> {
 /// Machine formats carry unreadable claims in the report; say on stderr that there were
 /// some (the first few), so a batch job's log shows it. No claim data is printed.
 fn log_unreadable(e: &ClaimError, logged: &mut usize, format: Format) {
-    if format == Format::Human {
+    if format.for_people() {
         return;
     }
     *logged += 1;
