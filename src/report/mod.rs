@@ -18,85 +18,30 @@ use crate::finding::{Finding, Severity};
 use crate::outcome::{ClaimResult, Outcome};
 
 /// Builds a format's emitter over an output; the flag says whether to colour it.
-type Build = for<'w> fn(Box<dyn io::Write + 'w>, bool) -> Box<dyn Emitter + 'w>;
+pub type Build = for<'w> fn(Box<dyn io::Write + 'w>, bool) -> Box<dyn Emitter + 'w>;
 
-/// An output format of `check`: its `--format` name and how its emitter is built. The
-/// formats are the rows of [`FORMATS`].
-#[derive(Clone, Copy)]
-pub struct Format {
-    name: &'static str,
-    /// Written for a person at a terminal: coloured there, and unreadable claims are not
-    /// also logged to stderr (the report itself shows them).
-    for_people: bool,
-    build: Build,
+/// An output format of `check`: a row of [`FORMATS`].
+pub type Format = crate::format::Format<Check>;
+
+/// The table of `check`'s formats.
+pub enum Check {}
+
+impl crate::format::Formats for Check {
+    type Emitter = Build;
+    const ALL: &'static [Format] = FORMATS;
 }
 
 /// Every output format of `check`, in `--format` order. Adding a format is its emitter file
 /// plus one row here.
 pub const FORMATS: &[Format] = &[
-    Format::HUMAN,
+    Format::people("human", |out, color| {
+        Box::new(human::Human::new(out, color))
+    }),
     Format::machine("json", |out, _| Box::new(json::Json::new(out))),
     Format::machine("ndjson", |out, _| Box::new(ndjson::Ndjson::new(out))),
     Format::machine("csv", |out, _| Box::new(csv::Csv::new(out))),
     Format::machine("sarif", |out, _| Box::new(sarif::Sarif::new(out))),
 ];
-
-impl Format {
-    /// The default: findings grouped per claim, then the summary.
-    pub const HUMAN: Format = Format {
-        name: "human",
-        for_people: true,
-        build: |out, color| Box::new(human::Human::new(out, color)),
-    };
-
-    /// A format read by programs: never coloured.
-    const fn machine(name: &'static str, build: Build) -> Format {
-        Format {
-            name,
-            for_people: false,
-            build,
-        }
-    }
-
-    /// The `--format` name.
-    pub fn name(self) -> &'static str {
-        self.name
-    }
-
-    /// Whether the output is for a person at a terminal (colour, no stderr echo of errors).
-    pub fn for_people(self) -> bool {
-        self.for_people
-    }
-
-    /// The format named `name`, if there is one.
-    pub fn from_name(name: &str) -> Option<Format> {
-        FORMATS.iter().copied().find(|f| f.name == name)
-    }
-}
-
-impl PartialEq for Format {
-    fn eq(&self, other: &Self) -> bool {
-        self.name == other.name
-    }
-}
-
-impl Eq for Format {}
-
-impl std::fmt::Debug for Format {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name)
-    }
-}
-
-impl clap::ValueEnum for Format {
-    fn value_variants<'a>() -> &'a [Self] {
-        FORMATS
-    }
-
-    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-        Some(clap::builder::PossibleValue::new(self.name))
-    }
-}
 
 /// What every emitter is told before the first claim.
 #[derive(Debug, Clone, Serialize)]
@@ -191,7 +136,7 @@ pub fn emitter<'w>(
     out: Box<dyn io::Write + 'w>,
     color: bool,
 ) -> Box<dyn Emitter + 'w> {
-    (format.build)(out, color)
+    (format.emitter())(out, color)
 }
 
 /// A finding as it is written in json and ndjson output: the documented keys, in order.
@@ -261,15 +206,5 @@ mod tests {
         assert_eq!(super::money(1234567.5), "$1,234,567.50");
         assert_eq!(super::money(0.0), "$0.00");
         assert_eq!(super::money(999.999), "$1,000.00");
-    }
-
-    #[test]
-    fn formats_are_named_once_and_found_by_name() {
-        let names: Vec<&str> = super::FORMATS.iter().map(|f| f.name()).collect();
-        assert_eq!(names, ["human", "json", "ndjson", "csv", "sarif"]);
-        for f in super::FORMATS {
-            assert_eq!(super::Format::from_name(f.name()), Some(*f));
-        }
-        assert_eq!(super::Format::from_name("xml"), None);
     }
 }

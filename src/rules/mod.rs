@@ -4,14 +4,12 @@
 
 pub mod compile;
 pub mod diagnostic;
-pub mod docs;
 pub mod field;
 pub mod index;
 pub mod ir;
 pub mod lint;
 pub mod load;
 pub mod schema;
-pub mod testing;
 
 pub use compile::{
     Code, Diagnostic, DiagnosticLevel, Each, Pack, Piece, Pred, Rule, RuleFile, RuleSet,

@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
+use claimscrub::authoring::testing::{self, Outcome};
 use claimscrub::rules::compile::load;
 use claimscrub::rules::load as files;
-use claimscrub::rules::testing::{self, Outcome};
 
 use crate::util;
 
@@ -72,7 +72,7 @@ fn committed_rule_docs_are_current() {
     let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules.md"))
         .unwrap_or_default();
     assert!(
-        committed == claimscrub::rules::docs::markdown(&set),
+        committed == claimscrub::authoring::docs::markdown(&set),
         "`docs/rules.md` is stale: run `cargo run -- rules docs --out docs`"
     );
 }

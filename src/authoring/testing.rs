@@ -7,11 +7,11 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::compile::{Code, Diagnostic, DiagnosticLevel, RuleFile, RuleSet};
-use super::schema::{self, RuleTestDoc};
 use crate::claim::Claim;
 use crate::codeset::CodeSets;
 use crate::engine::{Engine, Options};
+use crate::rules::compile::{Code, Diagnostic, DiagnosticLevel, RuleFile, RuleSet};
+use crate::rules::schema::{self, RuleTestDoc};
 
 /// The date tests are checked as of when a case does not say: fixed, so results never
 /// depend on the day the suite runs.
@@ -99,7 +99,7 @@ impl Fixtures {
             tempfile::tempdir().map_err(|e| format!("cannot make a temporary directory: {e}"))?;
         let src = work.path().join("src");
         let out = work.path().join("out");
-        let files = super::load::fixture_files(dir);
+        let files = crate::rules::load::fixture_files(dir);
         if files.is_empty() {
             return Err(format!("code-set fixture directory `{dir}` has no files"));
         }
@@ -197,7 +197,9 @@ pub fn run(set: &Arc<RuleSet>, tests: &[RuleFile], codesets: &Arc<CodeSets>) -> 
             };
             let sets = match &case.codesets {
                 Some(dir) => {
-                    match fixtures.get(&super::compile::resolve_relative(&t.path, &dir.value)) {
+                    match fixtures.get(&crate::rules::compile::resolve_relative(
+                        &t.path, &dir.value,
+                    )) {
                         Ok(s) => s,
                         Err(msg) => {
                             report.problems.push(problem(
@@ -358,10 +360,10 @@ fn case_claims(
                 .collect()
         }
         (None, Some(f)) => {
-            let path = super::compile::resolve_relative(test_path, &f.value);
+            let path = crate::rules::compile::resolve_relative(test_path, &f.value);
             let pending = crate::claim::input::read_bytes(
                 &path,
-                super::load::read_bytes(&path)
+                crate::rules::load::read_bytes(&path)
                     .ok_or_else(|| format!("claim file `{path}` not found"))?,
                 None,
             )
