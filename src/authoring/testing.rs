@@ -29,11 +29,12 @@ pub enum Outcome {
     TodoPasses,
 }
 
-/// A finding as a test compares it: line and code.
+/// A finding as a test compares it: line, code and message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Seen {
     pub line: Option<u32>,
     pub code: Option<String>,
+    /// The rendered message; empty in an expectation that does not give one.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub message: String,
 }
@@ -50,6 +51,13 @@ pub struct CaseResult {
     pub actual: Vec<Seen>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub todo: Option<String>,
+}
+
+impl CaseResult {
+    /// Whether an expectation of this case gives a message, so a report shows messages.
+    pub fn pins_messages(&self) -> bool {
+        self.expected.iter().any(|e| !e.message.is_empty())
+    }
 }
 
 /// Everything a test run found.
@@ -243,7 +251,7 @@ pub fn run(set: &Arc<RuleSet>, tests: &[RuleFile], codesets: &Arc<CodeSets>) -> 
                 .map(|e| Seen {
                     line: e.line,
                     code: e.code.as_ref().map(|c| crate::claim::normalize_code(c)),
-                    message: String::new(),
+                    message: e.message.clone().unwrap_or_default(),
                 })
                 .collect();
             let pass = matches(&expected, &actual);
@@ -303,8 +311,8 @@ pub fn run(set: &Arc<RuleSet>, tests: &[RuleFile], codesets: &Arc<CodeSets>) -> 
     report
 }
 
-/// Each expected finding matches a distinct actual one (line equal; code equal when given),
-/// and nothing is left over.
+/// Each expected finding matches a distinct actual one (line equal; code and message equal
+/// when given), and nothing is left over.
 fn matches(expected: &[Seen], actual: &[Seen]) -> bool {
     if expected.len() != actual.len() {
         return false;
@@ -315,6 +323,7 @@ fn matches(expected: &[Seen], actual: &[Seen]) -> bool {
             !used.get(i).copied().unwrap_or(true)
                 && a.line == e.line
                 && (e.code.is_none() || a.code == e.code)
+                && (e.message.is_empty() || a.message == e.message)
         });
         match hit.and_then(|i| used.get_mut(i)) {
             Some(slot) => {

@@ -65,6 +65,16 @@ pub fn test_report() -> TestReport {
                     seen(None, None, "claim-level"),
                 ],
             ),
+            case(
+                Outcome::Fail,
+                "gives the wrong message",
+                vec![seen(
+                    Some(2),
+                    Some("99213"),
+                    "code `99213` is \"unbundled\"",
+                )],
+                fired(),
+            ),
             case(Outcome::Todo, "known gap", fired(), Vec::new()),
             case(
                 Outcome::TodoPasses,

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Emitter, seen_list};
+use super::{Emitter, expected_actual};
 use crate::authoring::testing::{Outcome, TestReport};
 use crate::rules::diagnostic::{Diagnostic, DiagnosticLevel};
 
@@ -48,6 +48,7 @@ impl Emitter for Github {
     fn tests(&self, r: &TestReport) -> String {
         let mut out = String::new();
         for c in r.cases.iter().filter(|c| c.outcome == Outcome::Fail) {
+            let (expected, actual) = expected_actual(c);
             let _ = writeln!(
                 out,
                 "::error file={},line={},title={}::case `{}` expected {} but got {}",
@@ -55,8 +56,8 @@ impl Emitter for Github {
                 c.line,
                 c.rule,
                 escape(&c.case),
-                escape(&seen_list(&c.expected)),
-                escape(&seen_list(&c.actual))
+                escape(&expected),
+                escape(&actual)
             );
         }
         out.push_str(&self.diagnostics(&r.problems, "test"));

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Emitter, seen_list};
+use super::{Emitter, expected_actual};
 use crate::authoring::testing::{Outcome, TestReport};
 use crate::rules::diagnostic::Diagnostic;
 
@@ -24,15 +24,11 @@ impl Emitter for Human {
             match c.outcome {
                 Outcome::Pass => {}
                 Outcome::Fail => {
+                    let (expected, actual) = expected_actual(c);
                     let _ = writeln!(
                         out,
                         "FAIL {} {}:{} `{}`\n  expected: {}\n  actual:   {}",
-                        c.rule,
-                        c.file,
-                        c.line,
-                        c.case,
-                        seen_list(&c.expected),
-                        seen_list(&c.actual)
+                        c.rule, c.file, c.line, c.case, expected, actual
                     );
                 }
                 Outcome::Todo => {

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Emitter, seen_list};
+use super::{Emitter, expected_actual};
 use crate::authoring::testing::{Outcome, TestReport};
 use crate::rules::diagnostic::{Diagnostic, DiagnosticLevel};
 
@@ -85,11 +85,12 @@ impl Emitter for Junit {
                     );
                 }
                 Outcome::Fail => {
+                    let (expected, actual) = expected_actual(c);
                     let _ = writeln!(
                         out,
                         "><failure message=\"expected {} but got {}\"/></testcase>",
-                        xml(&seen_list(&c.expected)),
-                        xml(&seen_list(&c.actual))
+                        xml(&expected),
+                        xml(&actual)
                     );
                 }
             }

@@ -9,7 +9,7 @@ mod json;
 mod junit;
 mod sarif;
 
-use super::testing::{Seen, TestReport};
+use super::testing::{CaseResult, Seen, TestReport};
 use crate::rules::diagnostic::Diagnostic;
 
 /// Renders rule diagnostics and rule-test results in one format.
@@ -41,18 +41,31 @@ pub const FORMATS: &[Format] = &[
     Format::machine("github", &github::Github),
 ];
 
-/// Findings as a failed case shows them: `line 2 code 99213; line - code -`.
-fn seen_list(v: &[Seen]) -> String {
+/// A case's expected and actual findings as a failed case shows them:
+/// `line 2 code 99213; line - code -`, each with its message when the case pins messages.
+fn expected_actual(c: &CaseResult) -> (String, String) {
+    let messages = c.pins_messages();
+    (
+        seen_list(&c.expected, messages),
+        seen_list(&c.actual, messages),
+    )
+}
+
+fn seen_list(v: &[Seen], messages: bool) -> String {
     if v.is_empty() {
         return "no finding".into();
     }
     v.iter()
         .map(|s| {
-            format!(
+            let mut one = format!(
                 "line {} code {}",
                 s.line.map_or("-".into(), |l| l.to_string()),
                 s.code.as_deref().unwrap_or("-")
-            )
+            );
+            if messages && !s.message.is_empty() {
+                one.push_str(&format!(" message {:?}", s.message));
+            }
+            one
         })
         .collect::<Vec<_>>()
         .join("; ")

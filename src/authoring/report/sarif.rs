@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::{Emitter, seen_list};
+use super::{Emitter, expected_actual};
 use crate::authoring::testing::{Outcome, TestReport};
 use crate::rules::diagnostic::{Code, Diagnostic, DiagnosticLevel};
 
@@ -40,6 +40,7 @@ impl Emitter for Sarif {
     fn tests(&self, r: &TestReport) -> String {
         let mut diags = r.problems.clone();
         for c in r.cases.iter().filter(|c| c.outcome == Outcome::Fail) {
+            let (expected, actual) = expected_actual(c);
             diags.push(Diagnostic::error(
                 c.file.clone(),
                 c.line,
@@ -47,10 +48,7 @@ impl Emitter for Sarif {
                 Code::TestFailed,
                 format!(
                     "{} case `{}` expected {} but got {}",
-                    c.rule,
-                    c.case,
-                    seen_list(&c.expected),
-                    seen_list(&c.actual)
+                    c.rule, c.case, expected, actual
                 ),
             ));
         }
