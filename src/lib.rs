@@ -8,10 +8,13 @@
     reason = "ClaimError is a per-claim output record carrying its location; it is built once and moved, never propagated through deep call chains"
 )]
 
+pub mod authoring;
 pub mod claim;
 pub mod codeset;
 pub mod engine;
 pub mod finding;
+pub mod format;
+pub mod outcome;
 pub mod report;
 pub mod rules;
 pub mod schemas;

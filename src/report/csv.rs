@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::{Emitter, RunMeta, Summary};
-use crate::engine::run::{ClaimResult, Outcome};
+use crate::outcome::{ClaimResult, Outcome};
 
 pub struct Csv<'w> {
     out: ::csv::Writer<Box<dyn Write + 'w>>,
@@ -101,5 +101,15 @@ impl Emitter for Csv<'_> {
 
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
         self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_run() {
+        insta::assert_snapshot!(super::super::fixture::render(|out| Box::new(Csv::new(out))));
     }
 }

@@ -7,8 +7,8 @@ use std::io::{self, Write};
 use owo_colors::{OwoColorize, Style};
 
 use super::{Emitter, RunMeta, Summary, money};
-use crate::engine::run::{ClaimResult, Outcome};
 use crate::finding::Severity;
+use crate::outcome::{ClaimResult, Outcome};
 
 pub struct Human<'w> {
     out: Box<dyn Write + 'w>,
@@ -181,5 +181,17 @@ fn plural(n: usize, word: &str) -> String {
         format!("1 {word}")
     } else {
         format!("{n} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_run() {
+        insta::assert_snapshot!(super::super::fixture::render(|out| Box::new(Human::new(
+            out, false
+        ))));
     }
 }

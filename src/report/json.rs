@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Emitter, FindingRecord, RunMeta, Summary};
-use crate::engine::run::{ClaimResult, Outcome};
+use crate::outcome::{ClaimResult, Outcome};
 
 pub struct Json<'w> {
     out: Box<dyn Write + 'w>,
@@ -78,5 +78,17 @@ impl Emitter for Json<'_> {
         serde_json::to_writer(&mut self.out, summary)?;
         self.out.write_all(b"}\n")?;
         self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_run() {
+        insta::assert_snapshot!(super::super::fixture::render(|out| Box::new(Json::new(
+            out
+        ))));
     }
 }

@@ -2,6 +2,8 @@
 //! results arrive, in input order, so output is deterministic and streams.
 
 pub mod csv;
+#[cfg(test)]
+mod fixture;
 pub mod human;
 pub mod json;
 pub mod ndjson;
@@ -12,18 +14,34 @@ use std::io;
 
 use serde::Serialize;
 
-use crate::engine::run::{ClaimResult, Outcome};
 use crate::finding::{Finding, Severity};
+use crate::outcome::{ClaimResult, Outcome};
 
-/// Output formats of `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
-    Ndjson,
-    Csv,
-    Sarif,
+/// Builds a format's emitter over an output; the flag says whether to colour it.
+pub type Build = for<'w> fn(Box<dyn io::Write + 'w>, bool) -> Box<dyn Emitter + 'w>;
+
+/// An output format of `check`: a row of [`FORMATS`].
+pub type Format = crate::format::Format<Check>;
+
+/// The table of `check`'s formats.
+pub enum Check {}
+
+impl crate::format::Formats for Check {
+    type Emitter = Build;
+    const ALL: &'static [Format] = FORMATS;
 }
+
+/// Every output format of `check`, in `--format` order. Adding a format is its emitter file
+/// plus one row here.
+pub const FORMATS: &[Format] = &[
+    Format::people("human", |out, color| {
+        Box::new(human::Human::new(out, color))
+    }),
+    Format::machine("json", |out, _| Box::new(json::Json::new(out))),
+    Format::machine("ndjson", |out, _| Box::new(ndjson::Ndjson::new(out))),
+    Format::machine("csv", |out, _| Box::new(csv::Csv::new(out))),
+    Format::machine("sarif", |out, _| Box::new(sarif::Sarif::new(out))),
+];
 
 /// What every emitter is told before the first claim.
 #[derive(Debug, Clone, Serialize)]
@@ -118,13 +136,7 @@ pub fn emitter<'w>(
     out: Box<dyn io::Write + 'w>,
     color: bool,
 ) -> Box<dyn Emitter + 'w> {
-    match format {
-        Format::Human => Box::new(human::Human::new(out, color)),
-        Format::Json => Box::new(json::Json::new(out)),
-        Format::Ndjson => Box::new(ndjson::Ndjson::new(out)),
-        Format::Csv => Box::new(csv::Csv::new(out)),
-        Format::Sarif => Box::new(sarif::Sarif::new(out)),
-    }
+    (format.emitter())(out, color)
 }
 
 /// A finding as it is written in json and ndjson output: the documented keys, in order.

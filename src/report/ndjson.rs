@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Emitter, FindingRecord, RunMeta, Summary};
-use crate::engine::run::{ClaimResult, Outcome};
+use crate::outcome::{ClaimResult, Outcome};
 
 pub struct Ndjson<'w> {
     out: Box<dyn Write + 'w>,
@@ -66,5 +66,17 @@ impl Emitter for Ndjson<'_> {
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         self.line("summary", summary)?;
         self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_run() {
+        insta::assert_snapshot!(super::super::fixture::render(|out| Box::new(Ndjson::new(
+            out
+        ))));
     }
 }

@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 
 use super::{Emitter, RunMeta, Summary};
 use crate::claim::Location;
-use crate::engine::run::{ClaimResult, Outcome};
 use crate::finding::Severity;
+use crate::outcome::{ClaimResult, Outcome};
 
 pub struct Sarif<'w> {
     out: Box<dyn Write + 'w>,
@@ -116,5 +116,17 @@ impl Emitter for Sarif<'_> {
         serde_json::to_writer_pretty(&mut self.out, &doc)?;
         self.out.write_all(b"\n")?;
         self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_run() {
+        insta::assert_snapshot!(super::super::fixture::render(|out| Box::new(Sarif::new(
+            out
+        ))));
     }
 }

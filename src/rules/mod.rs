@@ -5,14 +5,12 @@
 pub mod compile;
 pub mod cond;
 pub mod diagnostic;
-pub mod docs;
 pub mod field;
 pub mod index;
 pub mod ir;
 pub mod lint;
 pub mod load;
 pub mod schema;
-pub mod testing;
 
 pub use compile::{
     Code, Diagnostic, DiagnosticLevel, Each, Pack, Piece, Pred, Rule, RuleFile, RuleSet,

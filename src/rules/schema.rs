@@ -295,4 +295,7 @@ pub struct ExpectDoc {
     pub line: Option<u32>,
     #[serde(default)]
     pub code: Option<String>,
+    /// The exact rendered finding message; compared only when given.
+    #[serde(default)]
+    pub message: Option<String>,
 }

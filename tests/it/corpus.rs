@@ -5,8 +5,9 @@
 use std::collections::BTreeSet;
 
 use claimscrub::claim::input;
-use claimscrub::engine::run::{self, Outcome};
+use claimscrub::engine::run;
 use claimscrub::finding::Severity;
+use claimscrub::outcome::Outcome;
 
 use crate::util;
 

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use claimscrub::claim::input::{Bytes, Pending};
 use claimscrub::claim::json;
-use claimscrub::engine::run::{self, Outcome};
+use claimscrub::engine::run;
+use claimscrub::outcome::Outcome;
 
 use crate::util;
 

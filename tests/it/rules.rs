@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
+use claimscrub::authoring::testing::{self, Outcome};
 use claimscrub::rules::compile::load;
 use claimscrub::rules::load as files;
-use claimscrub::rules::testing::{self, Outcome};
 
 use crate::util;
 
@@ -49,6 +49,41 @@ fn shipped_rule_tests_pass() {
     );
 }
 
+/// An expected `message:` is compared: the right one passes, a wrong one fails the case and
+/// the report carries both messages.
+#[test]
+fn a_wrong_expected_message_fails_the_case() {
+    let sets = util::codesets();
+    let rules: Vec<_> = files::builtin_files()
+        .into_iter()
+        .filter(|f| f.path.ends_with("/bill-type-missing.yaml"))
+        .collect();
+    let mut tests: Vec<_> = files::builtin_tests()
+        .into_iter()
+        .filter(|f| f.path.ends_with("/bill-type-missing.test.yaml"))
+        .collect();
+    assert_eq!((rules.len(), tests.len()), (1, 1));
+    let (set, diags) = load(&rules, &files::read_list, &sets);
+    let Some(set) = set else { panic!("{diags:#?}") };
+    let set = Arc::new(set);
+    let right = "the institutional claim has no type of bill";
+    assert!(tests[0].text.contains(right));
+    assert!(testing::run(&set, &tests, &sets).ok());
+
+    let wrong = "the institutional claim has no bill type";
+    tests[0].text = tests[0].text.replace(right, wrong);
+    let report = testing::run(&set, &tests, &sets);
+    assert!(!report.ok());
+    let failed: Vec<_> = report
+        .cases
+        .iter()
+        .filter(|c| c.outcome == Outcome::Fail)
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].expected[0].message, wrong);
+    assert_eq!(failed[0].actual[0].message, right);
+}
+
 #[test]
 fn committed_schemas_are_current() {
     for (name, text) in claimscrub::schemas::all() {
@@ -72,7 +107,7 @@ fn committed_rule_docs_are_current() {
     let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules.md"))
         .unwrap_or_default();
     assert!(
-        committed == claimscrub::rules::docs::markdown(&set),
+        committed == claimscrub::authoring::docs::markdown(&set),
         "`docs/rules.md` is stale: run `cargo run -- rules docs --out docs`"
     );
 }

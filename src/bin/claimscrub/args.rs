@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use claimscrub::authoring::report::Format as LintFormat;
 use claimscrub::claim::input::InputFormat;
 use claimscrub::report::Format;
 
@@ -151,16 +152,6 @@ pub enum CodesetsCommand {
 pub struct RulesArgs {
     #[command(subcommand)]
     pub command: RulesCommand,
-}
-
-/// Output formats of `rules lint` and `rules test`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LintFormat {
-    Human,
-    Json,
-    Junit,
-    Sarif,
-    Github,
 }
 
 #[derive(Debug, Subcommand)]

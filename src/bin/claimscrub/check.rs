@@ -9,6 +9,7 @@ use claimscrub::claim::input::{self, ClaimError, Pending};
 use claimscrub::engine::run::{self, CHUNK};
 use claimscrub::engine::{Engine, Options};
 use claimscrub::finding::Severity;
+use claimscrub::outcome::Outcome;
 use claimscrub::report::{self, Format, RunMeta, Summary};
 
 use crate::args::{CheckArgs, Color, FailOn};
@@ -62,7 +63,7 @@ pub fn run(a: CheckArgs) -> Result<u8> {
         Color::Always => true,
         Color::Never => false,
         Color::Auto => {
-            to_terminal && a.format == Format::Human && std::env::var_os("NO_COLOR").is_none()
+            to_terminal && a.format.for_people() && std::env::var_os("NO_COLOR").is_none()
         }
     };
     let out: Box<dyn Write> = match &a.output {
@@ -99,7 +100,7 @@ pub fn run(a: CheckArgs) -> Result<u8> {
         if let Some(b) = &progress {
             b.inc(1);
         }
-        if let run::Outcome::Unreadable(e) = &r.outcome {
+        if let Outcome::Unreadable(e) = &r.outcome {
             log_unreadable(e, &mut unreadable_logged, a.format);
         }
         if write_err.is_none()
@@ -135,7 +136,7 @@ pub fn run(a: CheckArgs) -> Result<u8> {
 /// Machine formats carry unreadable claims in the report; say on stderr that there were
 /// some (the first few), so a batch job's log shows it. No claim data is printed.
 fn log_unreadable(e: &ClaimError, logged: &mut usize, format: Format) {
-    if format == Format::Human {
+    if format.for_people() {
         return;
     }
     *logged += 1;

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::compile::RuleSet;
+use crate::rules::RuleSet;
 
 /// Render the rule reference: an index table, then one section per rule.
 pub fn markdown(set: &RuleSet) -> String {

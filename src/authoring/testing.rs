@@ -7,11 +7,11 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::compile::{Code, Diagnostic, DiagnosticLevel, RuleFile, RuleSet};
-use super::schema::{self, RuleTestDoc};
 use crate::claim::Claim;
 use crate::codeset::CodeSets;
 use crate::engine::{Engine, Options};
+use crate::rules::compile::{Code, Diagnostic, DiagnosticLevel, RuleFile, RuleSet};
+use crate::rules::schema::{self, RuleTestDoc};
 
 /// The date tests are checked as of when a case does not say: fixed, so results never
 /// depend on the day the suite runs.
@@ -29,11 +29,12 @@ pub enum Outcome {
     TodoPasses,
 }
 
-/// A finding as a test compares it: line and code.
+/// A finding as a test compares it: line, code and message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Seen {
     pub line: Option<u32>,
     pub code: Option<String>,
+    /// The rendered message; empty in an expectation that does not give one.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub message: String,
 }
@@ -50,6 +51,13 @@ pub struct CaseResult {
     pub actual: Vec<Seen>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub todo: Option<String>,
+}
+
+impl CaseResult {
+    /// Whether an expectation of this case gives a message, so a report shows messages.
+    pub fn pins_messages(&self) -> bool {
+        self.expected.iter().any(|e| !e.message.is_empty())
+    }
 }
 
 /// Everything a test run found.
@@ -99,7 +107,7 @@ impl Fixtures {
             tempfile::tempdir().map_err(|e| format!("cannot make a temporary directory: {e}"))?;
         let src = work.path().join("src");
         let out = work.path().join("out");
-        let files = super::load::fixture_files(dir);
+        let files = crate::rules::load::fixture_files(dir);
         if files.is_empty() {
             return Err(format!("code-set fixture directory `{dir}` has no files"));
         }
@@ -197,7 +205,9 @@ pub fn run(set: &Arc<RuleSet>, tests: &[RuleFile], codesets: &Arc<CodeSets>) -> 
             };
             let sets = match &case.codesets {
                 Some(dir) => {
-                    match fixtures.get(&super::compile::resolve_relative(&t.path, &dir.value)) {
+                    match fixtures.get(&crate::rules::compile::resolve_relative(
+                        &t.path, &dir.value,
+                    )) {
                         Ok(s) => s,
                         Err(msg) => {
                             report.problems.push(problem(
@@ -241,7 +251,7 @@ pub fn run(set: &Arc<RuleSet>, tests: &[RuleFile], codesets: &Arc<CodeSets>) -> 
                 .map(|e| Seen {
                     line: e.line,
                     code: e.code.as_ref().map(|c| crate::claim::normalize_code(c)),
-                    message: String::new(),
+                    message: e.message.clone().unwrap_or_default(),
                 })
                 .collect();
             let pass = matches(&expected, &actual);
@@ -301,8 +311,8 @@ pub fn run(set: &Arc<RuleSet>, tests: &[RuleFile], codesets: &Arc<CodeSets>) -> 
     report
 }
 
-/// Each expected finding matches a distinct actual one (line equal; code equal when given),
-/// and nothing is left over.
+/// Each expected finding matches a distinct actual one (line equal; code and message equal
+/// when given), and nothing is left over.
 fn matches(expected: &[Seen], actual: &[Seen]) -> bool {
     if expected.len() != actual.len() {
         return false;
@@ -313,6 +323,7 @@ fn matches(expected: &[Seen], actual: &[Seen]) -> bool {
             !used.get(i).copied().unwrap_or(true)
                 && a.line == e.line
                 && (e.code.is_none() || a.code == e.code)
+                && (e.message.is_empty() || a.message == e.message)
         });
         match hit.and_then(|i| used.get_mut(i)) {
             Some(slot) => {
@@ -358,10 +369,10 @@ fn case_claims(
                 .collect()
         }
         (None, Some(f)) => {
-            let path = super::compile::resolve_relative(test_path, &f.value);
+            let path = crate::rules::compile::resolve_relative(test_path, &f.value);
             let pending = crate::claim::input::read_bytes(
                 &path,
-                super::load::read_bytes(&path)
+                crate::rules::load::read_bytes(&path)
                     .ok_or_else(|| format!("claim file `{path}` not found"))?,
                 None,
             )

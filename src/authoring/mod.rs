@@ -1,0 +1,7 @@
+//! Rule authoring: the tools a rule author runs in CI. [`testing`] runs the cases beside each
+//! rule, [`docs`] writes the rule reference, and [`report`] renders `rules lint` and
+//! `rules test` output. A layer above the engine: it runs rules, and nothing below imports it.
+
+pub mod docs;
+pub mod report;
+pub mod testing;
