@@ -177,7 +177,7 @@ impl Engine {
             if !self.applies(rule, &base, &disabled, i as usize) {
                 continue;
             }
-            rule.each.scopes(&base, &mut |s| {
+            rule.each.scopes(&base, |s| {
                 let mut facts = Facts::default();
                 if rule.when.eval(&env, &s, &mut facts) {
                     out.push(render.finding(rule, &s, &facts));

@@ -80,7 +80,7 @@ impl Each {
 
     /// Call `f` with every scope this iteration binds on the claim of `base`, in order:
     /// the claim once, each line, each diagnosis, each ordered pair of distinct items…
-    pub fn scopes<'a>(self, base: &FieldScope<'a>, f: &mut dyn FnMut(FieldScope<'a>)) {
+    pub fn scopes<'a>(self, base: &FieldScope<'a>, mut f: impl FnMut(FieldScope<'a>)) {
         let claim = base.claim;
         match self {
             Each::Claim => f(*base),

@@ -41,6 +41,7 @@ impl Condition for All {
         })
     }
 
+    #[inline]
     fn eval(&self, env: &Env<'_>, s: &Scope<'_>, facts: &mut Facts) -> bool {
         self.parts.iter().all(|x| x.eval(env, s, facts))
     }

@@ -20,6 +20,7 @@ impl Condition for AllLines {
         })
     }
 
+    #[inline]
     fn eval(&self, env: &Env<'_>, s: &Scope<'_>, facts: &mut Facts) -> bool {
         s.all_lines(|s| self.inner.eval(env, s, facts))
     }

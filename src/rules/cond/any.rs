@@ -20,6 +20,7 @@ impl Condition for Any {
         })
     }
 
+    #[inline]
     fn eval(&self, env: &Env<'_>, s: &Scope<'_>, facts: &mut Facts) -> bool {
         self.parts.iter().any(|x| x.eval(env, s, facts))
     }

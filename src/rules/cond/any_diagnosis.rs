@@ -21,6 +21,7 @@ impl Condition for AnyDiagnosis {
         })
     }
 
+    #[inline]
     fn eval(&self, env: &Env<'_>, s: &Scope<'_>, facts: &mut Facts) -> bool {
         s.any_dx(|s| self.inner.eval(env, s, facts))
     }

@@ -21,6 +21,7 @@ impl Condition for AnyLine {
         })
     }
 
+    #[inline]
     fn eval(&self, env: &Env<'_>, s: &Scope<'_>, facts: &mut Facts) -> bool {
         s.any_line(|s| self.inner.eval(env, s, facts))
     }

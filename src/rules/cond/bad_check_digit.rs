@@ -39,6 +39,7 @@ impl Condition for BadCheckDigit {
         Some(BadCheckDigit { field: f? })
     }
 
+    #[inline]
     fn eval(&self, _env: &Env<'_>, s: &Scope<'_>, _facts: &mut Facts) -> bool {
         match self.field.get(s) {
             Value::Text(v) => !npi_valid(v),

@@ -140,10 +140,9 @@ impl Condition for Codes {
         })
     }
 
+    #[inline]
     fn eval(&self, _env: &Env<'_>, s: &Scope<'_>, _facts: &mut Facts) -> bool {
-        text_values(&self.field.get(s))
-            .iter()
-            .any(|v| self.list.matches(v))
+        text_values(&self.field.get(s)).any(|v| self.list.matches(v))
     }
 
     fn show(&self) -> String {

@@ -178,10 +178,9 @@ impl Condition for Codeset {
         })
     }
 
+    #[inline]
     fn eval(&self, env: &Env<'_>, s: &Scope<'_>, facts: &mut Facts) -> bool {
-        text_values(&self.field.get(s))
-            .iter()
-            .any(|code| self.test(code, env, s, facts))
+        text_values(&self.field.get(s)).any(|code| self.test(code, env, s, facts))
     }
 
     fn show(&self) -> String {

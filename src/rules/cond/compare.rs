@@ -81,13 +81,14 @@ impl Condition for Compare {
         })
     }
 
+    #[inline]
     fn eval(&self, _env: &Env<'_>, s: &Scope<'_>, _facts: &mut Facts) -> bool {
         let op = self.op;
         let left = self.field.get(s);
         let right = match &self.right {
             Operand::Field(f) => f.get(s),
             Operand::Number(n) => Value::Number(*n),
-            Operand::Text(t) => return text_values(&left).iter().any(|v| op.test(*v, t.as_str())),
+            Operand::Text(t) => return text_values(&left).any(|v| op.test(v, t.as_str())),
             Operand::Date(d) => Value::Date(*d),
         };
         match (&left, &right) {

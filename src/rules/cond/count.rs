@@ -80,6 +80,7 @@ impl Condition for Count {
         })
     }
 
+    #[inline]
     fn eval(&self, env: &Env<'_>, s: &Scope<'_>, facts: &mut Facts) -> bool {
         let mut n = 0i64;
         let mut keep = |sc: Scope<'_>| {

@@ -47,6 +47,7 @@ impl Condition for DaysBetween {
         })
     }
 
+    #[inline]
     fn eval(&self, env: &Env<'_>, s: &Scope<'_>, facts: &mut Facts) -> bool {
         let Value::Date(a) = self.from.get(s) else {
             return false;

@@ -38,6 +38,7 @@ impl Condition for Excludes1 {
         })
     }
 
+    #[inline]
     fn eval(&self, env: &Env<'_>, s: &Scope<'_>, facts: &mut Facts) -> bool {
         let (Value::Text(x), Value::Text(y)) = (self.field.get(s), self.other.get(s)) else {
             return false;

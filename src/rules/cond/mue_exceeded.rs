@@ -58,6 +58,7 @@ impl Condition for MueExceeded {
         })
     }
 
+    #[inline]
     fn eval(&self, env: &Env<'_>, s: &Scope<'_>, facts: &mut Facts) -> bool {
         let Value::Text(code) = self.field.get(s) else {
             return false;

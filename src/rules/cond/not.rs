@@ -19,6 +19,7 @@ impl Condition for Not {
         })
     }
 
+    #[inline]
     fn eval(&self, env: &Env<'_>, s: &Scope<'_>, facts: &mut Facts) -> bool {
         !self.inner.eval(env, s, facts)
     }

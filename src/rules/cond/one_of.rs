@@ -33,10 +33,9 @@ impl Condition for OneOf {
         })
     }
 
+    #[inline]
     fn eval(&self, _env: &Env<'_>, s: &Scope<'_>, _facts: &mut Facts) -> bool {
-        text_values(&self.field.get(s))
-            .iter()
-            .any(|v| self.values.iter().any(|x| x == v))
+        text_values(&self.field.get(s)).any(|v| self.values.iter().any(|x| x == v))
     }
 
     fn show(&self) -> String {

@@ -30,6 +30,7 @@ impl Condition for PointedDiagnosis {
         })
     }
 
+    #[inline]
     fn eval(&self, env: &Env<'_>, s: &Scope<'_>, facts: &mut Facts) -> bool {
         let Some((_, line)) = s.line else {
             return false;

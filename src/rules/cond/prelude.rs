@@ -12,11 +12,31 @@ pub(crate) use crate::rules::field::{Field, Kind, Needs, Scope, Value};
 pub(crate) use crate::rules::schema::{Sp, Span};
 
 /// The text values of a field: one for text, each element for a list, none otherwise.
-pub(crate) fn text_values<'a>(v: &Value<'a>) -> Vec<&'a str> {
+/// An iterator, not a `Vec`: it runs for every condition on every item.
+pub(crate) fn text_values<'a>(v: &Value<'a>) -> TextValues<'a> {
     match v {
-        Value::Text(s) => vec![*s],
-        Value::TextList(l) => l.iter().map(String::as_str).collect(),
-        _ => Vec::new(),
+        Value::Text(s) => TextValues::One(Some(s)),
+        Value::TextList(l) => TextValues::List(l.iter()),
+        _ => TextValues::One(None),
+    }
+}
+
+/// The iterator of [`text_values`].
+pub(crate) enum TextValues<'a> {
+    /// A text field: its value, once.
+    One(Option<&'a str>),
+    /// A list field: each element.
+    List(std::slice::Iter<'a, String>),
+}
+
+impl<'a> Iterator for TextValues<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        match self {
+            TextValues::One(v) => v.take(),
+            TextValues::List(l) => l.next().map(String::as_str),
+        }
     }
 }
 
@@ -75,7 +95,7 @@ pub(crate) mod harness {
         let sets = codesets();
         let env = Env::new(&sets, jiff::civil::date(2026, 7, 1));
         let mut out = Vec::new();
-        rule.each.scopes(&Scope::new(&claim), &mut |s| {
+        rule.each.scopes(&Scope::new(&claim), |s| {
             let mut facts = Facts::default();
             let held = rule.when.eval(&env, &s, &mut facts);
             out.push((held, facts));

@@ -20,6 +20,7 @@ impl Condition for Present {
         })
     }
 
+    #[inline]
     fn eval(&self, _env: &Env<'_>, s: &Scope<'_>, _facts: &mut Facts) -> bool {
         self.field.get(s).is_present()
     }

@@ -53,6 +53,7 @@ impl Condition for PtpEdit {
         })
     }
 
+    #[inline]
     fn eval(&self, env: &Env<'_>, s: &Scope<'_>, facts: &mut Facts) -> bool {
         let (Value::Text(a), Value::Text(b)) = (self.column1.get(s), self.column2.get(s)) else {
             return false;
@@ -69,7 +70,7 @@ impl Condition for PtpEdit {
                 let on = self.modifiers.map(|m| m.get(s));
                 let bypassed = on
                     .as_ref()
-                    .is_some_and(|v| text_values(v).iter().any(|m| NCCI_MODIFIERS.contains(m)));
+                    .is_some_and(|v| text_values(v).any(|m| NCCI_MODIFIERS.contains(&m)));
                 !bypassed
             }
             _ => false,

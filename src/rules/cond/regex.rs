@@ -70,10 +70,9 @@ impl Condition for Regex {
         })
     }
 
+    #[inline]
     fn eval(&self, _env: &Env<'_>, s: &Scope<'_>, _facts: &mut Facts) -> bool {
-        text_values(&self.field.get(s))
-            .iter()
-            .any(|v| self.re.is_match(v))
+        text_values(&self.field.get(s)).any(|v| self.re.is_match(v))
     }
 
     fn show(&self) -> String {

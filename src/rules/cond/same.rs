@@ -54,6 +54,7 @@ impl Condition for Same {
         (pairs.len() == names.len()).then_some(Same { pairs })
     }
 
+    #[inline]
     fn eval(&self, _env: &Env<'_>, s: &Scope<'_>, _facts: &mut Facts) -> bool {
         self.pairs.iter().all(|(a, b)| a.get(s) == b.get(s))
     }
