@@ -2,6 +2,7 @@
 //! the findings of that rule it must produce (none = must not fire); a `todo` case is a
 //! known gap, reported but never failing. A rule without a test file fails.
 
+use crate::rules::schema::Span;
 use std::sync::Arc;
 
 use jiff::civil::Date;
@@ -138,8 +139,7 @@ pub fn run(set: &Arc<RuleSet>, tests: &[RuleFile], codesets: &Arc<CodeSets>) -> 
         let Some(rule) = set.rules.iter().find(|r| *r.source.file == *rule_path) else {
             report.problems.push(problem(
                 &t.path,
-                1,
-                1,
+                Span::new(1, 1),
                 Code::OrphanTest,
                 format!("no rule file `{rule_path}` beside this test"),
                 None,
@@ -152,8 +152,7 @@ pub fn run(set: &Arc<RuleSet>, tests: &[RuleFile], codesets: &Arc<CodeSets>) -> 
             Err(e) => {
                 report.problems.push(problem(
                     &t.path,
-                    e.line,
-                    e.column,
+                    Span::new(e.line, e.column),
                     Code::Yaml,
                     e.message,
                     None,
@@ -164,8 +163,7 @@ pub fn run(set: &Arc<RuleSet>, tests: &[RuleFile], codesets: &Arc<CodeSets>) -> 
         if doc.cases.is_empty() {
             report.problems.push(problem(
                 &t.path,
-                1,
-                1,
+                Span::new(1, 1),
                 Code::NoCases,
                 "a test file with no cases".into(),
                 None,
@@ -178,8 +176,7 @@ pub fn run(set: &Arc<RuleSet>, tests: &[RuleFile], codesets: &Arc<CodeSets>) -> 
                     Err(_) => {
                         report.problems.push(problem(
                             &t.path,
-                            d.line,
-                            d.column,
+                            Span::new(d.line, d.column),
                             Code::BadDate,
                             format!("`{}` is not a date", d.value),
                             None,
@@ -194,8 +191,7 @@ pub fn run(set: &Arc<RuleSet>, tests: &[RuleFile], codesets: &Arc<CodeSets>) -> 
                 Err(msg) => {
                     report.problems.push(problem(
                         &t.path,
-                        case.name.line,
-                        case.name.column,
+                        Span::new(case.name.line, case.name.column),
                         Code::BadCase,
                         msg,
                         None,
@@ -212,8 +208,7 @@ pub fn run(set: &Arc<RuleSet>, tests: &[RuleFile], codesets: &Arc<CodeSets>) -> 
                         Err(msg) => {
                             report.problems.push(problem(
                                 &t.path,
-                                dir.line,
-                                dir.column,
+                                Span::new(dir.line, dir.column),
                                 Code::BadFixture,
                                 msg,
                                 None,
@@ -277,8 +272,7 @@ pub fn run(set: &Arc<RuleSet>, tests: &[RuleFile], codesets: &Arc<CodeSets>) -> 
         if !tested.contains(&*r.source.file) {
             report.problems.push(problem(
                 &r.source.file,
-                r.source.line,
-                1,
+                Span::new(r.source.line, 1),
                 Code::UntestedRule,
                 format!("rule `{}` has no test file", r.id),
                 Some(format!(
@@ -297,8 +291,7 @@ pub fn run(set: &Arc<RuleSet>, tests: &[RuleFile], codesets: &Arc<CodeSets>) -> 
         {
             report.problems.push(problem(
                 &r.source.file,
-                r.source.line,
-                1,
+                Span::new(r.source.line, 1),
                 Code::OneSidedTests,
                 format!(
                     "rule `{}` needs both a case that fires and one that does not",
@@ -388,13 +381,6 @@ fn case_claims(
     }
 }
 
-fn problem(
-    file: &str,
-    line: u32,
-    column: u32,
-    code: Code,
-    message: String,
-    help: Option<String>,
-) -> Diagnostic {
-    Diagnostic::error(Arc::from(file), line, column, code, message).with_help(help)
+fn problem(file: &str, at: Span, code: Code, message: String, help: Option<String>) -> Diagnostic {
+    Diagnostic::error(Arc::from(file), at, code, message).with_help(help)
 }

@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::schema::Span;
+
 /// Declares the diagnostic codes: a variant, its stable kebab-case name and one doc line
 /// that `rules lint --explain CODE` prints.
 macro_rules! codes {
@@ -192,17 +194,11 @@ pub enum DiagnosticLevel {
 
 impl Diagnostic {
     /// A problem that stops the rule set from being built.
-    pub fn error(
-        file: Arc<str>,
-        line: u32,
-        column: u32,
-        code: Code,
-        message: String,
-    ) -> Diagnostic {
+    pub fn error(file: Arc<str>, at: Span, code: Code, message: String) -> Diagnostic {
         Diagnostic {
             file,
-            line,
-            column,
+            line: at.line,
+            column: at.column,
             level: DiagnosticLevel::Error,
             code,
             message,
@@ -211,16 +207,11 @@ impl Diagnostic {
     }
 
     /// A problem reported but not fatal.
-    pub fn warning(
-        file: Arc<str>,
-        line: u32,
-        column: u32,
-        code: Code,
-        message: String,
-    ) -> Diagnostic {
+    pub fn warning(file: Arc<str>, at: Span, code: Code, message: String) -> Diagnostic {
+        let level = DiagnosticLevel::Warning;
         Diagnostic {
-            level: DiagnosticLevel::Warning,
-            ..Diagnostic::error(file, line, column, code, message)
+            level,
+            ..Diagnostic::error(file, at, code, message)
         }
     }
 

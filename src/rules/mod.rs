@@ -8,7 +8,6 @@ pub mod diagnostic;
 pub mod field;
 pub mod index;
 pub mod ir;
-pub mod lint;
 pub mod load;
 pub mod schema;
 

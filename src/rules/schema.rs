@@ -44,6 +44,13 @@ pub trait At {
     fn span(&self) -> Span;
 }
 
+impl Span {
+    /// A place at a 1-based line and column.
+    pub const fn new(line: u32, column: u32) -> Span {
+        Span { line, column }
+    }
+}
+
 impl At for Span {
     fn span(&self) -> Span {
         *self

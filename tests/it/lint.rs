@@ -3,9 +3,9 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use claimscrub::authoring::lint::lint;
 use claimscrub::codeset::CodeSets;
 use claimscrub::rules::compile::{RuleFile, load, load_partial};
-use claimscrub::rules::lint::lint;
 use claimscrub::rules::load as files;
 
 use crate::util::{self, cli, stderr, stdout};

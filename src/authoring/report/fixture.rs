@@ -1,6 +1,7 @@
 //! A fixed list of rule diagnostics and rule-test results for the authoring emitter
 //! snapshots, built by hand so a rule change never churns them.
 
+use crate::rules::schema::Span;
 use std::sync::Arc;
 
 use super::Emitter;
@@ -12,16 +13,14 @@ pub fn diagnostics() -> Vec<Diagnostic> {
     vec![
         Diagnostic::error(
             Arc::from("rules/demo/bad.yaml"),
-            4,
-            7,
+            Span::new(4, 7),
             Code::UnknownField,
             "unknown field `claim.pateint` in <when> & \"then\"".into(),
         )
         .with_help(Some("did you mean `claim.patient`?".into())),
         Diagnostic::warning(
             Arc::from("rules/demo/odd.yaml"),
-            0,
-            0,
+            Span::new(0, 0),
             Code::UntestedRule,
             "100% of the message\non two lines".into(),
         ),
@@ -86,8 +85,7 @@ pub fn test_report() -> TestReport {
         problems: vec![
             Diagnostic::error(
                 Arc::from("rules/demo/dem002.yaml"),
-                1,
-                1,
+                Span::new(1, 1),
                 Code::UntestedRule,
                 "rule `DEM002` has no test file".into(),
             )

@@ -1,6 +1,7 @@
 //! `--format sarif`: SARIF 2.1.0, so rule problems show in code-scanning tools. A failed test
 //! case is a `test-failed` result at the case.
 
+use crate::rules::schema::Span;
 use serde_json::json;
 
 use super::{Emitter, expected_actual};
@@ -43,8 +44,7 @@ impl Emitter for Sarif {
             let (expected, actual) = expected_actual(c);
             diags.push(Diagnostic::error(
                 c.file.clone(),
-                c.line,
-                1,
+                Span::new(c.line, 1),
                 Code::TestFailed,
                 format!(
                     "{} case `{}` expected {} but got {}",

@@ -41,7 +41,7 @@ pub fn run(a: RulesArgs) -> Result<u8> {
             let (rules, _) = gather(&dirs)?;
             // Lint what compiled even when other files have errors: one run shows everything.
             let (set, mut diags) = load_partial(&rules, &files::read_list, &sets);
-            diags.extend(claimscrub::rules::lint::lint(&set));
+            diags.extend(claimscrub::authoring::lint::lint(&set));
             diags.sort_by(|a, b| {
                 (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code))
             });

@@ -13,7 +13,7 @@ use crate::rules::cond::{Cond, Pred};
 use crate::rules::diagnostic::{Code, Diagnostic};
 use crate::rules::field::{Field, Kind, Needs};
 use crate::rules::ir::Op;
-use crate::rules::schema::{At, Sp};
+use crate::rules::schema::{At, Sp, Span};
 
 /// The compiler: what it has found so far, and what conditions compile against.
 pub struct Lower<'a> {
@@ -42,7 +42,8 @@ impl Lower<'_> {
         help: Option<String>,
     ) {
         self.diags.push(
-            Diagnostic::error(self.file.clone(), line, column, code, message).with_help(help),
+            Diagnostic::error(self.file.clone(), Span::new(line, column), code, message)
+                .with_help(help),
         );
     }
 
@@ -55,10 +56,8 @@ impl Lower<'_> {
     /// A warning at a place in the current file.
     pub(crate) fn warn(&mut self, at: impl At, code: Code, message: String, help: Option<String>) {
         let at = at.span();
-        self.diags.push(
-            Diagnostic::warning(self.file.clone(), at.line, at.column, code, message)
-                .with_help(help),
-        );
+        self.diags
+            .push(Diagnostic::warning(self.file.clone(), at, code, message).with_help(help));
     }
 
     /// A field the current iteration binds, or an error at its name.

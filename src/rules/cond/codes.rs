@@ -2,6 +2,7 @@
 //! (`E08-E13`), written inline or in a file beside the rule. The listed codes are checked
 //! against the code set the list names, as of the rule's effective window.
 
+use crate::rules::schema::Span;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -255,8 +256,7 @@ fn list_file(cx: &mut Lower<'_>, key: &str) -> Option<Result<Arc<CodeList>, ()>>
             None => {
                 cx.diags.push(Diagnostic::error(
                     Arc::from(key),
-                    n as u32 + 1,
-                    1,
+                    Span::new(n as u32 + 1, 1),
                     Code::BadCode,
                     format!("`{code}` is not a code, prefix or range"),
                 ));

@@ -7,15 +7,16 @@
 
 use std::collections::HashMap;
 
-use super::compile::{Code, Diagnostic, Rule, RuleSet};
 use crate::finding::Severity;
+use crate::rules::compile::{Code, Diagnostic, Rule, RuleSet};
+use crate::rules::schema::Span;
 
 /// Warnings about rules that compile but are not fit to ship.
 pub fn lint(set: &RuleSet) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for r in &set.rules {
         let mut warn = |code: Code, message: String, help: Option<String>| {
-            out.push(warning(r, r.source.line, 1, code, message, help));
+            out.push(warning(r, Span::new(r.source.line, 1), code, message, help));
         };
         if r.docs.trim().is_empty() {
             warn(
@@ -37,8 +38,7 @@ pub fn lint(set: &RuleSet) -> Vec<Diagnostic> {
         if let Some(why) = r.when.never() {
             out.push(warning(
                 r,
-                r.when_line,
-                1,
+                Span::new(r.when_line, 1),
                 Code::NeverFires,
                 format!("rule `{}` can never fire: {why}", r.id),
                 Some(
@@ -53,21 +53,14 @@ pub fn lint(set: &RuleSet) -> Vec<Diagnostic> {
     out
 }
 
-fn warning(
-    r: &Rule,
-    line: u32,
-    column: u32,
-    code: Code,
-    message: String,
-    help: Option<String>,
-) -> Diagnostic {
-    Diagnostic::warning(r.source.file.clone(), line, column, code, message).with_help(help)
+fn warning(r: &Rule, at: Span, code: Code, message: String, help: Option<String>) -> Diagnostic {
+    Diagnostic::warning(r.source.file.clone(), at, code, message).with_help(help)
 }
 
 /// A later rule that iterates, scopes and tests exactly as an earlier one, with the same
 /// category and overlapping effective dates, reports every finding twice.
 fn shadowed(set: &RuleSet, out: &mut Vec<Diagnostic>) {
-    use super::compile::RuleStatus::Removed;
+    use crate::rules::compile::RuleStatus::Removed;
     let live: Vec<&Rule> = set.rules.iter().filter(|r| r.status != Removed).collect();
     for (j, b) in live.iter().enumerate() {
         let earlier = live.get(..j).unwrap_or_default().iter().find(|a| {
@@ -78,20 +71,13 @@ fn shadowed(set: &RuleSet, out: &mut Vec<Diagnostic>) {
                 && a.when == b.when
         });
         if let Some(a) = earlier {
-            out.push(warning(
-                b,
-                b.when_line,
-                1,
-                Code::Shadowed,
-                format!(
+            out.push(warning(b, Span::new(b.when_line, 1), Code::Shadowed, format!(
                     "rule `{}` repeats rule `{}` ({}:{}): same `each`, scope, category and `when`",
                     b.id, a.id, a.source.file, a.source.line
-                ),
-                Some(format!(
+                ), Some(format!(
                     "both fire on the same claims, so every finding is reported twice; delete one, or mark `{}` `status: removed`",
                     b.id
-                )),
-            ));
+                ))));
         }
     }
 }
@@ -147,20 +133,13 @@ fn id_prefix(set: &RuleSet, out: &mut Vec<Diagnostic>) {
             .values()
             .fold((0, 3), |(n, w), (m, d)| (n.max(*m), w.max(*d)));
         for r in rules.iter().filter(|r| id_prefix_of(&r.id) != main) {
-            out.push(warning(
-                r,
-                r.source.line,
-                r.id_column,
-                Code::IdPrefix,
-                format!(
+            out.push(warning(r, Span::new(r.source.line, r.id_column), Code::IdPrefix, format!(
                     "rule id `{}` does not start with `{main}`, the prefix of the other rules in pack `{pack}`",
                     r.id
-                ),
-                Some(format!(
+                ), Some(format!(
                     "use the pack's prefix and its next free number, `{main}{:0width$}`, or move the rule to its own pack",
                     next + 1
-                )),
-            ));
+                ))));
         }
     }
 }
