@@ -348,6 +348,14 @@ impl Field {
         }
     }
 
+    /// The field's text value in a scope, if it has one.
+    pub fn text<'a>(self, s: &Scope<'a>) -> Option<&'a str> {
+        match self.get(s) {
+            Value::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+
     /// Read the field in a scope; a field whose item is not bound reads as missing.
     pub fn get<'a>(self, s: &Scope<'a>) -> Value<'a> {
         let c = s.claim;

@@ -58,21 +58,31 @@ pub(super) fn sv1(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) -> Result
         ),
     ];
     let n_mods = line.modifiers.len();
-    for (field, element, here) in present {
+    record_line(b, seg, txn, i, &present, n_mods, "SV1-01");
+    Ok(())
+}
+
+/// Record where line `i`'s present values sit, and each modifier after the first (the first
+/// is the `Modifiers` element itself) at its component of the procedure composite.
+fn record_line(
+    b: &mut ClaimBuilder,
+    seg: &Segment,
+    txn: &Arc<str>,
+    i: usize,
+    present: &[(LineField, &'static str, bool)],
+    n_mods: usize,
+    composite: &str,
+) {
+    for &(field, element, here) in present {
         if here {
-            b.spans.record(
-                Position::line_field(i, field),
-                loc(seg, "2400", element, txn),
-            );
+            let at = loc(seg, "2400", element, txn);
+            b.spans.record(Position::line_field(i, field), at);
         }
     }
     for j in 1..n_mods {
-        b.spans.record(
-            Position::modifier(i, j),
-            loc(seg, "2400", format!("SV1-01-{}", j + 3), txn),
-        );
+        let at = loc(seg, "2400", format!("{composite}-{}", j + 3), txn);
+        b.spans.record(Position::modifier(i, j), at);
     }
-    Ok(())
 }
 
 pub(super) fn sv2(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) -> Result<(), Fault> {
@@ -104,20 +114,7 @@ pub(super) fn sv2(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) -> Result
         (LineField::Charge, "SV2-03", line.charge.is_some()),
         (LineField::Units, "SV2-05", line.units.is_some()),
     ];
-    for (field, element, here) in present {
-        if here {
-            b.spans.record(
-                Position::line_field(i, field),
-                loc(seg, "2400", element, txn),
-            );
-        }
-    }
-    for j in 1..n_mods {
-        b.spans.record(
-            Position::modifier(i, j),
-            loc(seg, "2400", format!("SV2-02-{}", j + 3), txn),
-        );
-    }
+    record_line(b, seg, txn, i, &present, n_mods, "SV2-02");
     Ok(())
 }
 

@@ -113,6 +113,11 @@ impl Lower<'_> {
         Some(f)
     }
 
+    /// A bound text field (a code, an NPI), or an error at its name.
+    pub(crate) fn text_field(&mut self, s: &Sp<String>, bound: &[Needs]) -> Option<Field> {
+        self.field_kind(s, bound, &[Kind::Text])
+    }
+
     /// A comparison operator, or an error at it.
     pub(crate) fn op(&mut self, s: &Sp<String>) -> Option<Op> {
         let op = Op::parse(&s.value);

@@ -26,7 +26,7 @@ impl Condition for BadCheckDigit {
         "The field fails its check-digit scheme (`npi`: Luhn with the 80840 prefix).";
 
     fn compile(x: &Self::Doc, _at: Span, cx: &mut Lower<'_>, bound: &[Needs]) -> Option<Self> {
-        let f = cx.field_kind(&x.field, bound, &[Kind::Text]);
+        let f = cx.text_field(&x.field, bound);
         if x.scheme.value != "npi" {
             cx.err(
                 &x.scheme,

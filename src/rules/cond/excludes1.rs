@@ -30,8 +30,8 @@ impl Condition for Excludes1 {
     const FACTS: &'static [Fact] = &[Fact::Excluded, Fact::Note];
 
     fn compile(x: &Self::Doc, _at: Span, cx: &mut Lower<'_>, bound: &[Needs]) -> Option<Self> {
-        let a = cx.field_kind(&x.field, bound, &[Kind::Text]);
-        let b = cx.field_kind(&x.other, bound, &[Kind::Text]);
+        let a = cx.text_field(&x.field, bound);
+        let b = cx.text_field(&x.other, bound);
         Some(Excludes1 {
             field: a?,
             other: b?,

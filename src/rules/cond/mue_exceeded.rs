@@ -30,7 +30,7 @@ impl Condition for MueExceeded {
     const FACTS: &'static [Fact] = &[Fact::Mue, Fact::Units];
 
     fn compile(x: &Self::Doc, _at: Span, cx: &mut Lower<'_>, bound: &[Needs]) -> Option<Self> {
-        let f = cx.field_kind(&x.field, bound, &[Kind::Text]);
+        let f = cx.text_field(&x.field, bound);
         let per_date = match x.per.value.as_str() {
             "line" => Some(false),
             "date" => Some(true),
@@ -60,7 +60,7 @@ impl Condition for MueExceeded {
 
     #[inline]
     fn eval(&self, env: &Env<'_>, s: &Scope<'_>, facts: &mut Facts) -> bool {
-        let Value::Text(code) = self.field.get(s) else {
+        let Some(code) = self.field.text(s) else {
             return false;
         };
         let Some((_, line)) = s.line else {

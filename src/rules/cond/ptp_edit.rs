@@ -40,8 +40,8 @@ impl Condition for PtpEdit {
     const FACTS: &'static [Fact] = &[Fact::Indicator, Fact::Column1, Fact::Column2];
 
     fn compile(x: &Self::Doc, _at: Span, cx: &mut Lower<'_>, bound: &[Needs]) -> Option<Self> {
-        let a = cx.field_kind(&x.column1, bound, &[Kind::Text]);
-        let b = cx.field_kind(&x.column2, bound, &[Kind::Text]);
+        let a = cx.text_field(&x.column1, bound);
+        let b = cx.text_field(&x.column2, bound);
         let m = match &x.modifiers {
             Some(m) => Some(cx.field_kind(m, bound, &[Kind::TextList])?),
             None => None,

@@ -18,13 +18,13 @@ impl Condition for SexConflict {
 
     fn compile(doc: &Self::Doc, _at: Span, cx: &mut Lower<'_>, bound: &[Needs]) -> Option<Self> {
         Some(SexConflict {
-            field: cx.field_kind(doc, bound, &[Kind::Text])?,
+            field: cx.text_field(doc, bound)?,
         })
     }
 
     #[inline]
     fn eval(&self, env: &Env<'_>, s: &Scope<'_>, facts: &mut Facts) -> bool {
-        let Value::Text(code) = self.field.get(s) else {
+        let Some(code) = self.field.text(s) else {
             return false;
         };
         let Some(found) = env.lookup(self.field.code_system(code), code, env.date(s)) else {
