@@ -23,6 +23,7 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The severity as reports print it.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Info => "info",
@@ -48,16 +49,20 @@ macro_rules! categories {
         }
 
         impl Category {
+            /// Every category, in declaration order.
             pub const ALL: &'static [Category] = &[$(Category::$variant,)*];
 
+            /// The kebab-case name rules and reports use.
             pub fn as_str(self) -> &'static str {
                 match self { $(Category::$variant => $name,)* }
             }
 
+            /// The category a rule names.
             pub fn from_name(name: &str) -> Option<Category> {
                 match name { $($name => Some(Category::$variant),)* _ => None }
             }
 
+            /// One line on what the category covers.
             pub fn describe(self) -> &'static str {
                 match self { $(Category::$variant => $doc,)* }
             }
@@ -97,17 +102,22 @@ impl fmt::Display for Category {
 /// Where a rule was written: its YAML file and line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RuleSource {
+    /// The rule file, as loaded.
     pub file: Arc<str>,
+    /// 1-based line of the rule's `id`.
     pub line: u32,
 }
 
 /// One denial risk on one claim.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
+    /// Claim id as the sender assigned it.
     pub claim_id: String,
     /// Stable rule id, e.g. `ICD002`.
     pub rule: Arc<str>,
+    /// The kind of problem.
     pub category: Category,
+    /// How sure the denial is.
     pub severity: Severity,
     /// 1-based service line number; `None` for a claim-level finding.
     pub line: Option<u32>,
@@ -121,8 +131,11 @@ pub struct Finding {
     pub carc: Option<Arc<str>>,
     /// Expected remittance advice remark code, e.g. `N290`.
     pub rarc: Option<Arc<str>>,
+    /// What is wrong, for a biller.
     pub message: String,
+    /// How to fix it.
     pub help: String,
+    /// Where the rule that fired is written.
     pub rule_source: RuleSource,
     /// The line's charge (or the claim's, for claim-level findings) put at risk by an error.
     #[serde(skip)]

@@ -22,7 +22,9 @@ pub const DEFAULT_AS_OF: Date = jiff::civil::date(2026, 7, 1);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
+    /// The findings are exactly the expected ones.
     Pass,
+    /// The findings differ from the expected ones.
     Fail,
     /// A known gap that still behaves as a gap.
     Todo,
@@ -33,7 +35,9 @@ pub enum Outcome {
 /// A finding as a test compares it: line, code and message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Seen {
+    /// 1-based service line, `None` for a claim-level finding.
     pub line: Option<u32>,
+    /// The finding's code, normalized.
     pub code: Option<String>,
     /// The rendered message; empty in an expectation that does not give one.
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -43,14 +47,22 @@ pub struct Seen {
 /// The result of one case.
 #[derive(Debug, Clone, Serialize)]
 pub struct CaseResult {
+    /// The rule under test.
     pub rule: String,
+    /// The test file.
     pub file: Arc<str>,
+    /// Line of the case's name in the test file.
     pub line: u32,
+    /// The case's name.
     pub case: String,
+    /// How it ended.
     pub outcome: Outcome,
+    /// Findings the case expects.
     pub expected: Vec<Seen>,
+    /// Findings the rule produced.
     pub actual: Vec<Seen>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Why the case is a known gap, when it is one.
     pub todo: Option<String>,
 }
 
@@ -64,24 +76,28 @@ impl CaseResult {
 /// Everything a test run found.
 #[derive(Debug, Default, Serialize)]
 pub struct TestReport {
+    /// Every case of every test file, in file order.
     pub cases: Vec<CaseResult>,
     /// Problems with test files themselves and rules without tests.
     pub problems: Vec<Diagnostic>,
 }
 
 impl TestReport {
+    /// Cases that failed.
     pub fn failed(&self) -> usize {
         self.cases
             .iter()
             .filter(|c| c.outcome == Outcome::Fail)
             .count()
     }
+    /// Cases that passed.
     pub fn passed(&self) -> usize {
         self.cases
             .iter()
             .filter(|c| c.outcome == Outcome::Pass)
             .count()
     }
+    /// No case failed and no test file has an error: `rules test` exits 0.
     pub fn ok(&self) -> bool {
         self.failed() == 0
             && self

@@ -6,11 +6,13 @@ use std::io::{self, Write};
 use super::{Emitter, RunMeta, Summary};
 use crate::outcome::{ClaimResult, Outcome};
 
+/// One row per finding and per unreadable claim, for spreadsheets.
 pub struct Csv<'w> {
     out: ::csv::Writer<Box<dyn Write + 'w>>,
 }
 
 impl<'w> Csv<'w> {
+    /// A CSV emitter writing to `out`.
     pub fn new(out: Box<dyn Write + 'w>) -> Self {
         Csv {
             out: ::csv::Writer::from_writer(out),

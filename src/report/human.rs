@@ -10,12 +10,14 @@ use super::{Emitter, RunMeta, Summary, money};
 use crate::finding::Severity;
 use crate::outcome::{ClaimResult, Outcome};
 
+/// Findings grouped by claim for a person at a terminal, then the billing summary.
 pub struct Human<'w> {
     out: Box<dyn Write + 'w>,
     color: bool,
 }
 
 impl<'w> Human<'w> {
+    /// A human emitter writing to `out`, in colour when `color`.
     pub fn new(out: Box<dyn Write + 'w>, color: bool) -> Self {
         Human { out, color }
     }

@@ -8,12 +8,14 @@ use serde::Serialize;
 use super::{Emitter, FindingRecord, RunMeta, Summary};
 use crate::outcome::{ClaimResult, Outcome};
 
+/// One JSON document: run metadata, every claim result, the summary.
 pub struct Json<'w> {
     out: Box<dyn Write + 'w>,
     first: bool,
 }
 
 impl<'w> Json<'w> {
+    /// A JSON emitter writing to `out`.
     pub fn new(out: Box<dyn Write + 'w>) -> Self {
         Json { out, first: true }
     }

@@ -46,11 +46,15 @@ pub const FORMATS: &[Format] = &[
 /// What every emitter is told before the first claim.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunMeta {
+    /// Always `claimscrub`.
     pub tool: &'static str,
+    /// The crate version that wrote the output.
     pub version: &'static str,
     /// Version of the output schema; bumped on any incompatible change.
     pub schema: u32,
+    /// Input files as given on the command line.
     pub inputs: Vec<String>,
+    /// Rules loaded.
     pub rules: usize,
 }
 
@@ -59,19 +63,27 @@ pub struct RunMeta {
 pub struct Summary {
     /// Input claims, read or not.
     pub claims: usize,
+    /// Claims read and checked.
     pub checked: usize,
+    /// Claims that could not be read (error records).
     pub unreadable: usize,
     /// Checked claims with no error finding.
     pub clean: usize,
     /// `clean / checked`, 0 when nothing was checked.
     pub clean_rate: f64,
+    /// Error findings.
     pub errors: usize,
+    /// Warning findings.
     pub warnings: usize,
+    /// Info findings.
     pub infos: usize,
+    /// Findings by category.
     pub by_category: BTreeMap<String, usize>,
+    /// Findings by rule id.
     pub by_rule: BTreeMap<String, usize>,
     /// Sum of charges on lines (or claims) with error findings.
     pub charges_at_risk: f64,
+    /// Sum of the total charges of checked claims.
     pub total_charges: f64,
 }
 
@@ -125,8 +137,11 @@ impl Summary {
 
 /// Writes results in one format.
 pub trait Emitter {
+    /// Called once, before the first claim.
     fn begin(&mut self, meta: &RunMeta) -> io::Result<()>;
+    /// Called for every input claim, in input order.
     fn claim(&mut self, result: &ClaimResult) -> io::Result<()>;
+    /// Called once, after the last claim.
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
 }
 
@@ -142,20 +157,34 @@ pub fn emitter<'w>(
 /// A finding as it is written in json and ndjson output: the documented keys, in order.
 #[derive(Serialize)]
 pub struct FindingRecord<'a> {
+    /// Claim id as the sender assigned it.
     pub claim_id: &'a str,
+    /// The rule that fired.
     pub rule: &'a str,
+    /// The finding's category.
     pub category: &'a str,
+    /// The finding's severity.
     pub severity: &'a str,
+    /// 1-based service line, `None` at claim level.
     pub line: Option<u32>,
+    /// The code the finding is about.
     pub code: Option<&'a str>,
+    /// Where in the claim model, rendered as a JSON pointer.
     pub path: &'a crate::claim::Position,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Where in the input file, in its own terms.
     pub location: Option<&'a crate::claim::Location>,
+    /// Expected CARC with group.
     pub carc: Option<&'a str>,
+    /// Expected RARC.
     pub rarc: Option<&'a str>,
+    /// What is wrong.
     pub message: &'a str,
+    /// How to fix it.
     pub help: &'a str,
+    /// The rule file.
     pub rule_file: &'a str,
+    /// 1-based line of the rule's `id`.
     pub rule_line: u32,
 }
 

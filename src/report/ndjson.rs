@@ -10,11 +10,13 @@ use serde::Serialize;
 use super::{Emitter, FindingRecord, RunMeta, Summary};
 use crate::outcome::{ClaimResult, Outcome};
 
+/// JSON Lines in the begin / finding / error / summary envelope, streamed.
 pub struct Ndjson<'w> {
     out: Box<dyn Write + 'w>,
 }
 
 impl<'w> Ndjson<'w> {
+    /// An NDJSON emitter writing to `out`.
     pub fn new(out: Box<dyn Write + 'w>) -> Self {
         Ndjson { out }
     }

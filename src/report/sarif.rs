@@ -11,6 +11,7 @@ use crate::claim::Location;
 use crate::finding::Severity;
 use crate::outcome::{ClaimResult, Outcome};
 
+/// SARIF 2.1.0 for code-scanning tools: one result per finding.
 pub struct Sarif<'w> {
     out: Box<dyn Write + 'w>,
     meta: Option<RunMeta>,
@@ -19,6 +20,7 @@ pub struct Sarif<'w> {
 }
 
 impl<'w> Sarif<'w> {
+    /// A SARIF emitter writing to `out`.
     pub fn new(out: Box<dyn Write + 'w>) -> Self {
         Sarif {
             out,

@@ -296,11 +296,13 @@ pub struct TestCaseDoc {
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+/// One finding a case expects; fields left out match anything.
 pub struct ExpectDoc {
     /// 1-based service line, absent for claim level.
     #[serde(default)]
     pub line: Option<u32>,
     #[serde(default)]
+    /// The finding's code (its target's value), normalized before comparing.
     pub code: Option<String>,
     /// The exact rendered finding message; compared only when given.
     #[serde(default)]

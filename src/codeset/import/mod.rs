@@ -41,9 +41,11 @@ pub struct BuildOptions {
 pub struct BuiltFile {
     /// System or table name (`icd10cm`, `ptp`, …).
     pub name: String,
+    /// The compiled file.
     pub path: String,
     /// Validity rows (code sets) or edit rows (tables).
     pub rows: usize,
+    /// Its size in bytes.
     pub bytes: u64,
     /// The source files it was built from.
     pub sources: Vec<String>,
@@ -52,6 +54,7 @@ pub struct BuiltFile {
 /// What [`build_dir`] built.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct BuildReport {
+    /// Every compiled file, in build order.
     pub built: Vec<BuiltFile>,
     /// Files in the source directory that no importer recognized.
     pub skipped: Vec<String>,
