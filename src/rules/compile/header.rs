@@ -7,7 +7,7 @@ use jiff::civil::Date;
 
 use super::Lower;
 use super::hints::{did_you_mean, did_you_mean_or_list};
-use super::text::{key_line, yaml_block};
+use super::text::{key_line, key_text};
 use crate::claim::ClaimKind;
 use crate::finding::{Category, RuleSource, Severity};
 use crate::rules::diagnostic::{Code, DiagnosticLevel};
@@ -236,7 +236,7 @@ impl Lower<'_> {
                 line: d.id.line,
             },
             pack,
-            when_text: yaml_block(text, "when"),
+            when_text: key_text(text, "when", d.when.span()),
             when_line: key_line(text, "when").unwrap_or(d.when.line),
             id_column: d.id.column,
         })
