@@ -8,31 +8,6 @@ pub mod facts;
 
 mod prelude;
 
-pub mod absent;
-pub mod addon_without_primary;
-pub mod age_conflict;
-pub mod all;
-pub mod all_lines;
-pub mod any;
-pub mod any_diagnosis;
-pub mod any_line;
-pub mod bad_check_digit;
-pub mod codes;
-pub mod codeset;
-pub mod compare;
-pub mod count;
-pub mod days_between;
-pub mod excludes1;
-pub mod mue_exceeded;
-pub mod not;
-pub mod one_of;
-pub mod pointed_diagnosis;
-pub mod present;
-pub mod ptp_edit;
-pub mod regex;
-pub mod same;
-pub mod sex_conflict;
-
 use serde::Deserialize;
 
 pub use env::Env;
@@ -90,9 +65,12 @@ pub trait Condition: Sized {
     }
 }
 
-/// Registers the conditions: `Variant(module::Type)`; the module name is the YAML key.
+/// Registers the conditions: `Variant(module::Type)` declares the module (the file
+/// `cond/<module>.rs`); the module name is the YAML key.
 macro_rules! conditions {
     ($($variant:ident($module:ident::$ty:ident),)*) => {
+        $(pub mod $module;)*
+
         /// A condition as written: a one-key map, e.g. `present: billing.npi`.
         #[derive(Debug, Clone, Deserialize)]
         #[serde(rename_all = "snake_case", deny_unknown_fields)]
