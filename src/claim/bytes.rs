@@ -5,7 +5,9 @@ use std::ops::Deref;
 /// Bytes of one input, mapped or owned (stdin, tests).
 #[derive(Debug)]
 pub enum Bytes {
+    /// A memory-mapped input file, read in place and released as the reader moves on.
     Mapped(memmap2::Mmap),
+    /// Bytes held in memory: stdin, in-memory inputs (rule tests), empty files.
     Owned(Vec<u8>),
 }
 

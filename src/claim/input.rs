@@ -40,6 +40,7 @@ impl InputFormat {
 
 /// An input split into pending claims, with its warnings.
 pub struct Input {
+    /// The input's claims in file order, produced lazily (see [`Pending`]).
     pub pending: Claims,
     /// Complete once `pending` is exhausted.
     pub warnings: Warnings,
@@ -56,23 +57,49 @@ impl std::fmt::Debug for Input {
 /// An input that cannot be read at all.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
+    /// The file (or stdin) could not be opened, mapped or read.
     #[error("cannot read `{path}`: {source}")]
     Io {
+        /// The input as named on the command line (`-` for stdin).
         path: String,
+        /// The operating system's error.
         #[source]
         source: std::io::Error,
     },
+    /// No reader recognised the start of the input and no `--input-format` was given.
     #[error("`{path}`: cannot tell the format (not X12, FHIR, JSON or NDJSON); use --input-format")]
-    UnknownFormat { path: String },
+    UnknownFormat {
+        /// The input as named on the command line.
+        path: String,
+    },
+    /// The path names a directory.
     #[error("`{path}` is a directory, not a claim file")]
-    Directory { path: String },
+    Directory {
+        /// The input as named on the command line.
+        path: String,
+    },
+    /// The input is empty or only white space.
     #[error("`{path}` is empty: it holds no claims")]
-    Empty { path: String },
+    Empty {
+        /// The input as named on the command line.
+        path: String,
+    },
+    /// The input is in a known format but a variant claimscrub does not read.
     #[error("`{path}`: {message}")]
-    Unsupported { path: String, message: String },
+    Unsupported {
+        /// The input as named on the command line.
+        path: String,
+        /// What is not supported, naming no claim value.
+        message: String,
+    },
     /// The file is in the format but broken beyond reading (no ISA, unreadable delimiters).
     #[error("`{path}`: {message}")]
-    Malformed { path: String, message: String },
+    Malformed {
+        /// The input as named on the command line.
+        path: String,
+        /// The reader's reason, naming no claim value.
+        message: String,
+    },
 }
 
 /// Read an input file (or `-` for stdin) into bytes; files are memory-mapped.

@@ -40,24 +40,34 @@ pub struct Claim {
     /// Payer claim control number of the claim being replaced or voided (REF*F8).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_claim_id: Option<String>,
+    /// The payer billed: 2010BB payer id and name with the 2000B `SBR` filing indicator and
+    /// responsibility (FHIR `Claim.insurance` → Coverage).
     #[serde(default)]
     pub payer: Payer,
     /// Date the claim is (or will be) submitted; BHT04 in X12.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<String>")]
     pub submission_date: Option<Date>,
+    /// Who received the services: 2010CA when a 2000C loop is sent, else the 2010BA
+    /// subscriber (FHIR `Claim.patient`). Rules on age, sex and member id read this person.
     #[serde(default)]
     pub patient: Person,
     /// The subscriber when the patient is a dependent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscriber: Option<Person>,
+    /// Billing provider (2000A/2010AA `NM1*85`, FHIR `Claim.provider`).
     #[serde(default)]
     pub billing_provider: Provider,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Claim-level rendering provider (837P 2310B / 837I 2310D `NM1*82`, FHIR `careTeam`
+    /// role `rendering` or `primary`); a line's own is its `rendering_npi`.
     pub rendering_provider: Option<Provider>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Referring provider (837P 2310A / 837I 2310F `NM1*DN`, FHIR `careTeam` role `referring`).
     pub referring_provider: Option<Provider>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Attending provider of an institutional claim (837I 2310A `NM1*71`, FHIR `careTeam`
+    /// role `attending`).
     pub attending_provider: Option<Provider>,
     /// Claim-level place of service (837P CLM05-1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -65,30 +75,42 @@ pub struct Claim {
     /// Type of bill, e.g. `0131` or `131` (837I).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bill_type: Option<String>,
+    /// Inpatient admission date (837I 2300 `DTP*435`, FHIR `supportingInfo` `admissionperiod`);
+    /// the date of service of last resort.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<String>")]
     pub admission_date: Option<Date>,
+    /// First day of the statement covers period (837I `DTP*434`, FHIR `billablePeriod.start`);
+    /// the date of service when no line has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<String>")]
     pub statement_from: Option<Date>,
+    /// Last day of the statement covers period (837I `DTP*434`, the start again for a single
+    /// date; FHIR `billablePeriod.end`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<String>")]
     pub statement_to: Option<Date>,
     /// Patient discharge status (CL103).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discharge_status: Option<String>,
+    /// Diagnoses in the order sent (2300 `HI`, FHIR `Claim.diagnosis` by `sequence`); line
+    /// diagnosis pointers count into this list from 1.
     #[serde(default)]
     pub diagnoses: Vec<Diagnosis>,
     /// ICD-10-PCS procedures (institutional).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub procedures: Vec<IcdProcedure>,
+    /// Prior authorization number for the whole claim (2300 `REF*G1`, FHIR
+    /// `insurance.preAuthRef`); a line's own is its `prior_authorization`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prior_authorization: Option<String>,
+    /// Referral number issued by the payer (2300 `REF*9F`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_number: Option<String>,
     /// Total claim charge (CLM02).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_charge: Option<f64>,
+    /// Service lines in the order sent (2400 loops, FHIR `Claim.item` by `sequence`).
     #[serde(default)]
     pub lines: Vec<ServiceLine>,
     /// Where each value came from; filled by the reader, not part of the JSON format.
@@ -114,12 +136,15 @@ pub struct Claim {
 )]
 #[serde(rename_all = "lowercase")]
 pub enum ClaimKind {
+    /// 837P / CMS-1500 (005010X222A1; CLM05-2 `B`; FHIR `type` `professional`); the default.
     #[default]
     Professional,
+    /// 837I / UB-04 (005010X223A2; CLM05-2 `A`; FHIR `type` `institutional`).
     Institutional,
 }
 
 impl ClaimKind {
+    /// The lowercase name used in the JSON `type` field and by the rule field `claim.type`.
     pub fn as_str(self) -> &'static str {
         match self {
             ClaimKind::Professional => "professional",
@@ -135,6 +160,7 @@ pub struct Payer {
     /// Payer id (2010BB NM109).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// Payer name as sent (2010BB NM103, FHIR payor Organization `name` or `display`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Claim filing indicator (SBR09): `MB` Medicare Part B, `MA` Part A, `MC` Medicaid, `CI` commercial…
@@ -150,11 +176,15 @@ pub struct Payer {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Person {
+    /// Member id the payer knows the subscriber by (2010BA `NM1*IL` NM109 with NM108 `MI`,
+    /// FHIR Coverage `subscriberId`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
+    /// Date of birth (DMG02, FHIR `birthDate`); age-based edits are computed from it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<String>")]
     pub date_of_birth: Option<Date>,
+    /// Administrative sex (DMG03, FHIR `gender`), checked against sex-specific codes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sex: Option<Sex>,
     /// Relationship to the subscriber (PAT01 / SBR02 individual relationship code).
@@ -165,15 +195,19 @@ pub struct Person {
 /// Administrative sex as sent on the claim (DMG03).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub enum Sex {
+    /// `F` (FHIR `female`).
     #[serde(rename = "F", alias = "f", alias = "female")]
     Female,
+    /// `M` (FHIR `male`).
     #[serde(rename = "M", alias = "m", alias = "male")]
     Male,
+    /// `U` unknown (FHIR `other`, `unknown`).
     #[serde(rename = "U", alias = "u", alias = "unknown")]
     Unknown,
 }
 
 impl Sex {
+    /// The DMG03 code (`F`, `M`, `U`), as serialized and as the rule field `patient.sex` sees it.
     pub fn as_str(self) -> &'static str {
         match self {
             Sex::Female => "F",
@@ -187,6 +221,8 @@ impl Sex {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Provider {
+    /// National Provider Identifier (NM109 when NM108 is `XX`, FHIR identifier system
+    /// `us-npi`); kept as sent so a bad check digit can be reported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub npi: Option<String>,
     /// Employer identification number or SSN (REF*EI / REF*SY).
@@ -203,6 +239,7 @@ pub struct Provider {
 pub struct Diagnosis {
     /// ICD-10-CM code; dots and case are normalized on read.
     pub code: String,
+    /// What the diagnosis is on the claim, from its HI qualifier (FHIR `diagnosis.type`).
     #[serde(default)]
     pub role: DxRole,
     /// Present-on-admission indicator (Y, N, U, W, 1).
@@ -219,9 +256,13 @@ pub struct Diagnosis {
 pub enum DxRole {
     /// Principal (837I) or first-listed (837P) diagnosis.
     Principal,
+    /// Admitting diagnosis (837I `ABJ`, ICD-9 `BJ`; FHIR `admitting`).
     Admitting,
+    /// Patient's reason for visit (837I `APR`, ICD-9 `PR`; FHIR `patientreasonforvisit`).
     ReasonForVisit,
+    /// External cause of injury (`ABN`, ICD-9 `BN`; FHIR `externalcauseofinjury`).
     ExternalCause,
+    /// Any other listed diagnosis (`ABF`, ICD-9 `BF`); the default.
     #[default]
     Other,
 }
@@ -230,9 +271,13 @@ pub enum DxRole {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IcdProcedure {
+    /// ICD-10-PCS code (837I HI with `BBR`/`BBQ`, FHIR `procedureCodeableConcept`);
+    /// normalized on read.
     pub code: String,
+    /// The principal procedure (`BBR`; FHIR `type` `primary` or sequence 1) rather than another.
     #[serde(default)]
     pub principal: bool,
+    /// Date the procedure was performed (HI composite date, FHIR `procedure.date`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<String>")]
     pub date: Option<Date>,
@@ -248,22 +293,29 @@ pub struct ServiceLine {
     /// CPT or HCPCS code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub procedure: Option<String>,
+    /// Up to four procedure modifiers (SV101-3..6 / SV202-3..6, FHIR `item.modifier`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub modifiers: Vec<String>,
     /// 1-based pointers into the claim's diagnoses.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub diagnosis_pointers: Vec<u32>,
+    /// Service units or minutes (SV104 / SV205, FHIR `item.quantity`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<f64>,
     /// Line charge: the line total, not a unit price.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge: Option<f64>,
+    /// Date of service, or the first day of a range (2400 `DTP*472`, FHIR `servicedDate` or
+    /// `servicedPeriod.start`); code sets are looked up as of this date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<String>")]
     pub from: Option<Date>,
+    /// Last day of a service date range (`DTP*472` `RD8`, FHIR `servicedPeriod.end`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<String>")]
     pub to: Option<Date>,
+    /// Line place of service (837P SV105, FHIR `locationCodeableConcept`), overriding the
+    /// claim's CLM05-1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place_of_service: Option<String>,
     /// UB-04 revenue code (837I SV201).
@@ -272,8 +324,11 @@ pub struct ServiceLine {
     /// National Drug Code, 11 digits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ndc: Option<String>,
+    /// NPI of the line's own rendering provider (2420A, 837I 2420C `NM1*82`), sent when it
+    /// differs from the claim's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rendering_npi: Option<String>,
+    /// Prior authorization number for this line only (2400 `REF*G1`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prior_authorization: Option<String>,
 }

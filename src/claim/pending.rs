@@ -16,6 +16,7 @@ use super::source::{Location, Source};
 #[derive(Debug, Clone, thiserror::Error, Serialize)]
 #[error("{message}")]
 pub struct ClaimError {
+    /// Input file name as given on the command line (never PHI).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<Arc<str>>,
     /// 0-based position of the claim in its file.
@@ -23,8 +24,10 @@ pub struct ClaimError {
     /// The claim's id when it could still be read (output records only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub claim_id: Option<String>,
+    /// Where reading stopped: the X12 segment and element, JSON pointer or FHIRPath.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
+    /// What was wrong and what was expected there.
     pub message: String,
 }
 
@@ -32,10 +35,13 @@ pub struct ClaimError {
 /// numbers or segment counts that do not match, skipped non-claim transactions).
 #[derive(Debug, Clone, Serialize)]
 pub struct InputWarning {
+    /// Input file name as given on the command line (never PHI).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<Arc<str>>,
+    /// The envelope segment the warning is about (an `ST`, or an `SE`, `GE` or `IEA` trailer).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
+    /// What does not match, naming elements rather than claim values.
     pub message: String,
 }
 
@@ -54,9 +60,13 @@ pub enum Pending {
     Ready(Result<Claim, ClaimError>),
     /// A claim located by the split but parsed later, in parallel, by its reader's `parse`.
     Deferred {
+        /// The whole input, shared by all its pending claims.
         doc: Arc<Bytes>,
+        /// The claim's bytes within `doc` (a lone object, one array element or one NDJSON line).
         range: Range<usize>,
+        /// Provenance already known from the split: file, index, JSON base pointer, line.
         source: Source,
+        /// The reader's parser for the range.
         parse: Parse,
     },
 }

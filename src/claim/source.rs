@@ -13,10 +13,14 @@ use super::position::Position;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceFormat {
+    /// Our JSON claim format, one claim or an array; the default.
     #[default]
     Json,
+    /// Our JSON claim format, one claim object a line.
     Ndjson,
+    /// An ANSI X12 837P or 837I interchange.
     X12,
+    /// A FHIR R4 `Claim` resource or a `Bundle` of them.
     Fhir,
 }
 
@@ -26,7 +30,9 @@ pub enum SourceFormat {
 pub enum Location {
     /// JSON pointer into the input document, with the 1-based text line where known.
     Json {
+        /// JSON pointer from the document root (`/3/lines/0/procedure`).
         pointer: String,
+        /// 1-based text line where the claim starts, when the reader knows it.
         #[serde(skip_serializing_if = "Option::is_none")]
         line: Option<u32>,
     },
@@ -35,15 +41,22 @@ pub enum Location {
     /// are mostly static and the transaction is shared by all its claims, so recording a
     /// location per value costs no allocation beyond its pointer.
     X12 {
+        /// 1-based number of the segment in the file.
         segment: u32,
+        /// The 837 loop the segment belongs to (`2300`, `2400`, `2010BA`), or `envelope`.
         #[serde(rename = "loop")]
         loop_id: Cow<'static, str>,
+        /// Element reference (`CLM-05-3`, `SV1-01-2`), or the segment id alone.
         element: Cow<'static, str>,
+        /// ST02 of the transaction set; empty outside one (IEA and GE envelope warnings).
         #[serde(skip_serializing_if = "is_empty")]
         transaction: Arc<str>,
     },
     /// FHIRPath-like expression into a FHIR resource (`Claim.item[2].productOrService`).
-    Fhir { path: String },
+    Fhir {
+        /// The expression, 0-based, from the resource root (`Bundle.entry[1].resource.total`).
+        path: String,
+    },
 }
 
 fn is_empty(s: &Arc<str>) -> bool {
@@ -71,6 +84,7 @@ impl fmt::Display for Location {
 /// The provenance of one claim.
 #[derive(Debug, Clone, Default)]
 pub struct Source {
+    /// The format the claim was read from; JSON positions resolve without recorded spans.
     pub format: SourceFormat,
     /// Input file name as given on the command line (never PHI).
     pub file: Option<Arc<str>>,

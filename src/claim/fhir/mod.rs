@@ -53,12 +53,21 @@ const TIN: &str = "urn:oid:2.16.840.1.113883.4.4";
 /// A FHIR document that cannot be read at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FhirError {
+    /// The document is not valid JSON.
     #[error("invalid JSON at line {line}")]
-    Json { line: usize },
+    Json {
+        /// 1-based text line where the JSON parser stopped.
+        line: usize,
+    },
+    /// Valid JSON whose root has no `resourceType`.
     #[error("the document is not a FHIR resource (no `resourceType`)")]
     NoResourceType,
+    /// A resource other than `Claim`, or a `Bundle` with no `Claim` entry.
     #[error("a `{found}` resource holds no claim: expected `Claim` or a `Bundle` of them")]
-    NotClaim { found: String },
+    NotClaim {
+        /// The root `resourceType` found (`Patient`, `Bundle`…).
+        found: String,
+    },
 }
 
 /// A FHIR resource is JSON naming its `resourceType` near the start.

@@ -13,13 +13,18 @@ use crate::claim::source::Location;
 /// Something wrong at one place in the file. Messages name elements, never their values.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fault {
+    /// 1-based number of the segment in the file.
     pub segment: u32,
+    /// The 837 loop the segment was read in (`2300`, `2400`, `2010BA`).
     pub loop_id: &'static str,
+    /// Element reference (`DMG-02`, `SV1-07`) or the segment id (`CLM`).
     pub element: Cow<'static, str>,
+    /// What is wrong or missing there.
     pub message: String,
 }
 
 impl Fault {
+    /// A fault at `element` of segment number `segment` in loop `loop_id`.
     pub fn new(
         segment: u32,
         loop_id: &'static str,
@@ -34,6 +39,7 @@ impl Fault {
         }
     }
 
+    /// The fault's place as a [`Location`], in the transaction set with ST02 `transaction`.
     pub fn location(&self, transaction: &Arc<str>) -> Location {
         Location::X12 {
             segment: self.segment,
@@ -47,10 +53,13 @@ impl Fault {
 /// A claim that could not be built: its id when CLM01 was read, and why.
 #[derive(Debug, Clone)]
 pub struct Failed {
+    /// CLM01, when the claim got that far, so the error record can name the claim.
     pub claim_id: Option<String>,
+    /// The first fault met in the claim's loops.
     pub fault: Fault,
 }
 
+/// One 2300 claim as the transaction mapper finishes it: built, or failed with its fault.
 pub type Built = Result<Claim, Failed>;
 
 /// The segment id as text.

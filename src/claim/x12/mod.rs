@@ -51,10 +51,15 @@ pub fn detect(head: &Head<'_>) -> bool {
 /// A file that cannot be read as X12 at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum X12Error {
+    /// The first `ISA` cannot be read, so no delimiters are known.
     #[error(transparent)]
     Isa(#[from] IsaError),
+    /// The interchanges parse but no ST is an 837 (e.g. only 835 remittances or 270s).
     #[error("the file holds no 837 claim transaction (transaction sets found: {found})")]
-    NotClaims { found: String },
+    NotClaims {
+        /// The ST01 transaction set ids that were found, each in backticks.
+        found: String,
+    },
 }
 
 /// Envelope state of an open interchange or functional group.

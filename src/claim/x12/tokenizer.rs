@@ -10,20 +10,26 @@ use memchr::memchr;
 /// The separators one interchange declares in its ISA.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Delimiters {
+    /// Element separator: the byte after `ISA` (usually `*`).
     pub element: u8,
+    /// Component separator inside composites such as SV101 and HI01 (ISA16, usually `:`).
     pub component: u8,
     /// ISA11 in 5010; `None` when it is a letter or digit (4010's `U`).
     pub repetition: Option<u8>,
+    /// Segment terminator: the byte after ISA16 (usually `~`).
     pub segment: u8,
 }
 
 /// Why the ISA at the start of an interchange cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IsaError {
+    /// The bytes do not start with `ISA`.
     #[error("the file does not start with an `ISA` segment")]
     Missing,
+    /// ISA16 and the terminator are not found: fewer than 16 element separators in 512 bytes.
     #[error("the ISA segment is too short: ISA16 and the segment terminator cannot be found")]
     TooShort,
+    /// Separators that clash with each other or are letters or digits.
     #[error(
         "the ISA delimiters are unreadable: element, component and segment separators must be distinct and not letters or digits"
     )]
@@ -75,6 +81,7 @@ pub struct Segment<'a> {
     raw: &'a [u8],
     /// 1-based position of the segment in the file.
     pub number: u32,
+    /// The separators of the interchange the segment is in.
     pub delimiters: Delimiters,
 }
 
@@ -156,9 +163,17 @@ impl<'a> Segment<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TokenError {
     /// An `ISA` after the first one cannot be read; nothing after it can be split.
-    Isa { number: u32, error: IsaError },
+    Isa {
+        /// Segment number of the unreadable `ISA`.
+        number: u32,
+        /// Why its delimiters cannot be read.
+        error: IsaError,
+    },
     /// Bytes at the end of the file with no segment terminator: the file is truncated.
-    Unterminated { number: u32 },
+    Unterminated {
+        /// Segment number of the unterminated bytes.
+        number: u32,
+    },
 }
 
 /// Iterator over the segments of a whole file, switching delimiters at every `ISA`.
