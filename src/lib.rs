@@ -39,6 +39,7 @@
 //! # }
 //! ```
 
+#![warn(missing_docs)]
 #![allow(
     clippy::result_large_err,
     reason = "ClaimError is a per-claim output record carrying its location; it is built once and moved, never propagated through deep call chains"

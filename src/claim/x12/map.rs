@@ -3,8 +3,8 @@
 //! [`Claim`], recording the segment and element of every mapped value.
 //!
 //! This file walks the transaction and keeps the claim in progress; the loops are mapped
-//! beside it: [`super::header`] (2000A–2000C), [`super::claim_level`] (2300/2310),
-//! [`super::line`] (2400 and below), with the element helpers in [`super::elements`].
+//! beside it: `header.rs` (2000A–2000C), `claim_level.rs` (2300/2310),
+//! `line.rs` (2400 and below), with the element helpers in `elements.rs`.
 //!
 //! Loops the scrubber does not use are tracked only so their segments are not mistaken for
 //! ours: an `SBR` inside a claim opens 2320/2330 (other payer), whose `NM1*IL` and `NM1*PR` must
