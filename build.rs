@@ -22,6 +22,9 @@ fn main() {
     println!("cargo:rerun-if-changed=codesets");
     println!("cargo:rerun-if-changed=src/codeset/compile.rs");
     println!("cargo:rerun-if-changed=src/codeset/normalize.rs");
+    // The shipped rules are embedded by `include_dir!`, which cargo does not track: rerunning
+    // this script when they change makes cargo rebuild the crate that embeds them.
+    println!("cargo:rerun-if-changed=rules");
     if let Err(e) = run() {
         eprintln!("error: {e}");
         std::process::exit(1);

@@ -14,3 +14,4 @@ mod golden;
 mod lint;
 mod rules;
 mod util;
+mod verdicts;
