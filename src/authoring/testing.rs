@@ -2,7 +2,6 @@
 //! the findings of that rule it must produce (none = must not fire); a `todo` case is a
 //! known gap, reported but never failing. A rule without a test file fails.
 
-use crate::rules::schema::Span;
 use std::sync::Arc;
 
 use jiff::civil::Date;
@@ -10,8 +9,10 @@ use serde::Serialize;
 
 use crate::claim::Claim;
 use crate::codeset::CodeSets;
+use crate::engine::duplicates::{Fingerprint, Tracker};
 use crate::engine::{Engine, Options};
 use crate::rules::compile::{Code, Diagnostic, DiagnosticLevel, RuleFile, RuleSet};
+use crate::rules::schema::Span;
 use crate::rules::schema::{self, RuleTestDoc};
 
 /// The date tests are checked as of when a case does not say: fixed, so results never
@@ -344,7 +345,23 @@ fn matches(expected: &[Seen], actual: &[Seen]) -> bool {
     })
 }
 
+/// The case's claims, read and marked as the runner marks them: a claim repeating an earlier
+/// one of the case is a duplicate, as in one `check` run.
 fn case_claims(
+    test_path: &str,
+    base: Option<&serde_json::Value>,
+    case: &schema::TestCaseDoc,
+) -> Result<Vec<Claim>, String> {
+    let mut claims = read_case_claims(test_path, base, case)?;
+    let mut repeats = Tracker::default();
+    for c in &mut claims {
+        let print = Fingerprint::of(c);
+        repeats.mark(c, print);
+    }
+    Ok(claims)
+}
+
+fn read_case_claims(
     test_path: &str,
     base: Option<&serde_json::Value>,
     case: &schema::TestCaseDoc,

@@ -117,6 +117,31 @@ pub struct Claim {
     #[serde(skip)]
     #[schemars(skip)]
     pub source: Source,
+    /// Whether an earlier claim of the same run has this claim's id; set by the runner
+    /// (`engine::duplicates`), not part of the JSON format.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub duplicate: Option<Duplicate>,
+}
+
+/// How a claim repeats an earlier claim of the same run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Duplicate {
+    /// Same claim id, patient, dates, lines and charges: the payer denies it (CARC 18).
+    Exact,
+    /// Same claim id, different content: a correction sent as an original, or two claims
+    /// given one id.
+    SameId,
+}
+
+impl Duplicate {
+    /// The value rules compare `claim.duplicate` with.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Duplicate::Exact => "exact",
+            Duplicate::SameId => "same-id",
+        }
+    }
 }
 
 /// Professional (837P) or institutional (837I) claim.

@@ -4,6 +4,7 @@
 //! payer), so the cost grows with the claim, not with the number of rules; then evaluates
 //! each candidate over its iteration (lines, diagnoses, pairs…).
 
+pub mod duplicates;
 mod render;
 pub mod run;
 

@@ -4,7 +4,9 @@
 use rayon::prelude::*;
 
 use super::Engine;
-use crate::claim::input::Pending;
+use super::duplicates::{Fingerprint, Tracker};
+use crate::claim::Claim;
+use crate::claim::input::{ClaimError, Pending};
 use crate::outcome::{Checked, ClaimResult, Outcome};
 
 /// Claims handed to the thread pool at once: bounds memory on any input size.
@@ -33,10 +35,25 @@ where
                 }
             }
         });
+        let mut repeats = Tracker::default();
         for batch in rx {
-            let results: Vec<Outcome> = batch
+            // Parse in parallel, mark repeats in input order, then check in parallel.
+            let mut claims: Vec<(Result<Claim, ClaimError>, Option<Fingerprint>)> = batch
                 .into_par_iter()
-                .map(|p| match p.materialize() {
+                .map(|p| {
+                    let claim = p.materialize();
+                    let print = claim.as_ref().ok().and_then(Fingerprint::of);
+                    (claim, print)
+                })
+                .collect();
+            for (claim, print) in &mut claims {
+                if let Ok(c) = claim {
+                    repeats.mark(c, *print);
+                }
+            }
+            let results: Vec<Outcome> = claims
+                .into_par_iter()
+                .map(|(claim, _)| match claim {
                     Ok(claim) => Outcome::Checked(Checked {
                         findings: engine.check(&claim),
                         file: claim.source.file.clone(),

@@ -118,6 +118,7 @@ fields! {
     TotalCharge => "claim.total_charge", Number, Claim, false;
     LinesChargeSum => "claim.line_charge_sum", Number, Claim, false;
     LineCount => "claim.line_count", Number, Claim, false;
+    Duplicate => "claim.duplicate", Text, Claim, false;
     DxCount => "claim.diagnosis_count", Number, Claim, false;
     PayerId => "payer.id", Text, Claim, false;
     PayerName => "payer.name", Text, Claim, false;
@@ -391,6 +392,9 @@ impl Field {
                 Value::Number(cents as f64 / 100.0)
             }
             Field::LineCount => Value::Number(c.lines.len() as f64),
+            Field::Duplicate => c
+                .duplicate
+                .map_or(Value::Missing, |d| Value::Text(d.as_str())),
             Field::DxCount => Value::Number(c.diagnoses.len() as f64),
             Field::PayerId => text(&c.payer.id),
             Field::PayerName => text(&c.payer.name),
@@ -530,7 +534,7 @@ impl Field {
         let patient = |f| Position::person(PersonRole::Patient, f);
         let provider = Position::provider;
         match self {
-            Field::ClaimId => claim(C::Id),
+            Field::ClaimId | Field::Duplicate => claim(C::Id),
             Field::ClaimType => claim(C::Type),
             Field::Frequency => claim(C::Frequency),
             Field::OriginalClaimId => claim(C::OriginalClaimId),

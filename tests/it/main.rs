@@ -9,6 +9,7 @@
 
 mod cli;
 mod corpus;
+mod duplicates;
 mod engine;
 mod golden;
 mod lint;

@@ -1,12 +1,12 @@
 //! A fixed list of rule diagnostics and rule-test results for the authoring emitter
 //! snapshots, built by hand so a rule change never churns them.
 
-use crate::rules::schema::Span;
 use std::sync::Arc;
 
 use super::Emitter;
 use crate::authoring::testing::{CaseResult, Outcome, Seen, TestReport};
 use crate::rules::diagnostic::{Code, Diagnostic};
+use crate::rules::schema::Span;
 
 /// Diagnostics of every level, with and without help, with text that needs escaping.
 pub fn diagnostics() -> Vec<Diagnostic> {

@@ -1,12 +1,12 @@
 //! `--format sarif`: SARIF 2.1.0, so rule problems show in code-scanning tools. A failed test
 //! case is a `test-failed` result at the case.
 
-use crate::rules::schema::Span;
 use serde_json::json;
 
 use super::{Emitter, expected_actual};
 use crate::authoring::testing::{Outcome, TestReport};
 use crate::rules::diagnostic::{Code, Diagnostic, DiagnosticLevel};
+use crate::rules::schema::Span;
 
 /// The SARIF emitter.
 pub struct Sarif;

@@ -2,7 +2,6 @@
 //! (`E08-E13`), written inline or in a file beside the rule. The listed codes are checked
 //! against the code set the list names, as of the rule's effective window.
 
-use crate::rules::schema::Span;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -14,6 +13,7 @@ use crate::rules::compile::resolve_relative;
 use crate::rules::diagnostic::Diagnostic;
 use crate::rules::index::Trigger;
 use crate::rules::ir::Each;
+use crate::rules::schema::Span;
 
 /// What a rule writes under `codes`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
