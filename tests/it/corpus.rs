@@ -271,7 +271,7 @@ const EXPECTED: &[Defect] = &[
     (
         "openx12-sample-837i.edi",
         "HOSP001",
-        "ICD002",
+        "ICD014",
         None,
         "I2511",
         "I25.11 is a subcategory header (I25.110–I25.119 are the billable codes)",

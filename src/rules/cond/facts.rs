@@ -66,6 +66,10 @@ facts! {
     Count => "count",
     /// Whole days a `days_between` measured.
     Days => "days",
+    /// The 7th characters a code takes, each with its meaning.
+    Sevenths => "sevenths",
+    /// A code completed with its first valid 7th character, as an example.
+    Completed => "completed",
 }
 
 /// The facts one evaluation set, at most one value each.

@@ -204,6 +204,7 @@ conditions! {
     Count(count::Count),
     Same(same::Same),
     BadCheckDigit(bad_check_digit::BadCheckDigit),
+    SeventhCharacter(seventh_character::SeventhCharacter),
 }
 
 impl Pred {
