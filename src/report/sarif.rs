@@ -43,15 +43,20 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-/// The input file, and the line where the reader knows it. An X12 result names its file
-/// without a region: its segment number is not a line (an 837 may hold every segment on one
-/// line), and the reader records no byte offset in [`Location::X12`]; the segment, loop and
-/// element are in the result's `location` property and its logical location.
+/// The input file, and where in it: a JSON claim's line; an X12 segment's byte offset. The
+/// segment number is not used as a line, since an 837 may hold every segment on one line;
+/// an X12 location without an offset (an unreadable claim's) names the file only. The
+/// segment, loop and element are in the result's `location` property either way.
 fn physical(file: Option<&str>, loc: Option<&Location>) -> Value {
     let uri = file.unwrap_or("-");
     match loc {
         Some(Location::Json { line: Some(l), .. }) => {
             json!({ "artifactLocation": { "uri": uri }, "region": { "startLine": l } })
+        }
+        Some(Location::X12 {
+            offset: Some(o), ..
+        }) => {
+            json!({ "artifactLocation": { "uri": uri }, "region": { "byteOffset": o } })
         }
         _ => json!({ "artifactLocation": { "uri": uri } }),
     }
