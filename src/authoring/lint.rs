@@ -2,14 +2,16 @@
 //! and denial codes a biller needs, conditions that can never hold, rules that repeat an
 //! earlier rule, and ids that break their pack's prefix.
 //!
-//! Every check here is a warning: the rules run, but are not fit to ship. Checks that need
-//! the span of a single value (listed codes) live in the compiler.
+//! Every check of [`lint`] is a warning: the rules run, but are not fit to ship. Checks that
+//! need the span of a single value (listed codes) live in the compiler. [`builtin_ids`] is the
+//! exception, an error: it reports what `check --rules` would refuse.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::finding::Severity;
-use crate::rules::compile::{Code, Diagnostic, Rule, RuleSet};
-use crate::rules::schema::Span;
+use crate::rules::compile::{Code, Diagnostic, Rule, RuleFile, RuleSet};
+use crate::rules::schema::{self, RuleDoc, Sp, Span};
 
 /// Warnings about rules that compile but are not fit to ship.
 pub fn lint(set: &RuleSet) -> Vec<Diagnostic> {
@@ -51,6 +53,54 @@ pub fn lint(set: &RuleSet) -> Vec<Diagnostic> {
     shadowed(set, &mut out);
     id_prefix(set, &mut out);
     out
+}
+
+/// Errors for user rules whose id a built-in rule already uses: `check --rules DIR` loads the
+/// built-in packs first and refuses a later rule with a used id (`duplicate-id`), so lint says
+/// so before check does. Like check, it reads ids from every file that parses as a rule, even
+/// one that does not compile.
+pub fn builtin_ids(user: &[RuleFile], builtin: &[RuleFile]) -> Vec<Diagnostic> {
+    let taken: HashMap<String, (Arc<str>, bool)> = rule_ids(builtin)
+        .map(|(path, id, removed)| (id.value, (path, removed)))
+        .collect();
+    rule_ids(user)
+        .filter_map(|(path, id, _)| {
+            let (prev, removed) = taken.get(&id.value)?;
+            let whose = if *removed {
+                "a removed built-in rule"
+            } else {
+                "a built-in rule"
+            };
+            let message = format!(
+                "rule id `{}` is already used by {whose} in `{prev}`; `check --rules` refuses it",
+                id.value
+            );
+            let help = "pick an id outside the built-in packs; or, if these rules run with \
+                        `check --no-default-rules`, lint with `--no-default-rules` too";
+            Some(
+                Diagnostic::error(
+                    path,
+                    Span::new(id.line, id.column),
+                    Code::BuiltinId,
+                    message,
+                )
+                .with_help(Some(help.into())),
+            )
+        })
+        .collect()
+}
+
+/// The file, id and removed status of every file that parses as a rule, as the compiler reads
+/// them before compiling.
+fn rule_ids(files: &[RuleFile]) -> impl Iterator<Item = (Arc<str>, Sp<String>, bool)> + '_ {
+    files
+        .iter()
+        .filter(|f| !(f.path.ends_with("/pack.yaml") || &*f.path == "pack.yaml"))
+        .filter_map(|f| {
+            let doc = schema::from_yaml::<RuleDoc>(&f.text).ok()?;
+            let removed = doc.status.as_ref().is_some_and(|s| s.value == "removed");
+            Some((f.path.clone(), doc.id, removed))
+        })
 }
 
 fn warning(r: &Rule, at: Span, code: Code, message: String, help: Option<String>) -> Diagnostic {

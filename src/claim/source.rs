@@ -51,6 +51,10 @@ pub enum Location {
         /// ST02 of the transaction set; empty outside one (IEA and GE envelope warnings).
         #[serde(skip_serializing_if = "is_empty")]
         transaction: Arc<str>,
+        /// Byte offset of the segment in the file, where the reader knows it (SARIF's
+        /// `region.byteOffset`). Not serialized: the JSON output names segments by number.
+        #[serde(skip)]
+        offset: Option<usize>,
     },
     /// FHIRPath-like expression into a FHIR resource (`Claim.item[2].productOrService`).
     Fhir {
@@ -191,6 +195,7 @@ mod tests {
             loop_id: "2400".into(),
             element: "SV1".into(),
             transaction: "0001".into(),
+            offset: None,
         };
         s.record(Position::Claim, seg(10));
         s.record(Position::line(0), seg(20));

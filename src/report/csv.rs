@@ -1,5 +1,6 @@
 //! `--format csv`: one row per finding, and one row per unreadable claim (category
-//! `unreadable-claim`), for spreadsheets and work queues.
+//! `unreadable-claim`), for spreadsheets and work queues. Text that a spreadsheet would run as
+//! a formula is prefixed with `'` (OWASP CSV injection).
 
 use std::io::{self, Write};
 
@@ -24,7 +25,17 @@ fn io_err(e: ::csv::Error) -> io::Error {
     io::Error::other(e)
 }
 
-const HEADER: [&str; 15] = [
+/// Quote a text cell a spreadsheet would read as a formula: one starting with `=`, `+`, `-`,
+/// `@`, tab or carriage return gets a leading `'` (OWASP's advice). Numbers this emitter
+/// formats itself (line, charge, rule line) cannot start a formula and are left as numbers.
+fn text(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_string(),
+    }
+}
+
+const HEADER: [&str; 16] = [
     "claim_id",
     "line",
     "rule",
@@ -40,6 +51,7 @@ const HEADER: [&str; 15] = [
     "rule_file",
     "rule_line",
     "file",
+    "charge",
 ];
 
 impl Emitter for Csv<'_> {
@@ -52,24 +64,27 @@ impl Emitter for Csv<'_> {
             Outcome::Checked(c) => {
                 for f in &c.findings {
                     let row = [
-                        f.claim_id.clone(),
+                        text(&f.claim_id),
                         f.line.map(|l| l.to_string()).unwrap_or_default(),
-                        f.rule.to_string(),
+                        text(&f.rule),
                         f.severity.as_str().to_string(),
                         f.category.as_str().to_string(),
-                        f.code.clone().unwrap_or_default(),
-                        f.carc.as_deref().unwrap_or_default().to_string(),
-                        f.rarc.as_deref().unwrap_or_default().to_string(),
-                        f.path.to_string(),
-                        f.location
-                            .as_ref()
-                            .map(|l| l.to_string())
-                            .unwrap_or_default(),
-                        f.message.clone(),
-                        f.help.clone(),
-                        f.rule_source.file.to_string(),
+                        text(f.code.as_deref().unwrap_or_default()),
+                        text(f.carc.as_deref().unwrap_or_default()),
+                        text(f.rarc.as_deref().unwrap_or_default()),
+                        text(&f.path.to_string()),
+                        text(
+                            &f.location
+                                .as_ref()
+                                .map(|l| l.to_string())
+                                .unwrap_or_default(),
+                        ),
+                        text(&f.message),
+                        text(&f.help),
+                        text(&f.rule_source.file),
                         f.rule_source.line.to_string(),
-                        c.file.as_deref().unwrap_or_default().to_string(),
+                        text(c.file.as_deref().unwrap_or_default()),
+                        f.charge.map(|c| c.to_string()).unwrap_or_default(),
                     ];
                     self.out.write_record(&row).map_err(io_err)?;
                 }
@@ -77,7 +92,7 @@ impl Emitter for Csv<'_> {
             }
             Outcome::Unreadable(e) => {
                 let row = [
-                    e.claim_id.clone().unwrap_or_default(),
+                    text(e.claim_id.as_deref().unwrap_or_default()),
                     String::new(),
                     String::new(),
                     "error".to_string(),
@@ -86,15 +101,18 @@ impl Emitter for Csv<'_> {
                     String::new(),
                     String::new(),
                     String::new(),
-                    e.location
-                        .as_ref()
-                        .map(|l| l.to_string())
-                        .unwrap_or_default(),
-                    e.message.clone(),
+                    text(
+                        &e.location
+                            .as_ref()
+                            .map(|l| l.to_string())
+                            .unwrap_or_default(),
+                    ),
+                    text(&e.message),
                     String::new(),
                     String::new(),
                     String::new(),
-                    e.file.as_deref().unwrap_or_default().to_string(),
+                    text(e.file.as_deref().unwrap_or_default()),
+                    String::new(),
                 ];
                 self.out.write_record(&row).map_err(io_err)
             }
@@ -109,6 +127,45 @@ impl Emitter for Csv<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formula_cells_are_quoted() {
+        for (cell, quoted) in [
+            ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
+            ("+1", "'+1"),
+            ("-1+2", "'-1+2"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("99213", "99213"),
+            ("a=b", "a=b"),
+            ("", ""),
+        ] {
+            assert_eq!(text(cell), quoted, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn a_claim_id_formula_is_quoted_in_the_output() {
+        let mut r = super::super::fixture::results();
+        let Some(Outcome::Checked(c)) = r.get_mut(1).map(|r| &mut r.outcome) else {
+            panic!("the fixture's second claim is checked");
+        };
+        for f in &mut c.findings {
+            f.claim_id = "=cmd|' /C calc'!A0".into();
+        }
+        let mut buf = Vec::new();
+        {
+            let mut e = Csv::new(Box::new(&mut buf));
+            let ok = e.begin(&super::super::fixture::meta()).is_ok()
+                && r.iter().all(|r| e.claim(r).is_ok())
+                && e.finish(&Summary::default()).is_ok();
+            assert!(ok);
+        }
+        let out = String::from_utf8_lossy(&buf);
+        assert!(out.contains("\n'=cmd|' /C calc'!A0,2,TST001,"), "{out}");
+        assert!(!out.contains("\n=cmd"), "{out}");
+    }
 
     #[test]
     fn fixed_run() {

@@ -73,6 +73,8 @@ fn x12(segment: u32, loop_id: &'static str, element: &'static str) -> Location {
         loop_id: Cow::Borrowed(loop_id),
         element: Cow::Borrowed(element),
         transaction: Arc::from("0001"),
+        // As if every segment before it were 30 bytes long.
+        offset: Some(30 * (segment as usize - 1)),
     }
 }
 

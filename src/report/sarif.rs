@@ -8,8 +8,12 @@ use serde_json::{Value, json};
 
 use super::{Emitter, RunMeta, Summary};
 use crate::claim::Location;
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
 use crate::outcome::{ClaimResult, Outcome};
+use crate::rules::{load, schema};
+
+/// The rule id of unreadable-claim results, described in the rule table like any rule.
+const UNREADABLE: &str = "unreadable-claim";
 
 /// SARIF 2.1.0 for code-scanning tools: one result per finding.
 pub struct Sarif<'w> {
@@ -39,14 +43,81 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
+/// The input file, and where in it: a JSON claim's line; an X12 segment's byte offset. The
+/// segment number is not used as a line, since an 837 may hold every segment on one line;
+/// an X12 location without an offset (an unreadable claim's) names the file only. The
+/// segment, loop and element are in the result's `location` property either way.
 fn physical(file: Option<&str>, loc: Option<&Location>) -> Value {
     let uri = file.unwrap_or("-");
     match loc {
         Some(Location::Json { line: Some(l), .. }) => {
             json!({ "artifactLocation": { "uri": uri }, "region": { "startLine": l } })
         }
+        Some(Location::X12 {
+            offset: Some(o), ..
+        }) => {
+            json!({ "artifactLocation": { "uri": uri }, "region": { "byteOffset": o } })
+        }
         _ => json!({ "artifactLocation": { "uri": uri } }),
     }
+}
+
+/// A rule's entry in `tool.driver.rules`. Emitters are told findings, not the rule set, so
+/// the title and docs are read back from the rule's own file (built in, else on disk, as it
+/// was loaded); a rule whose file cannot be read is described by its id and category.
+fn rule_descriptor(f: &Finding) -> Value {
+    let doc = load::read_list(&f.rule_source.file)
+        .and_then(|text| schema::from_yaml::<schema::RuleDoc>(&text).ok());
+    let (short, full, help) = match doc {
+        Some(d) => {
+            let docs = d.docs.as_deref().map(str::trim).filter(|d| !d.is_empty());
+            let full = docs
+                .and_then(first_paragraph)
+                .unwrap_or_else(|| d.title.clone());
+            let help = match docs {
+                Some(md) => json!({ "text": md, "markdown": md }),
+                None => json!({ "text": d.title }),
+            };
+            (d.title, full, help)
+        }
+        None => {
+            let short = format!("{} ({})", f.rule, f.category.as_str());
+            let help = json!({ "text": format!("see `claimscrub explain {}`", f.rule) });
+            (short.clone(), short, help)
+        }
+    };
+    json!({
+        "id": &*f.rule,
+        "shortDescription": { "text": short },
+        "fullDescription": { "text": full },
+        "help": help,
+        "properties": { "category": f.category.as_str() },
+        "defaultConfiguration": { "level": level(f.severity) },
+    })
+}
+
+/// The first paragraph of Markdown docs that is not a heading, on one line: the "What it
+/// checks" of a rule's docs.
+fn first_paragraph(md: &str) -> Option<String> {
+    let para: Vec<&str> = md
+        .lines()
+        .map(str::trim)
+        .skip_while(|l| l.is_empty() || l.starts_with('#'))
+        .take_while(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    (!para.is_empty()).then(|| para.join(" "))
+}
+
+fn unreadable_descriptor() -> Value {
+    let text = "A claim that could not be read: not valid JSON, X12 or FHIR, or a value of the wrong shape. It was not checked.";
+    json!({
+        "id": UNREADABLE,
+        "shortDescription": { "text": "A claim could not be read" },
+        "fullDescription": { "text": text },
+        "help": { "text": "fix the claim at the reported location and check it again; the message names the place and the expected shape" },
+        "properties": { "category": UNREADABLE },
+        "defaultConfiguration": { "level": "error" },
+    })
 }
 
 impl Emitter for Sarif<'_> {
@@ -59,13 +130,9 @@ impl Emitter for Sarif<'_> {
         match &r.outcome {
             Outcome::Checked(c) => {
                 for f in &c.findings {
-                    self.rules.entry(f.rule.to_string()).or_insert_with(|| {
-                        json!({
-                            "id": &*f.rule,
-                            "properties": { "category": f.category.as_str() },
-                            "defaultConfiguration": { "level": level(f.severity) },
-                        })
-                    });
+                    self.rules
+                        .entry(f.rule.to_string())
+                        .or_insert_with(|| rule_descriptor(f));
                     let logical = json!([{ "fullyQualifiedName": format!("{}#{}", f.claim_id, f.path), "kind": "element" }]);
                     self.results.push(json!({
                         "ruleId": &*f.rule,
@@ -87,8 +154,11 @@ impl Emitter for Sarif<'_> {
                 }
             }
             Outcome::Unreadable(e) => {
+                self.rules
+                    .entry(UNREADABLE.to_string())
+                    .or_insert_with(unreadable_descriptor);
                 self.results.push(json!({
-                    "ruleId": "unreadable-claim",
+                    "ruleId": UNREADABLE,
                     "level": "error",
                     "message": { "text": e.message },
                     "locations": [{ "physicalLocation": physical(e.file.as_deref(), e.location.as_ref()) }],
@@ -124,6 +194,67 @@ impl Emitter for Sarif<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_result_rule_is_described() {
+        let doc: Value = match serde_json::from_str(&super::super::fixture::render(|out| {
+            Box::new(Sarif::new(out))
+        })) {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        };
+        let run = &doc["runs"][0];
+        let described: Vec<&str> = run["tool"]["driver"]["rules"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| {
+                for key in ["shortDescription", "fullDescription", "help"] {
+                    assert!(r[key]["text"].is_string(), "{key} of {r}");
+                }
+                r["id"].as_str().unwrap_or_default()
+            })
+            .collect();
+        let used: Vec<&str> = run["results"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| r["ruleId"].as_str().unwrap_or_default())
+            .collect();
+        assert!(used.contains(&UNREADABLE));
+        for id in used {
+            assert!(described.contains(&id), "`{id}` is not in {described:?}");
+        }
+    }
+
+    #[test]
+    fn a_rule_is_described_from_its_docs() {
+        let mut f = super::super::fixture::results()
+            .into_iter()
+            .find_map(|r| match r.outcome {
+                Outcome::Checked(c) => c.findings.into_iter().next(),
+                Outcome::Unreadable(_) => None,
+            })
+            .unwrap_or_else(|| panic!("the fixture has a finding"));
+        // A rule file of its own, so a change to the shipped rules does not churn this test.
+        let path =
+            std::env::temp_dir().join(format!("claimscrub-sarif-{}.yaml", std::process::id()));
+        let rule = "id: TST001\nname: t\ntitle: The title\nseverity: error\ncategory: invalid-code\nwhen:\n  present: line.units\nmessage: m\nhelp: h\ndocs: |\n  ## What it checks\n  One thing,\n  on two lines.\n\n  ## Fix\n  Fix it.\n";
+        if let Err(e) = std::fs::write(&path, rule) {
+            panic!("{}: {e}", path.display());
+        }
+        f.rule_source.file = path.to_string_lossy().into();
+        let d = rule_descriptor(&f);
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(d["shortDescription"]["text"], "The title");
+        assert_eq!(d["fullDescription"]["text"], "One thing, on two lines.");
+        let md = d["help"]["markdown"].as_str().unwrap_or_default();
+        assert!(
+            md.starts_with("## What it checks") && md.ends_with("Fix it."),
+            "{md}"
+        );
+        assert_eq!(d["help"]["text"], d["help"]["markdown"]);
+    }
 
     #[test]
     fn fixed_run() {

@@ -45,6 +45,8 @@ codes! {
     Yaml => "yaml",
     /// Two rules share an id; ids are stable and never reused, even for removed rules.
     DuplicateId => "duplicate-id",
+    /// A user rule id that a built-in rule already uses, so `check --rules` refuses the rule set unless run with `--no-default-rules`.
+    BuiltinId => "builtin-id",
     /// A pack's `disable` list names a rule id that no loaded rule has.
     UnknownRule => "unknown-rule",
     /// A rule id is not an uppercase prefix followed by three or more digits, like `ICD002`.

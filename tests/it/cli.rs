@@ -159,3 +159,42 @@ fn codes_lookup_outputs() {
     .join("\n");
     insta::assert_snapshot!(out);
 }
+
+/// SARIF points an X12 result at its segment by byte offset (not by line: the segment number
+/// is not a line), and every rule a result names is in the rule table with its descriptions.
+#[test]
+fn sarif_x12_results_point_at_their_segment() {
+    let path = "tests/fixtures/x12/openx12-sample-837i.edi";
+    let doc: serde_json::Value = match serde_json::from_str(&check_file(path, "sarif")) {
+        Ok(v) => v,
+        Err(e) => panic!("{e}"),
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => panic!("{path}: {e}"),
+    };
+    let run = &doc["runs"][0];
+    let results = run["results"].as_array().cloned().unwrap_or_default();
+    assert!(!results.is_empty());
+    for r in &results {
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uri"], path, "{r}");
+        assert!(loc["region"]["startLine"].is_null(), "{r}");
+        let Some(offset) = loc["region"]["byteOffset"].as_u64() else {
+            panic!("no byte offset: {r}")
+        };
+        // `segment 20, loop 2300, CLM-02`: the segment id is the element's prefix.
+        let text = r["properties"]["location"].as_str().unwrap_or_default();
+        let id = text.rsplit(", ").next().unwrap_or_default();
+        let id = id.split('-').next().unwrap_or_default();
+        let at = bytes.get(offset as usize..).unwrap_or_default();
+        assert!(at.starts_with(id.as_bytes()), "{id} at {offset}: {r}");
+        let rule = &r["ruleId"];
+        let described = run["tool"]["driver"]["rules"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|d| &d["id"] == rule && d["shortDescription"]["text"].is_string());
+        assert!(described, "{rule} is not described");
+    }
+}

@@ -164,3 +164,72 @@ fn explain_prints_what_a_code_means() {
         claimscrub::rules::compile::Code::ALL.len()
     );
 }
+
+const USER: &str = "tests/fixtures/user-rules";
+
+#[test]
+fn a_builtin_id_is_refused_by_lint_as_by_check() {
+    let o = cli(&["rules", "lint", USER]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("error[builtin-id]"), "{out}");
+    assert!(out.contains("`CORE024`"), "{out}");
+    // What lint reports is what check refuses.
+    let o = cli(&["check", "--rules", USER, "examples/claims.json"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("duplicate-id"), "{}", stderr(&o));
+    // Without the built-in packs neither complains; the rule's missing docs is a warning.
+    let o = cli(&[
+        "check",
+        "--rules",
+        USER,
+        "--no-default-rules",
+        "examples/claims.json",
+    ]);
+    assert_ne!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = cli(&["rules", "lint", USER, "--no-default-rules"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("warning[missing-docs]"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!stdout(&o).contains("builtin-id"), "{}", stdout(&o));
+}
+
+#[test]
+fn warnings_as_errors_fails_on_a_warning() {
+    let o = cli(&[
+        "rules",
+        "lint",
+        USER,
+        "--no-default-rules",
+        "--warnings-as-errors",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    // The built-in packs are clean of warnings, so the flag changes nothing there.
+    let o = cli(&["rules", "lint", "--warnings-as-errors"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn a_missing_or_empty_rule_folder_is_an_error() {
+    let empty = std::env::temp_dir().join(format!("claimscrub-empty-rules-{}", std::process::id()));
+    if let Err(e) = std::fs::create_dir_all(&empty) {
+        panic!("{}: {e}", empty.display());
+    }
+    let empty = empty.to_string_lossy().into_owned();
+    for command in ["lint", "test"] {
+        for dir in [empty.as_str(), "tests/fixtures/no-such-folder"] {
+            let o = cli(&["rules", command, dir]);
+            assert_eq!(
+                o.status.code(),
+                Some(2),
+                "rules {command} {dir}: {}",
+                stdout(&o)
+            );
+            assert!(stderr(&o).contains(dir), "{}", stderr(&o));
+        }
+    }
+    let _ = std::fs::remove_dir(&empty);
+}

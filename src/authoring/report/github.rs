@@ -10,11 +10,17 @@ use crate::rules::diagnostic::{Diagnostic, DiagnosticLevel};
 /// The GitHub Actions emitter.
 pub struct Github;
 
-/// Escape a workflow-command value.
+/// Escape a workflow command's message (the text after `::`).
 fn escape(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
+}
+
+/// Escape a property value (`file=`, `title=`): as a message, and also `:` and `,`, which
+/// would otherwise end the property list or the property.
+fn property(s: &str) -> String {
+    escape(s).replace(':', "%3A").replace(',', "%2C")
 }
 
 impl Emitter for Github {
@@ -34,10 +40,10 @@ impl Emitter for Github {
             let _ = writeln!(
                 out,
                 "::{level} file={},line={},col={},title={}::{}{}",
-                d.file,
+                property(&d.file),
                 d.line,
                 d.column,
-                d.code,
+                property(d.code.as_str()),
                 escape(&d.message),
                 escape(&help)
             );
@@ -52,9 +58,9 @@ impl Emitter for Github {
             let _ = writeln!(
                 out,
                 "::error file={},line={},title={}::case `{}` expected {} but got {}",
-                c.file,
+                property(&c.file),
                 c.line,
-                c.rule,
+                property(&c.rule),
                 escape(&c.case),
                 escape(&expected),
                 escape(&actual)
@@ -67,8 +73,24 @@ impl Emitter for Github {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn fixed_lists() {
         super::super::fixture::assert_renders!(super::Github);
+    }
+
+    #[test]
+    fn properties_escape_colon_and_comma() {
+        let d = Diagnostic::error(
+            "C:/rules/a,b%.yaml".into(),
+            crate::rules::schema::Span::new(3, 1),
+            crate::rules::diagnostic::Code::BadId,
+            "id `a:b,c`\r\n".into(),
+        );
+        assert_eq!(
+            Github.diagnostics(&[d], "lint"),
+            "::error file=C%3A/rules/a%2Cb%25.yaml,line=3,col=1,title=bad-id::id `a:b,c`%0D%0A\n"
+        );
     }
 }

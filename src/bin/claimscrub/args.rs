@@ -167,6 +167,13 @@ pub enum RulesCommand {
         /// Print what a diagnostic code means (`unknown-field`), or every code with `all`.
         #[arg(long, value_name = "CODE", conflicts_with = "dirs")]
         explain: Option<String>,
+        /// Exit 1 on warnings too, not only on errors.
+        #[arg(long)]
+        warnings_as_errors: bool,
+        /// The rules run with `check --no-default-rules`: do not report ids the built-in
+        /// packs already use (`builtin-id`).
+        #[arg(long)]
+        no_default_rules: bool,
     },
     /// Run the test cases beside each rule (`<rule>.test.yaml`).
     Test {

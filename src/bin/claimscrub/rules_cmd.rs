@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use claimscrub::authoring::testing;
 use claimscrub::rules::compile::{Code, DiagnosticLevel, RuleFile, load, load_partial};
 use claimscrub::rules::load as files;
@@ -19,7 +19,15 @@ fn gather(dirs: &[PathBuf]) -> Result<(Vec<RuleFile>, Vec<RuleFile>)> {
     }
     let (mut rules, mut tests) = (Vec::new(), Vec::new());
     for d in dirs {
-        rules.extend(files::dir_files(d)?);
+        // A mistyped or empty folder would otherwise lint and test nothing, and pass.
+        if !d.exists() {
+            bail!("rule folder `{}` does not exist", d.display());
+        }
+        let found = files::dir_files(d)?;
+        if found.is_empty() {
+            bail!("no rule files (`*.yaml`) in `{}`", d.display());
+        }
+        rules.extend(found);
         tests.extend(files::dir_tests(d)?);
     }
     Ok((rules, tests))
@@ -36,12 +44,22 @@ pub fn run(a: RulesArgs) -> Result<u8> {
             format,
             codesets,
             explain: None,
+            warnings_as_errors,
+            no_default_rules,
         } => {
             let sets = setup::codesets(codesets.as_deref())?;
             let (rules, _) = gather(&dirs)?;
             // Lint what compiled even when other files have errors: one run shows everything.
             let (set, mut diags) = load_partial(&rules, &files::read_list, &sets);
             diags.extend(claimscrub::authoring::lint::lint(&set));
+            // `check --rules DIR` loads the built-in packs too (setup::rule_files); the
+            // built-in packs themselves (no DIR) cannot collide with themselves.
+            if !dirs.is_empty() && !no_default_rules {
+                diags.extend(claimscrub::authoring::lint::builtin_ids(
+                    &rules,
+                    &files::builtin_files(),
+                ));
+            }
             diags.sort_by(|a, b| {
                 (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code))
             });
@@ -58,7 +76,8 @@ pub fn run(a: RulesArgs) -> Result<u8> {
                     diags.len() - errors
                 );
             }
-            Ok(if errors > 0 { 1 } else { 0 })
+            let failing = errors > 0 || (warnings_as_errors && !diags.is_empty());
+            Ok(u8::from(failing))
         }
         RulesCommand::Test {
             dirs,

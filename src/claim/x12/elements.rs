@@ -46,6 +46,7 @@ impl Fault {
             loop_id: Cow::Borrowed(self.loop_id),
             element: self.element.clone(),
             transaction: transaction.clone(),
+            offset: None,
         }
     }
 }
@@ -167,6 +168,7 @@ pub(super) fn loc(
         loop_id: Cow::Borrowed(loop_id),
         element: element.into(),
         transaction: txn.clone(),
+        offset: Some(seg.offset),
     }
 }
 

@@ -81,6 +81,8 @@ pub struct Segment<'a> {
     raw: &'a [u8],
     /// 1-based position of the segment in the file.
     pub number: u32,
+    /// Byte offset of the segment's first byte in the file.
+    pub offset: usize,
     /// The separators of the interchange the segment is in.
     pub delimiters: Delimiters,
 }
@@ -235,6 +237,7 @@ impl<'a> Iterator for Tokenizer<'a> {
         }
         self.number = self.number.saturating_add(1);
         let number = self.number;
+        let offset = self.pos;
         if rest.starts_with(b"ISA") && rest.get(3).is_some_and(|b| !b.is_ascii_alphanumeric()) {
             match read_isa(rest) {
                 Ok((d, len)) => {
@@ -244,6 +247,7 @@ impl<'a> Iterator for Tokenizer<'a> {
                     return Some(Ok(Segment {
                         raw,
                         number,
+                        offset,
                         delimiters: d,
                     }));
                 }
@@ -274,6 +278,7 @@ impl<'a> Iterator for Tokenizer<'a> {
                 Some(Ok(Segment {
                     raw,
                     number,
+                    offset,
                     delimiters: d,
                 }))
             }
@@ -288,6 +293,21 @@ impl<'a> Iterator for Tokenizer<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn segments_know_their_byte_offset() {
+        let isa = "ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *240101*1200*^*00501*000000001*0*P*:~";
+        let file = format!("{isa}\nGS*HC~\r\n  ST*837*0001~SE*2*0001~");
+        let offsets: Vec<(u32, usize)> = Tokenizer::new(file.as_bytes())
+            .filter_map(Result::ok)
+            .map(|s| (s.number, s.offset))
+            .collect();
+        let at = |needle: &str| file.find(needle).unwrap_or(usize::MAX);
+        assert_eq!(
+            offsets,
+            [(1, 0), (2, at("GS*")), (3, at("ST*")), (4, at("SE*"))]
+        );
+    }
 
     const ISA: &str = "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *231215*1200*^*00501*000000001*0*P*:~";
 
