@@ -173,9 +173,10 @@ mod fixture {
         let (_dir, _, sets) = build("codesets");
         let cm = sets.get(System::Icd10Cm).unwrap();
         assert_eq!(cm.suggest("E19", 1), ["E10", "E109", "E11", "E119"]);
+        // Nearest first, then those sharing the longest start (the same category).
         assert_eq!(
             cm.suggest("E1109", 1),
-            ["E109", "E110", "E1100", "E1101", "E119"]
+            ["E110", "E1100", "E1101", "E119", "E109"]
         );
         assert!(cm.suggest("E119", 0).is_empty());
         assert!(cm.suggest("E119", 2).len() <= 10);

@@ -501,7 +501,17 @@ impl CodeSet {
             .map(|c| (strsim::levenshtein(&code, &c), c))
             .filter(|(d, _)| *d >= 1 && *d <= max_distance as usize)
             .collect();
-        found.sort();
+        // Nearest first; among equals, those sharing the longest start (the same category:
+        // `E119` before `F1199` for `E1199`), then in code order.
+        let shared = |c: &str| {
+            code.bytes()
+                .zip(c.bytes())
+                .take_while(|(a, b)| a == b)
+                .count()
+        };
+        found.sort_by(|(da, a), (db, b)| {
+            (da, std::cmp::Reverse(shared(a)), a).cmp(&(db, std::cmp::Reverse(shared(b)), b))
+        });
         found.truncate(MAX_SUGGESTIONS);
         found.into_iter().map(|(_, c)| c).collect()
     }

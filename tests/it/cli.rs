@@ -154,10 +154,21 @@ fn codes_lookup_outputs() {
         run(&["codes", "lookup", "E11.99", "--date", "2026-03-01"]),
         run(&["codes", "lookup", "G0008", "--date", "2018-06-01"]),
         run(&["codes", "lookup", "O80", "--date", "2026-03-01"]),
+        run(&["codes", "lookup", "E10.3", "--date", "2026-03-01", "--all"]),
+        run(&["codes", "lookup", "22", "--date", "2026-03-01"]),
+        run(&["codes", "lookup", "250.00", "--date", "2026-03-01"]),
+        run(&["codes", "lookup", "E880.9", "--date", "2026-03-01"]),
         run(&["codesets", "info"]),
     ]
     .join("\n");
     insta::assert_snapshot!(out);
+    let o = cli(&["codes", "lookup", " "]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("give a code to look up"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// SARIF points an X12 result at its segment by byte offset (not by line: the segment number

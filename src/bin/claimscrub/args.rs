@@ -120,6 +120,9 @@ pub enum CodesCommand {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+        /// List every billable code under a header, each with its title.
+        #[arg(long)]
+        all: bool,
     },
 }
 

@@ -34,6 +34,47 @@ fn guess(typed: &str, code: &str, sets: &CodeSets) -> System {
         .unwrap_or(order.first().copied().unwrap_or(System::Icd10Cm))
 }
 
+/// Systems whose codes are billable or headers; modifiers and places of service are neither.
+fn has_billable(system: System) -> bool {
+    !matches!(system, System::Modifier | System::Pos)
+}
+
+/// ICD-9-CM as coders write it: three digits and a dot (`250.00`) or `E` and three digits
+/// and a dot (`E880.9`), which written ICD-10-CM never is (its dot follows three characters),
+/// or `V` and two digits and a dot (`V70.0`), which ICD-10-CM can also be: the caller asks
+/// ICD-10-CM first for those.
+fn looks_icd9(typed: &str) -> bool {
+    let Some((head, tail)) = typed.trim().split_once('.') else {
+        return false;
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let b = head.as_bytes();
+    let tail_ok = tail.len() <= 2 && (tail.is_empty() || digits(tail));
+    tail_ok
+        && match b {
+            [_, _, _] if digits(head) => true,
+            [b'E' | b'e', rest @ ..] => rest.len() == 3 && digits(&head[1..]),
+            [b'V' | b'v', rest @ ..] => rest.len() == 2 && digits(&head[1..]),
+            _ => false,
+        }
+}
+
+/// The title of a record, or what to say when the shipped data has none.
+fn title_of(system: System, code: &str, r: &claimscrub::codeset::Record<'_>) -> String {
+    let t = if r.long_title.is_empty() {
+        r.short_title
+    } else {
+        r.long_title
+    };
+    match t {
+        "" if system == System::Modifier && code.bytes().all(|b| b.is_ascii_digit()) => {
+            "CPT modifier; AMA text not shipped".to_string()
+        }
+        "" => "(no title in the shipped data)".to_string(),
+        t => t.to_string(),
+    }
+}
+
 pub fn run_codes(a: CodesArgs) -> Result<u8> {
     let CodesCommand::Lookup {
         code,
@@ -41,7 +82,11 @@ pub fn run_codes(a: CodesArgs) -> Result<u8> {
         system,
         codesets,
         json: as_json,
+        all,
     } = a.command;
+    if code.trim().is_empty() {
+        anyhow::bail!("give a code to look up, e.g. `claimscrub codes lookup E11.9`");
+    }
     let sets = setup::codesets(codesets.as_deref())?;
     let typed = code.clone();
     let code = normalize_code(&code);
@@ -51,13 +96,69 @@ pub fn run_codes(a: CodesArgs) -> Result<u8> {
             .with_context(|| format!("--date `{d}` is not a date (YYYY-MM-DD)"))?,
         None => jiff::Zoned::now().date(),
     };
-    let system = match &system {
-        Some(s) => System::from_name(s).with_context(|| {
+    let systems = match &system {
+        Some(s) => vec![System::from_name(s).with_context(|| {
             let names: Vec<&str> = System::ALL.iter().map(|s| s.name()).collect();
             format!("unknown code system `{s}`; known: {}", names.join(", "))
-        })?,
-        None => guess(&typed, &code, &sets),
+        })?],
+        None => {
+            let v_code = typed.trim().starts_with(['V', 'v']);
+            let in_cm = sets.get(System::Icd10Cm).is_some_and(|c| c.contains(&code));
+            if looks_icd9(&typed) && !(v_code && in_cm) {
+                if as_json {
+                    let v = json!({"system": "icd9cm", "code": typed.trim(), "status": "not shipped",
+                        "note": "ICD-9-CM was replaced by ICD-10-CM for dates of service from 2015-10-01"});
+                    println!("{}", serde_json::to_string_pretty(&v)?);
+                } else {
+                    println!(
+                        "`{}` is an ICD-9-CM code: ICD-9-CM was replaced by ICD-10-CM for dates of service from 2015-10-01, and claimscrub does not ship it; code the diagnosis in ICD-10-CM",
+                        typed.trim()
+                    );
+                }
+                return Ok(1);
+            }
+            // A two-character code can be a modifier and a place of service (`22`): show both.
+            let both: Vec<System> = [System::Modifier, System::Pos]
+                .into_iter()
+                .filter(|s| sets.get(*s).is_some_and(|c| c.contains(&code)))
+                .collect();
+            if code.len() == 2 && both.len() == 2 {
+                both
+            } else {
+                vec![guess(&typed, &code, &sets)]
+            }
+        }
     };
+    let mut shown = Vec::new();
+    let mut worst = 0;
+    for (i, system) in systems.iter().enumerate() {
+        if i > 0 && !as_json {
+            println!();
+        }
+        let (status, v) = lookup(&sets, *system, &code, date, as_json, all)?;
+        worst = worst.max(status);
+        shown.extend(v);
+    }
+    if as_json {
+        let v = match <[serde_json::Value; 1]>::try_from(shown) {
+            Ok([one]) => one,
+            Err(many) => serde_json::Value::Array(many),
+        };
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    }
+    Ok(worst)
+}
+
+/// Look `code` up in one system and print it (or return its JSON); the status is 1 when the
+/// code is unknown there.
+fn lookup(
+    sets: &CodeSets,
+    system: System,
+    code: &str,
+    date: Date,
+    as_json: bool,
+    all: bool,
+) -> Result<(u8, Option<serde_json::Value>)> {
     let Some(set) = sets.get(system) else {
         anyhow::bail!(
             "the {} code set is not loaded{}",
@@ -69,32 +170,39 @@ pub fn run_codes(a: CodesArgs) -> Result<u8> {
             }
         );
     };
-    let found = set.lookup(&code, date);
+    let found = set.lookup(code, date);
+    let unknown = u8::from(found.record.is_none());
     let status = found.status.to_string();
     let children = found
         .record
         .as_ref()
-        .filter(|r| !r.billable)
-        .map(|_| set.children(&code, Some(date)))
+        .filter(|r| has_billable(system) && !r.billable)
+        .map(|_| set.children(code, Some(date)))
         .unwrap_or_default();
     let suggestions = if found.record.is_none() {
-        set.suggest(&code, 2)
+        set.suggest(code, 2)
     } else {
         Vec::new()
     };
     // Notes of an unknown code's would-be ancestors would mislead: only a known code has notes.
     let notes = if found.record.is_some() {
-        set.notes(&code)
+        set.notes(code)
     } else {
         Vec::new()
+    };
+    let child_title = |c: &str| {
+        set.get(c)
+            .map(|r| title_of(system, c, &r))
+            .unwrap_or_default()
     };
     if as_json {
         let rec = found.record.as_ref().map(|r| {
             json!({
                 "code": r.code,
-                "billable": r.billable,
+                "billable": has_billable(system).then_some(r.billable),
                 "short_title": r.short_title,
                 "long_title": r.long_title,
+                "title": title_of(system, code, r),
                 "validity": r.validity.iter().map(|v| json!({"from": (!v.open_start()).then(|| v.from.to_string()), "to": v.to.map(|t| t.to_string())})).collect::<Vec<_>>(),
                 "status_indicator": r.status_indicator,
                 "attributes": {
@@ -115,32 +223,29 @@ pub fn run_codes(a: CodesArgs) -> Result<u8> {
             "date": date.to_string(),
             "status": status,
             "record": rec,
-            "children": children,
+            "children": children.iter().map(|c| json!({"code": c, "title": child_title(c)})).collect::<Vec<_>>(),
             "suggestions": suggestions,
             "notes": notes.iter().map(|n| json!({"kind": format!("{:?}", n.kind), "on": n.on, "text": n.text, "targets": n.targets.iter().map(|t| t.to_string()).collect::<Vec<_>>()})).collect::<Vec<_>>(),
         });
-        println!("{}", serde_json::to_string_pretty(&v)?);
-        return Ok(u8::from(found.record.is_none()));
+        return Ok((unknown, Some(v)));
     }
     println!("{} {} ({}, {})", system.name(), code, set.release(), date);
     println!("  status:   {status}");
     match &found.record {
         Some(r) => {
-            println!(
-                "  title:    {}",
-                if r.long_title.is_empty() {
-                    r.short_title
-                } else {
-                    r.long_title
-                }
-            );
-            if !r.short_title.is_empty() && r.short_title != r.long_title {
+            println!("  title:    {}", title_of(system, code, r));
+            if !r.short_title.is_empty()
+                && r.short_title != r.long_title
+                && !r.long_title.is_empty()
+            {
                 println!("  short:    {}", r.short_title);
             }
-            println!(
-                "  billable: {}",
-                if r.billable { "yes" } else { "no (header)" }
-            );
+            if has_billable(system) {
+                println!(
+                    "  billable: {}",
+                    if r.billable { "yes" } else { "no (header)" }
+                );
+            }
             for v in &r.validity {
                 let from = match set.coverage_from() {
                     _ if !v.open_start() => v.from.to_string(),
@@ -187,15 +292,18 @@ pub fn run_codes(a: CodesArgs) -> Result<u8> {
         println!("  {:?} (on {}): {}", n.kind, n.on, n.text);
     }
     if !children.is_empty() {
-        let shown: Vec<&str> = children.iter().take(40).map(String::as_str).collect();
-        println!(
-            "  billable codes under it ({}): {}{}",
-            children.len(),
-            shown.join(", "),
-            if children.len() > 40 { ", …" } else { "" }
-        );
+        /// Billable codes listed without `--all`.
+        const FIRST: usize = 12;
+        println!("  billable codes under it ({}):", children.len());
+        let n = if all { children.len() } else { FIRST };
+        for c in children.iter().take(n) {
+            println!("    {c:<8} {}", child_title(c));
+        }
+        if children.len() > n {
+            println!("    … {} more: `--all` lists them", children.len() - n);
+        }
     }
-    Ok(u8::from(found.record.is_none()))
+    Ok((unknown, None))
 }
 
 pub fn run_codesets(a: CodesetsArgs) -> Result<u8> {

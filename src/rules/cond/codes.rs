@@ -325,11 +325,8 @@ fn check_listed(cx: &mut Lower<'_>, at: &Sp<String>, p: &CodePattern, system: Op
     if !exists {
         let help = match p {
             CodePattern::Exact(c) => {
-                // Nearest first; among equals, those sharing the longest start (the same
-                // category) first. Three are enough for a hint.
+                // `suggest` ranks nearest and same-category first; three are enough for a hint.
                 let mut s = set.suggest(c, 2);
-                let shared = |x: &str| c.chars().zip(x.chars()).take_while(|(a, b)| a == b).count();
-                s.sort_by_key(|x| (strsim::levenshtein(c, x), std::cmp::Reverse(shared(x))));
                 s.truncate(3);
                 (!s.is_empty()).then(|| format!("did you mean `{}`?", s.join("`, `")))
             }
