@@ -81,9 +81,12 @@ pub struct Summary {
     pub by_category: BTreeMap<String, usize>,
     /// Findings by rule id.
     pub by_rule: BTreeMap<String, usize>,
-    /// Sum of charges on lines (or claims) with error findings.
+    /// Sum of charges on lines (or claims) with error findings, each claim's capped at its
+    /// known charges (see [`crate::outcome::Checked::charges_at_risk`]).
     pub charges_at_risk: f64,
-    /// Sum of the total charges of checked claims.
+    /// Sum of the known charges of checked claims: each claim's total charge, or its line
+    /// charges when the total is missing ([`crate::outcome::Checked::known_charges`]).
+    /// Unreadable claims add nothing: their error record carries no charges.
     pub total_charges: f64,
 }
 
@@ -111,7 +114,7 @@ impl Summary {
                     *self.by_rule.entry(f.rule.to_string()).or_default() += 1;
                 }
                 self.charges_at_risk += c.charges_at_risk();
-                self.total_charges += c.total_charge.unwrap_or(0.0);
+                self.total_charges += c.known_charges();
             }
         }
         self.clean_rate = if self.checked == 0 {

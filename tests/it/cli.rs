@@ -159,3 +159,42 @@ fn codes_lookup_outputs() {
     .join("\n");
     insta::assert_snapshot!(out);
 }
+
+/// A professional claim in the examples' shape; `extra` adds or overrides top-level keys.
+fn claim_json(id: &str, extra: &str) -> String {
+    format!(
+        r#"{{"id":"{id}","type":"professional","submission_date":"2026-06-20",
+        "payer":{{"id":"00435","plan":"CI"}},
+        "patient":{{"member_id":"M1","date_of_birth":"1961-04-12","sex":"F"}},
+        "billing_provider":{{"npi":"1234567893","tax_id":"123456789"}},"place_of_service":"11",
+        "diagnoses":[{{"code":"I10","role":"principal"}}],
+        "lines":[{{"procedure":"99213","units":1,"charge":90,"from":"2026-06-02","diagnosis_pointers":[1]}}]{extra}}}"#
+    )
+}
+
+#[test]
+fn a_claim_without_a_total_charge_is_an_error_and_its_lines_are_the_base() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nototal.json");
+    std::fs::write(&path, claim_json("NOTOTAL-1", "")).unwrap();
+    let o = cli(&["check", path.to_str().unwrap(), "--as-of", "2026-07-01"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("error[CORE031] claim: the claim has no total charge  [CO-16]"),
+        "{out}"
+    );
+    // Was "$90.00 of $0.00": the claim's charges are what its lines charge.
+    assert!(out.contains("charges at risk: $90.00 of $90.00"), "{out}");
+
+    // The same in X12: the ambulance guide example with CLM02 emptied.
+    let x12 = std::fs::read_to_string("tests/fixtures/x12/badx12-X222-ambulance.edi").unwrap();
+    assert!(x12.contains("CLM*051068*766.50*"));
+    let path = dir.path().join("nototal.edi");
+    std::fs::write(&path, x12.replace("CLM*051068*766.50*", "CLM*051068**")).unwrap();
+    let o = cli(&["check", path.to_str().unwrap(), "--as-of", "2026-07-01"]);
+    let out = stdout(&o);
+    assert!(out.contains("error[CORE031] claim:"), "{out}");
+    assert!(out.contains("at: segment 23, loop 2300, CLM"), "{out}");
+    assert!(out.contains("charges at risk: $766.50 of $766.50"), "{out}");
+}

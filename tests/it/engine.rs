@@ -105,3 +105,50 @@ fn broken_claim_in_the_middle_is_one_error_record() {
         ]
     );
 }
+
+#[test]
+fn charges_at_risk_never_exceed_the_claims_charges() {
+    use claimscrub::report::Summary;
+    let engine = util::engine();
+    // No total charge (CLM02 missing): the claim-level CORE031 error puts the whole claim at
+    // risk, which is what its lines are known to charge.
+    let text = br#"[
+      {"id":"NOTOTAL","type":"professional","submission_date":"2026-06-20",
+       "payer":{"id":"00435","plan":"CI"},
+       "patient":{"member_id":"M1","date_of_birth":"1961-04-12","sex":"F"},
+       "billing_provider":{"npi":"1234567893","tax_id":"123456789"},"place_of_service":"11",
+       "diagnoses":[{"code":"I10","role":"principal"}],
+       "lines":[{"procedure":"99213","units":1,"charge":90,"from":"2026-06-02","diagnosis_pointers":[1]}]},
+      {"id":"OVER","type":"professional","submission_date":"2026-06-20",
+       "payer":{"id":"00435","plan":"CI"},
+       "patient":{"member_id":"M1","date_of_birth":"1961-04-12","sex":"F"},
+       "billing_provider":{"npi":"1234567893","tax_id":"123456789"},"place_of_service":"11",
+       "diagnoses":[{"code":"I10","role":"principal"}],"total_charge":50,
+       "lines":[{"procedure":"9921X","units":1,"charge":90,"from":"2026-06-02","diagnosis_pointers":[1]}]}
+    ]"#;
+    let pending: Vec<Pending> =
+        json::split_document(Arc::new(Bytes::Owned(text.to_vec())), None).collect();
+    let mut summary = Summary::default();
+    let mut per_claim = Vec::new();
+    run::run(&engine, pending.into_iter(), 8, |r| {
+        if let Outcome::Checked(c) = &r.outcome {
+            per_claim.push((
+                c.claim_id.clone(),
+                c.findings.iter().any(|f| &*f.rule == "CORE031"),
+                c.charges_at_risk(),
+                c.known_charges(),
+            ));
+        }
+        summary.add(&r);
+    });
+    assert_eq!(
+        per_claim,
+        vec![
+            ("NOTOTAL".to_string(), true, 90.0, 90.0),
+            // The lines charge 90 but the claim totals 50 (CORE017): at risk is what it totals.
+            ("OVER".to_string(), false, 50.0, 50.0),
+        ]
+    );
+    assert_eq!(summary.total_charges, 140.0);
+    assert_eq!(summary.charges_at_risk, 140.0);
+}
