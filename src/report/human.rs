@@ -141,7 +141,7 @@ impl Emitter for Human<'_> {
             self.out,
             "  clean claims:    {} of {} ({:.1}%)",
             s.clean,
-            s.checked,
+            s.claims,
             s.clean_rate * 100.0
         )?;
         writeln!(

@@ -69,7 +69,7 @@ pub struct Summary {
     pub unreadable: usize,
     /// Checked claims with no error finding.
     pub clean: usize,
-    /// `clean / checked`, 0 when nothing was checked.
+    /// `clean / claims`, 0 when there were no claims: an unreadable claim is not clean.
     pub clean_rate: f64,
     /// Error findings.
     pub errors: usize,
@@ -117,10 +117,10 @@ impl Summary {
                 self.total_charges += c.known_charges();
             }
         }
-        self.clean_rate = if self.checked == 0 {
+        self.clean_rate = if self.claims == 0 {
             0.0
         } else {
-            self.clean as f64 / self.checked as f64
+            self.clean as f64 / self.claims as f64
         };
     }
 

@@ -198,3 +198,28 @@ fn a_claim_without_a_total_charge_is_an_error_and_its_lines_are_the_base() {
     assert!(out.contains("at: segment 23, loop 2300, CLM"), "{out}");
     assert!(out.contains("charges at risk: $766.50 of $766.50"), "{out}");
 }
+
+#[test]
+fn an_unreadable_claim_is_not_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two.json");
+    let good = claim_json("GOOD-1", r#","total_charge":90"#);
+    let bad = r#"{"id":"BAD-2","lines":[{"procedure":"99213","units":"one"}]}"#;
+    std::fs::write(&path, format!("[{good},{bad}]")).unwrap();
+    let path = path.to_str().unwrap();
+    let run = |format: &str| {
+        let o = cli(&["check", path, "--as-of", "2026-07-01", "--format", format]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let human = run("human");
+    assert!(human.contains("clean claims:    1 of 2 (50.0%)"), "{human}");
+    let json = run("json");
+    assert!(
+        json.contains(r#""claims":2,"checked":1,"unreadable":1,"clean":1,"clean_rate":0.5,"#),
+        "{json}"
+    );
+    let ndjson = run("ndjson");
+    let summary = ndjson.lines().last().unwrap();
+    assert!(summary.contains(r#""clean_rate":0.5,"#), "{summary}");
+}
