@@ -223,3 +223,25 @@ fn an_unreadable_claim_is_not_clean() {
     let summary = ndjson.lines().last().unwrap();
     assert!(summary.contains(r#""clean_rate":0.5,"#), "{summary}");
 }
+
+#[test]
+fn several_files_name_the_file_of_each_claim() {
+    let o = cli(&[
+        "check",
+        "examples/claims.json",
+        "tests/fixtures/x12/badx12-X222-ambulance.edi",
+        "--as-of",
+        "2026-07-01",
+    ]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("\nexamples/claims.json: claim CLM-1002 ("),
+        "{out}"
+    );
+    assert!(
+        out.contains("\ntests/fixtures/x12/badx12-X222-ambulance.edi: claim 051068 ("),
+        "{out}"
+    );
+    // One file: heads stay as they were (pinned by the `human_output` snapshot).
+    assert!(!check("human").contains("examples/claims.json"));
+}
