@@ -200,6 +200,26 @@ fn a_claim_without_a_total_charge_is_an_error_and_its_lines_are_the_base() {
 }
 
 #[test]
+fn no_rules_loaded_is_a_usage_error() {
+    let o = cli(&["check", "examples/claims.json", "--no-default-rules"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no rules loaded"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("`--rules DIR`"), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    // With a rule directory it checks.
+    let o = cli(&[
+        "check",
+        "examples/claims.json",
+        "--no-default-rules",
+        "--rules",
+        "rules/core",
+        "--as-of",
+        "2026-07-01",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}
+
+#[test]
 fn an_unreadable_claim_is_not_clean() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("two.json");

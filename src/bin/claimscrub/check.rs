@@ -2,7 +2,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use jiff::civil::Date;
 
 use claimscrub::claim::input::{self, ClaimError, Pending};
@@ -31,6 +31,13 @@ pub fn run(a: CheckArgs) -> Result<u8> {
     let codesets = setup::codesets(a.sources.codesets.as_deref())?;
     let rules = setup::rules(&a.sources, &codesets)?;
     let rule_count = rules.rules.len();
+    if rule_count == 0 {
+        // Checking with no rules would report every claim clean.
+        bail!(
+            "no rules loaded, so nothing would be checked: `--no-default-rules` turns off the \
+             built-in packs; name rule directories with `--rules DIR`"
+        );
+    }
     let engine = Engine::new(
         rules,
         codesets,
