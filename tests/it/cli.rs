@@ -265,3 +265,70 @@ fn several_files_name_the_file_of_each_claim() {
     // One file: heads stay as they were (pinned by the `human_output` snapshot).
     assert!(!check("human").contains("examples/claims.json"));
 }
+
+#[test]
+fn payer_must_be_known_and_a_pack_can_be_named() {
+    let o = cli(&["check", "examples/claims.json", "--payer", "medicar"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("unknown payer `medicar` for `--payer`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `medicare`?"), "{err}");
+    assert!(err.contains("`ACME1`"), "{err}");
+    assert!(
+        err.contains("payer packs: acme (payer ids ACME1), medicare (filing indicators MA, MB)"),
+        "{err}"
+    );
+
+    // A commercial claim 17 months old: Medicare's 12-month limit applies once forced.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.json");
+    let old = claim_json("OLD-1", r#","total_charge":90"#).replace("2026-06-02", "2025-01-02");
+    std::fs::write(&path, old).unwrap();
+    let path = path.to_str().unwrap();
+    let rules = |payer: Option<&str>| {
+        let mut args = vec!["check", path, "--as-of", "2026-07-01", "--format", "csv"];
+        if let Some(p) = payer {
+            args.extend(["--payer", p]);
+        }
+        let o = cli(&args);
+        assert!(o.status.code().is_some_and(|c| c <= 1), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let own = rules(None);
+    assert!(!own.contains("MCR001") && !own.contains("ACME001"), "{own}");
+    let medicare = rules(Some("medicare"));
+    assert!(
+        medicare.contains("MCR001") && !medicare.contains("ACME001"),
+        "{medicare}"
+    );
+    let medicare = rules(Some("payers/medicare"));
+    assert!(medicare.contains("MCR001"), "{medicare}");
+    let acme = rules(Some("ACME1"));
+    assert!(
+        acme.contains("ACME001") && !acme.contains("MCR001"),
+        "{acme}"
+    );
+}
+
+#[test]
+fn rules_packs_lists_packs_and_what_they_match() {
+    let o = cli(&["rules", "packs"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    for expected in [
+        "core (rules/core, 31 rules)",
+        "  matches: every claim",
+        "acme (rules/payers/acme, 3 rules)",
+        "  matches: payer ids ACME1",
+        "  select:  check --payer acme",
+        "medicare (rules/payers/medicare, 2 rules)",
+        "  Medicare fee-for-service",
+        "  matches: claim filing indicators MA, MB",
+        "  select:  check --payer medicare",
+    ] {
+        assert!(out.contains(expected), "{expected:?} in:\n{out}");
+    }
+}

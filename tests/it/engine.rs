@@ -106,6 +106,83 @@ fn broken_claim_in_the_middle_is_one_error_record() {
     );
 }
 
+/// Check one JSON claim with `engine`, returning the rule ids that fired.
+fn rules_fired(engine: &claimscrub::engine::Engine, claim_json: &str) -> Vec<String> {
+    let claim = json::split_document(Arc::new(Bytes::Owned(claim_json.as_bytes().to_vec())), None)
+        .next()
+        .expect("one claim")
+        .materialize()
+        .expect("the claim reads");
+    let mut ids: Vec<String> = engine
+        .check(&claim)
+        .iter()
+        .map(|f| f.rule.to_string())
+        .collect();
+    ids.dedup();
+    ids
+}
+
+/// A professional claim whose line is 17 months old at submission: past both Medicare's
+/// 12 months (MCR001) and ACME's 90 days (ACME001).
+fn old_claim(payer: &str, plan: &str) -> String {
+    format!(
+        r#"{{"id":"OLD-1","type":"professional","submission_date":"2026-06-20",
+        "payer":{{"id":"{payer}","plan":"{plan}"}},
+        "patient":{{"member_id":"M1","date_of_birth":"1961-04-12","sex":"F"}},
+        "billing_provider":{{"npi":"1234567893","tax_id":"123456789"}},"place_of_service":"11",
+        "diagnoses":[{{"code":"I10","role":"principal"}}],"total_charge":90,
+        "lines":[{{"procedure":"99213","units":1,"charge":90,"from":"2025-01-02","diagnosis_pointers":[1]}}]}}"#
+    )
+}
+
+#[test]
+fn a_forced_payer_replaces_the_claims_payer_for_scoping() {
+    use claimscrub::engine::ForcedPayer;
+    let forced = |name: &str| {
+        let mut e = util::engine();
+        e.options.payer = Some(ForcedPayer::resolve(&e.rules, name).expect("a known payer"));
+        e
+    };
+    let has = |ids: &[String], id: &str| ids.iter().any(|x| x == id);
+
+    // The claim's own payer decides when nothing is forced.
+    let commercial = old_claim("00435", "CI");
+    let own = rules_fired(&util::engine(), &commercial);
+    assert!(!has(&own, "MCR001") && !has(&own, "ACME001"), "{own:?}");
+    let medicare = old_claim("04412", "MB");
+    let own = rules_fired(&util::engine(), &medicare);
+    assert!(has(&own, "MCR001") && !has(&own, "ACME001"), "{own:?}");
+
+    // A pack named by its short name applies its rules to a commercial claim.
+    let ids = rules_fired(&forced("medicare"), &commercial);
+    assert!(has(&ids, "MCR001") && !has(&ids, "ACME001"), "{ids:?}");
+    let ids = rules_fired(&forced("payers/medicare"), &commercial);
+    assert!(has(&ids, "MCR001"), "{ids:?}");
+
+    // Forcing ACME on a Medicare claim replaces Medicare: its rules no longer apply.
+    let ids = rules_fired(&forced("ACME1"), &medicare);
+    assert!(has(&ids, "ACME001") && !has(&ids, "MCR001"), "{ids:?}");
+    let ids = rules_fired(&forced("acme"), &medicare);
+    assert!(has(&ids, "ACME001") && !has(&ids, "MCR001"), "{ids:?}");
+}
+
+#[test]
+fn an_unknown_payer_is_refused_with_what_is_known() {
+    use claimscrub::engine::ForcedPayer;
+    let e = util::engine();
+    let err = ForcedPayer::resolve(&e.rules, "medicar").expect_err("unknown");
+    assert_eq!(err.suggestion.as_deref(), Some("did you mean `medicare`?"));
+    assert!(err.payer_ids.contains(&"ACME1".to_string()), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains("medicare (filing indicators MA, MB)"),
+        "{text}"
+    );
+    assert!(text.contains("acme (payer ids ACME1)"), "{text}");
+    // A claim's payer id that no rule scopes is not a payer `--payer` knows.
+    assert!(ForcedPayer::resolve(&e.rules, "00435").is_err());
+}
+
 #[test]
 fn charges_at_risk_never_exceed_the_claims_charges() {
     use claimscrub::report::Summary;

@@ -7,7 +7,7 @@ use jiff::civil::Date;
 
 use claimscrub::claim::input::{self, ClaimError, Pending};
 use claimscrub::engine::run::{self, CHUNK};
-use claimscrub::engine::{Engine, Options};
+use claimscrub::engine::{Engine, ForcedPayer, Options};
 use claimscrub::finding::Severity;
 use claimscrub::outcome::Outcome;
 use claimscrub::report::{self, Format, RunMeta, Summary};
@@ -38,12 +38,16 @@ pub fn run(a: CheckArgs) -> Result<u8> {
              built-in packs; name rule directories with `--rules DIR`"
         );
     }
+    let payer = match &a.payer {
+        Some(p) => Some(ForcedPayer::resolve(&rules, p)?),
+        None => None,
+    };
     let engine = Engine::new(
         rules,
         codesets,
         Options {
             as_of,
-            payer: a.payer.clone(),
+            payer,
             preview: a.preview,
         },
     );
