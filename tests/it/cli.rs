@@ -184,6 +184,7 @@ fn a_claim_without_a_total_charge_is_an_error_and_its_lines_are_the_base() {
         out.contains("error[CORE031] claim: the claim has no total charge  [CO-16]"),
         "{out}"
     );
+    assert!(out.contains("at: line 1, /total_charge"), "{out}");
     // Was "$90.00 of $0.00": the claim's charges are what its lines charge.
     assert!(out.contains("charges at risk: $90.00 of $90.00"), "{out}");
 
@@ -195,7 +196,7 @@ fn a_claim_without_a_total_charge_is_an_error_and_its_lines_are_the_base() {
     let o = cli(&["check", path.to_str().unwrap(), "--as-of", "2026-07-01"]);
     let out = stdout(&o);
     assert!(out.contains("error[CORE031] claim:"), "{out}");
-    assert!(out.contains("at: segment 23, loop 2300, CLM"), "{out}");
+    assert!(out.contains("at: segment 23, loop 2300, CLM-02"), "{out}");
     assert!(out.contains("charges at risk: $766.50 of $766.50"), "{out}");
 }
 
