@@ -1,5 +1,6 @@
-//! The command line: every output format pinned by a snapshot; exit codes; thread-count
-//! independence.
+//! The command line: every output format pinned by a snapshot; exit codes (usage errors for
+//! no rules and an unknown payer); summary accounting; multi-file reports; `rules packs`;
+//! thread-count independence.
 
 use crate::util::{cli, stderr, stdout};
 

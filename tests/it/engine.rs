@@ -1,5 +1,6 @@
-//! Engine properties: the index finds what full evaluation finds; a broken claim is one
-//! error record and the rest are checked.
+//! Engine properties: the index finds what full evaluation finds (with or without a forced
+//! payer); a broken claim is one error record and the rest are checked; a forced payer
+//! replaces the claim's for scoping; charges at risk never exceed a claim's charges.
 
 use std::sync::Arc;
 
@@ -52,7 +53,21 @@ fn varied_claims() -> Vec<claimscrub::claim::Claim> {
 
 #[test]
 fn index_finds_the_same_as_evaluating_every_rule() {
-    let engine = util::engine();
+    index_matches_exhaustive(&util::engine());
+}
+
+#[test]
+fn index_finds_the_same_under_a_forced_payer() {
+    for name in ["medicare", "ACME1"] {
+        let mut engine = util::engine();
+        engine.options.payer = Some(
+            claimscrub::engine::ForcedPayer::resolve(&engine.rules, name).expect("known payer"),
+        );
+        index_matches_exhaustive(&engine);
+    }
+}
+
+fn index_matches_exhaustive(engine: &claimscrub::engine::Engine) {
     let claims = varied_claims();
     let mut fired = 0;
     for c in &claims {
