@@ -5,6 +5,7 @@
 //! each candidate over its iteration (lines, diagnoses, pairs…).
 
 pub mod duplicates;
+pub mod payer;
 mod render;
 pub mod run;
 
@@ -20,6 +21,7 @@ use crate::rules::field::Scope;
 use crate::rules::{Rule, RuleSet, RuleStatus};
 
 use crate::rules::cond::{Env, Facts};
+pub use payer::{ForcedPayer, UnknownPayer};
 use render::Render;
 
 /// Settings of one check run.
@@ -27,8 +29,9 @@ use render::Render;
 pub struct Options {
     /// Assumed submission date for claims that carry none (timely filing).
     pub as_of: Date,
-    /// Apply this payer's rules whatever the claim's payer id.
-    pub payer: Option<String>,
+    /// Scope every claim as this payer, in place of its own payer id and filing indicator
+    /// ([`ForcedPayer::resolve`] reads `--payer`).
+    pub payer: Option<ForcedPayer>,
     /// Run preview rules too.
     pub preview: bool,
 }
@@ -78,15 +81,21 @@ impl Engine {
         self.run_rules(claim, 0..self.rules.rules.len() as u32)
     }
 
-    fn payer<'a>(&'a self, claim: &'a Claim) -> Option<&'a str> {
-        self.options.payer.as_deref().or(claim.payer.id.as_deref())
+    /// The payer id and filing indicator scopes are matched against: the forced payer's
+    /// when the run forces one (it replaces the claim's, it does not add to it), else the
+    /// claim's own.
+    fn payer_scope<'a>(&'a self, claim: &'a Claim) -> (Option<&'a str>, Option<&'a str>) {
+        match &self.options.payer {
+            Some(f) => (f.id.as_deref(), f.plan.as_deref()),
+            None => (claim.payer.id.as_deref(), claim.payer.plan.as_deref()),
+        }
     }
 
     /// Rule indexes that may fire on this claim, sorted and deduplicated.
     pub fn candidates(&self, claim: &Claim) -> Vec<u32> {
         let ix = &self.rules.index;
         let mut out: Vec<u32> = ix.always.clone();
-        if let Some(p) = self.payer(claim)
+        if let (Some(p), _) = self.payer_scope(claim)
             && let Some(v) = ix.payer.get(p)
         {
             out.extend_from_slice(v);
@@ -137,10 +146,8 @@ impl Engine {
         if disabled.contains(&idx) {
             return false;
         }
-        if !rule
-            .scope
-            .matches(claim.kind, self.payer(claim), claim.payer.plan.as_deref())
-        {
+        let (payer, plan) = self.payer_scope(claim);
+        if !rule.scope.matches(claim.kind, payer, plan) {
             return false;
         }
         if let Some(d) = base.service_date
@@ -154,11 +161,9 @@ impl Engine {
 
     fn disabled(&self, claim: &Claim) -> HashSet<usize> {
         let mut off = HashSet::new();
+        let (payer, plan) = self.payer_scope(claim);
         for p in &self.rules.packs {
-            if !p.disable.is_empty()
-                && p.scope
-                    .matches(claim.kind, self.payer(claim), claim.payer.plan.as_deref())
-            {
+            if !p.disable.is_empty() && p.scope.matches(claim.kind, payer, plan) {
                 off.extend(p.disable.iter().copied());
             }
         }

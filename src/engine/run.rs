@@ -59,6 +59,7 @@ where
                         file: claim.source.file.clone(),
                         claim_id: claim.id,
                         total_charge: claim.total_charge,
+                        line_charges: claim.lines.iter().filter_map(|l| l.charge).sum(),
                         line_count: claim.lines.len(),
                     }),
                     Err(e) => Outcome::Unreadable(e),

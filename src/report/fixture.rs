@@ -87,6 +87,7 @@ pub fn results() -> Vec<ClaimResult> {
             claim_id: "CLEAN-1".into(),
             file: Some(json_file.clone()),
             total_charge: Some(120.0),
+            line_charges: 120.0,
             line_count: 1,
             findings: Vec::new(),
         }),
@@ -95,6 +96,7 @@ pub fn results() -> Vec<ClaimResult> {
             claim_id: "LINES-2".into(),
             file: Some(json_file.clone()),
             total_charge: Some(1234.5),
+            line_charges: 1234.5,
             line_count: 3,
             findings: vec![
                 finding(Spec {
@@ -155,6 +157,7 @@ pub fn results() -> Vec<ClaimResult> {
             claim_id: "X12-3".into(),
             file: Some(x12_file.clone()),
             total_charge: Some(300.0),
+            line_charges: 300.0,
             line_count: 1,
             findings: vec![
                 finding(Spec {
@@ -189,11 +192,12 @@ pub fn results() -> Vec<ClaimResult> {
                 }),
             ],
         }),
-        // FHIR: a warning only, so the claim is still clean.
+        // FHIR: a warning only, so the claim is still clean; no total, so its lines count.
         Outcome::Checked(Checked {
             claim_id: "FHIR-4".into(),
             file: Some(Arc::from("bundle.json")),
             total_charge: None,
+            line_charges: 150.0,
             line_count: 2,
             findings: vec![finding(Spec {
                 claim: "FHIR-4",

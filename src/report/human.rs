@@ -1,4 +1,5 @@
-//! `--format human`: findings grouped per claim, in colour on a terminal, then the summary a
+//! `--format human`: findings grouped per claim (each claim under its file's name when the run
+//! reads more than one file), in colour on a terminal, then the summary a
 //! billing manager reads: claims checked, clean-claim rate, findings by category and rule,
 //! and charges at risk.
 
@@ -14,12 +15,18 @@ use crate::outcome::{ClaimResult, Outcome};
 pub struct Human<'w> {
     out: Box<dyn Write + 'w>,
     color: bool,
+    /// The run has more than one input file, so each claim's head names its file.
+    name_files: bool,
 }
 
 impl<'w> Human<'w> {
     /// A human emitter writing to `out`, in colour when `color`.
     pub fn new(out: Box<dyn Write + 'w>, color: bool) -> Self {
-        Human { out, color }
+        Human {
+            out,
+            color,
+            name_files: false,
+        }
     }
 
     fn paint(&self, text: &str, style: Style) -> String {
@@ -40,7 +47,8 @@ fn severity_style(s: Severity) -> Style {
 }
 
 impl Emitter for Human<'_> {
-    fn begin(&mut self, _meta: &RunMeta) -> io::Result<()> {
+    fn begin(&mut self, meta: &RunMeta) -> io::Result<()> {
+        self.name_files = meta.inputs.len() > 1;
         Ok(())
     }
 
@@ -48,6 +56,10 @@ impl Emitter for Human<'_> {
         match &r.outcome {
             Outcome::Checked(c) if c.findings.is_empty() => Ok(()),
             Outcome::Checked(c) => {
+                let file = match c.file.as_deref() {
+                    Some(f) if self.name_files => format!("{f}: "),
+                    _ => String::new(),
+                };
                 let head = format!("claim {}", c.claim_id);
                 let lines = if c.line_count == 1 {
                     "1 line".to_string()
@@ -60,7 +72,7 @@ impl Emitter for Human<'_> {
                     .unwrap_or_default();
                 writeln!(
                     self.out,
-                    "{} ({lines}{total})",
+                    "{file}{} ({lines}{total})",
                     self.paint(&head, Style::new().bold())
                 )?;
                 for f in &c.findings {
@@ -108,16 +120,15 @@ impl Emitter for Human<'_> {
                     .as_ref()
                     .map(|l| format!(" ({l})"))
                     .unwrap_or_default();
-                let file = e
-                    .file
-                    .as_deref()
-                    .map(|f| format!("{f}: "))
-                    .unwrap_or_default();
+                // Counted within its file when the file is known, else within the run.
+                let (file, n) = match e.file.as_deref() {
+                    Some(f) => (format!("{f}: "), e.index + 1),
+                    None => (String::new(), r.seq + 1),
+                };
                 writeln!(
                     self.out,
-                    "{} {file}claim #{} could not be read{at}: {}\n",
+                    "{} {file}claim #{n} could not be read{at}: {}\n",
                     self.paint("error[unreadable]", severity_style(Severity::Error)),
-                    r.seq + 1,
                     e.message
                 )
             }
@@ -141,7 +152,7 @@ impl Emitter for Human<'_> {
             self.out,
             "  clean claims:    {} of {} ({:.1}%)",
             s.clean,
-            s.checked,
+            s.claims,
             s.clean_rate * 100.0
         )?;
         writeln!(

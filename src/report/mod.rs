@@ -69,7 +69,7 @@ pub struct Summary {
     pub unreadable: usize,
     /// Checked claims with no error finding.
     pub clean: usize,
-    /// `clean / checked`, 0 when nothing was checked.
+    /// `clean / claims`, 0 when there were no claims: an unreadable claim is not clean.
     pub clean_rate: f64,
     /// Error findings.
     pub errors: usize,
@@ -81,9 +81,12 @@ pub struct Summary {
     pub by_category: BTreeMap<String, usize>,
     /// Findings by rule id.
     pub by_rule: BTreeMap<String, usize>,
-    /// Sum of charges on lines (or claims) with error findings.
+    /// Sum of charges on lines (or claims) with error findings, each claim's capped at its
+    /// known charges (see [`crate::outcome::Checked::charges_at_risk`]).
     pub charges_at_risk: f64,
-    /// Sum of the total charges of checked claims.
+    /// Sum of the known charges of checked claims: each claim's total charge, or its line
+    /// charges when the total is missing ([`crate::outcome::Checked::known_charges`]).
+    /// Unreadable claims add nothing: their error record carries no charges.
     pub total_charges: f64,
 }
 
@@ -111,13 +114,13 @@ impl Summary {
                     *self.by_rule.entry(f.rule.to_string()).or_default() += 1;
                 }
                 self.charges_at_risk += c.charges_at_risk();
-                self.total_charges += c.total_charge.unwrap_or(0.0);
+                self.total_charges += c.known_charges();
             }
         }
-        self.clean_rate = if self.checked == 0 {
+        self.clean_rate = if self.claims == 0 {
             0.0
         } else {
-            self.clean as f64 / self.checked as f64
+            self.clean as f64 / self.claims as f64
         };
     }
 

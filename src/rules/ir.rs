@@ -366,7 +366,7 @@ pub struct Rule {
 /// A pack: a directory of rules with an optional `pack.yaml`.
 #[derive(Debug, Clone)]
 pub struct Pack {
-    /// The pack's name (`payers/medicare`).
+    /// The pack's name as its `pack.yaml` gives it (`medicare`; its directory is `dir`).
     pub name: Arc<str>,
     /// The directory its rules live in.
     pub dir: String,

@@ -1,5 +1,6 @@
-//! The command line: every output format pinned by a snapshot; exit codes; thread-count
-//! independence.
+//! The command line: every output format pinned by a snapshot; exit codes (usage errors for
+//! no rules and an unknown payer); summary accounting; multi-file reports; `rules packs`;
+//! thread-count independence.
 
 use crate::util::{cli, stderr, stdout};
 
@@ -207,5 +208,179 @@ fn sarif_x12_results_point_at_their_segment() {
             .flatten()
             .any(|d| &d["id"] == rule && d["shortDescription"]["text"].is_string());
         assert!(described, "{rule} is not described");
+    }
+}
+
+/// A professional claim in the examples' shape; `extra` adds or overrides top-level keys.
+fn claim_json(id: &str, extra: &str) -> String {
+    format!(
+        r#"{{"id":"{id}","type":"professional","submission_date":"2026-06-20",
+        "payer":{{"id":"00435","plan":"CI"}},
+        "patient":{{"member_id":"M1","date_of_birth":"1961-04-12","sex":"F"}},
+        "billing_provider":{{"npi":"1234567893","tax_id":"123456789"}},"place_of_service":"11",
+        "diagnoses":[{{"code":"I10","role":"principal"}}],
+        "lines":[{{"procedure":"99213","units":1,"charge":90,"from":"2026-06-02","diagnosis_pointers":[1]}}]{extra}}}"#
+    )
+}
+
+#[test]
+fn a_claim_without_a_total_charge_is_an_error_and_its_lines_are_the_base() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nototal.json");
+    std::fs::write(&path, claim_json("NOTOTAL-1", "")).unwrap();
+    let o = cli(&["check", path.to_str().unwrap(), "--as-of", "2026-07-01"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("error[CORE031] claim: the claim has no total charge  [CO-16]"),
+        "{out}"
+    );
+    assert!(out.contains("at: line 1, /total_charge"), "{out}");
+    // Was "$90.00 of $0.00": the claim's charges are what its lines charge.
+    assert!(out.contains("charges at risk: $90.00 of $90.00"), "{out}");
+
+    // The same in X12: the ambulance guide example with CLM02 emptied.
+    let x12 = std::fs::read_to_string("tests/fixtures/x12/badx12-X222-ambulance.edi").unwrap();
+    assert!(x12.contains("CLM*051068*766.50*"));
+    let path = dir.path().join("nototal.edi");
+    std::fs::write(&path, x12.replace("CLM*051068*766.50*", "CLM*051068**")).unwrap();
+    let o = cli(&["check", path.to_str().unwrap(), "--as-of", "2026-07-01"]);
+    let out = stdout(&o);
+    assert!(out.contains("error[CORE031] claim:"), "{out}");
+    assert!(out.contains("at: segment 23, loop 2300, CLM-02"), "{out}");
+    assert!(out.contains("charges at risk: $766.50 of $766.50"), "{out}");
+}
+
+#[test]
+fn no_rules_loaded_is_a_usage_error() {
+    let o = cli(&["check", "examples/claims.json", "--no-default-rules"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no rules loaded"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("`--rules DIR`"), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    // With a rule directory it checks.
+    let o = cli(&[
+        "check",
+        "examples/claims.json",
+        "--no-default-rules",
+        "--rules",
+        "rules/core",
+        "--as-of",
+        "2026-07-01",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}
+
+#[test]
+fn an_unreadable_claim_is_not_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two.json");
+    let good = claim_json("GOOD-1", r#","total_charge":90"#);
+    let bad = r#"{"id":"BAD-2","lines":[{"procedure":"99213","units":"one"}]}"#;
+    std::fs::write(&path, format!("[{good},{bad}]")).unwrap();
+    let path = path.to_str().unwrap();
+    let run = |format: &str| {
+        let o = cli(&["check", path, "--as-of", "2026-07-01", "--format", format]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let human = run("human");
+    assert!(human.contains("clean claims:    1 of 2 (50.0%)"), "{human}");
+    let json = run("json");
+    assert!(
+        json.contains(r#""claims":2,"checked":1,"unreadable":1,"clean":1,"clean_rate":0.5,"#),
+        "{json}"
+    );
+    let ndjson = run("ndjson");
+    let summary = ndjson.lines().last().unwrap();
+    assert!(summary.contains(r#""clean_rate":0.5,"#), "{summary}");
+}
+
+#[test]
+fn several_files_name_the_file_of_each_claim() {
+    let o = cli(&[
+        "check",
+        "examples/claims.json",
+        "tests/fixtures/x12/badx12-X222-ambulance.edi",
+        "--as-of",
+        "2026-07-01",
+    ]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("\nexamples/claims.json: claim CLM-1002 ("),
+        "{out}"
+    );
+    assert!(
+        out.contains("\ntests/fixtures/x12/badx12-X222-ambulance.edi: claim 051068 ("),
+        "{out}"
+    );
+    // One file: heads stay as they were (pinned by the `human_output` snapshot).
+    assert!(!check("human").contains("examples/claims.json"));
+}
+
+#[test]
+fn payer_must_be_known_and_a_pack_can_be_named() {
+    let o = cli(&["check", "examples/claims.json", "--payer", "medicar"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("unknown payer `medicar` for `--payer`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `medicare`?"), "{err}");
+    assert!(err.contains("`ACME1`"), "{err}");
+    assert!(
+        err.contains("payer packs: acme (payer ids ACME1), medicare (filing indicators MA, MB)"),
+        "{err}"
+    );
+
+    // A commercial claim 17 months old: Medicare's 12-month limit applies once forced.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.json");
+    let old = claim_json("OLD-1", r#","total_charge":90"#).replace("2026-06-02", "2025-01-02");
+    std::fs::write(&path, old).unwrap();
+    let path = path.to_str().unwrap();
+    let rules = |payer: Option<&str>| {
+        let mut args = vec!["check", path, "--as-of", "2026-07-01", "--format", "csv"];
+        if let Some(p) = payer {
+            args.extend(["--payer", p]);
+        }
+        let o = cli(&args);
+        assert!(o.status.code().is_some_and(|c| c <= 1), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let own = rules(None);
+    assert!(!own.contains("MCR001") && !own.contains("ACME001"), "{own}");
+    let medicare = rules(Some("medicare"));
+    assert!(
+        medicare.contains("MCR001") && !medicare.contains("ACME001"),
+        "{medicare}"
+    );
+    let medicare = rules(Some("payers/medicare"));
+    assert!(medicare.contains("MCR001"), "{medicare}");
+    let acme = rules(Some("ACME1"));
+    assert!(
+        acme.contains("ACME001") && !acme.contains("MCR001"),
+        "{acme}"
+    );
+}
+
+#[test]
+fn rules_packs_lists_packs_and_what_they_match() {
+    let o = cli(&["rules", "packs"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    for expected in [
+        "core (rules/core, 33 rules)",
+        "  matches: every claim",
+        "acme (rules/payers/acme, 3 rules)",
+        "  matches: payer ids ACME1",
+        "  select:  check --payer acme",
+        "medicare (rules/payers/medicare, 2 rules)",
+        "  Medicare fee-for-service",
+        "  matches: claim filing indicators MA, MB",
+        "  select:  check --payer medicare",
+    ] {
+        assert!(out.contains(expected), "{expected:?} in:\n{out}");
     }
 }

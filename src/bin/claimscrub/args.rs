@@ -69,8 +69,9 @@ pub struct CheckArgs {
     /// Exit 1 when a finding at or above this severity is reported.
     #[arg(long, value_enum, default_value = "error")]
     pub fail_on: FailOn,
-    /// Apply this payer's rules regardless of the claims' payer ids.
-    #[arg(long, value_name = "PAYER_ID")]
+    /// Scope every claim as this payer instead of its own: a payer id the rules scope
+    /// (`ACME1`) or a payer pack (`medicare`); `rules packs` lists them.
+    #[arg(long, value_name = "PAYER")]
     pub payer: Option<String>,
     /// Run preview rules too.
     #[arg(long)]
@@ -191,6 +192,11 @@ pub enum RulesCommand {
     Schema {
         #[arg(long, value_name = "DIR", default_value = "schemas")]
         out: PathBuf,
+    },
+    /// List the rule packs: their descriptions, rule counts and the payers they match.
+    Packs {
+        #[command(flatten)]
+        sources: Sources,
     },
     /// Write a Markdown reference of every rule.
     Docs {

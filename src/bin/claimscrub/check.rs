@@ -2,12 +2,12 @@
 
 use std::io::{IsTerminal, Write};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use jiff::civil::Date;
 
 use claimscrub::claim::input::{self, ClaimError, Pending};
 use claimscrub::engine::run::{self, CHUNK};
-use claimscrub::engine::{Engine, Options};
+use claimscrub::engine::{Engine, ForcedPayer, Options};
 use claimscrub::finding::Severity;
 use claimscrub::outcome::Outcome;
 use claimscrub::report::{self, Format, RunMeta, Summary};
@@ -31,12 +31,23 @@ pub fn run(a: CheckArgs) -> Result<u8> {
     let codesets = setup::codesets(a.sources.codesets.as_deref())?;
     let rules = setup::rules(&a.sources, &codesets)?;
     let rule_count = rules.rules.len();
+    if rule_count == 0 {
+        // Checking with no rules would report every claim clean.
+        bail!(
+            "no rules loaded, so nothing would be checked: `--no-default-rules` turns off the \
+             built-in packs; name rule directories with `--rules DIR`"
+        );
+    }
+    let payer = match &a.payer {
+        Some(p) => Some(ForcedPayer::resolve(&rules, p)?),
+        None => None,
+    };
     let engine = Engine::new(
         rules,
         codesets,
         Options {
             as_of,
-            payer: a.payer.clone(),
+            payer,
             preview: a.preview,
         },
     );

@@ -5,6 +5,7 @@ mod args;
 mod check;
 mod codes;
 mod explain;
+mod packs;
 mod rules_cmd;
 mod setup;
 

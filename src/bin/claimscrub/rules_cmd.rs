@@ -106,6 +106,7 @@ pub fn run(a: RulesArgs) -> Result<u8> {
             }
             Ok(0)
         }
+        RulesCommand::Packs { sources } => crate::packs::run(&sources),
         RulesCommand::Docs { dirs, out } => {
             let sets = setup::codesets(None)?;
             let (rules, _) = gather(&dirs)?;
