@@ -47,7 +47,13 @@ impl Render<'_, '_> {
             carc: rule.carc.clone(),
             rarc: rule.rarc.clone(),
             message: self.template(&rule.message, rule.target, code.as_deref(), s, facts),
-            help: self.template(&rule.help, rule.target, code.as_deref(), s, facts),
+            help: self.template(
+                rule.help_for(s.claim.kind),
+                rule.target,
+                code.as_deref(),
+                s,
+                facts,
+            ),
             rule_source: rule.source.clone(),
             charge,
         }

@@ -349,6 +349,8 @@ pub struct Rule {
     pub message: Template,
     /// The fix template.
     pub help: Template,
+    /// The fix template for institutional claims, when it differs from `help`.
+    pub institutional_help: Option<Template>,
     /// What it checks / why it matters / example / fix / references, in Markdown.
     pub docs: String,
     /// Where the rule was written.
@@ -387,6 +389,17 @@ pub struct RuleSet {
     pub packs: Vec<Pack>,
     /// The trigger index over `rules`.
     pub index: Index,
+}
+
+impl Rule {
+    /// The fix template for a claim of this kind: the institutional one on 837I claims when
+    /// the rule has one.
+    pub fn help_for(&self, kind: ClaimKind) -> &Template {
+        match (kind, &self.institutional_help) {
+            (ClaimKind::Institutional, Some(h)) => h,
+            _ => &self.help,
+        }
+    }
 }
 
 impl RuleSet {

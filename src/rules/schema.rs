@@ -192,6 +192,10 @@ pub struct RuleDoc {
     pub message: Sp<String>,
     /// How to fix it (same placeholders).
     pub help: Sp<String>,
+    /// How to fix it on an institutional (837I / UB-04) claim, when that differs (form
+    /// locators instead of CMS-1500 boxes); `help` serves both kinds when absent.
+    #[serde(default)]
+    pub institutional_help: Option<Sp<String>>,
     /// What it checks / why it matters / example / fix / references, in Markdown.
     #[serde(default)]
     pub docs: Option<String>,

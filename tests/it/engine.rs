@@ -244,3 +244,39 @@ fn charges_at_risk_never_exceed_the_claims_charges() {
     assert_eq!(summary.total_charges, 140.0);
     assert_eq!(summary.charges_at_risk, 140.0);
 }
+
+/// A rule's help cites UB-04 form locators on an institutional claim and CMS-1500 boxes on a
+/// professional one.
+#[test]
+fn help_follows_the_claim_kind() {
+    let engine = util::engine();
+    let claim = |kind: &str| -> claimscrub::claim::Claim {
+        let mut c: claimscrub::claim::Claim = serde_json::from_str(&format!(
+            r#"{{"id":"K1","type":"{kind}","patient":{{"member_id":"M1","sex":"F"}},
+                "bill_type":"0131","statement_from":"2026-06-02","statement_to":"2026-06-02",
+                "diagnoses":[{{"code":"E119","role":"principal"}}],"total_charge":10,
+                "lines":[{{"procedure":"G0008","revenue_code":"0300","charge":10,"units":1,"from":"2026-06-02","diagnosis_pointers":[1]}}]}}"#
+        ))
+        .unwrap();
+        c.normalize();
+        c
+    };
+    let help = |kind: &str| {
+        engine
+            .check(&claim(kind))
+            .into_iter()
+            .find(|f| f.rule.as_ref() == "CORE007")
+            .map(|f| f.help)
+            .unwrap_or_default()
+    };
+    assert!(
+        help("institutional").contains("UB-04 FL 10"),
+        "{}",
+        help("institutional")
+    );
+    assert!(
+        help("professional").contains("CMS-1500 box 3"),
+        "{}",
+        help("professional")
+    );
+}

@@ -204,6 +204,10 @@ impl Lower<'_> {
         let facts = when.as_ref().map(crate::rules::cond::Pred::facts);
         let message = self.template(&d.message, &bound, facts);
         let help = self.template(&d.help, &bound, facts);
+        let institutional_help = d
+            .institutional_help
+            .as_ref()
+            .map(|h| self.template(h, &bound, facts));
         if self
             .diags
             .get(before..)
@@ -230,6 +234,7 @@ impl Lower<'_> {
             target,
             message,
             help,
+            institutional_help,
             docs: d.docs.clone().unwrap_or_default(),
             source: RuleSource {
                 file: self.file.clone(),
