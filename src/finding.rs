@@ -123,6 +123,9 @@ pub struct Finding {
     pub line: Option<u32>,
     /// The code the finding is about, if any.
     pub code: Option<String>,
+    /// The code as people read it (ICD-10-CM with its dot: `E11.65`); the same as `code` for
+    /// other systems.
+    pub display_code: Option<String>,
     /// The position in the claim model; serialized as its JSON pointer (`/lines/1/modifiers/0`).
     pub path: Position,
     /// Where that value sits in the input file, in the input's own terms.

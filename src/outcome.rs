@@ -90,6 +90,7 @@ mod tests {
             severity: Severity::Error,
             line,
             code: None,
+            display_code: None,
             path: line.map_or(Position::Claim, |l| Position::line(l as usize - 1)),
             location: None,
             carc: None,

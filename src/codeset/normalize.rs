@@ -29,6 +29,22 @@ pub fn normalize_sent_in_place(code: &mut String) {
     }
 }
 
+/// An ICD-10-CM code as coders write it, with its dot after the category (`E1165` →
+/// `E11.65`); a category (`E11`) or anything not ICD-10-CM-shaped is returned as it is.
+/// Callers decide the code is ICD-10-CM (by the field that holds it); this only places the dot.
+pub fn dotted(code: &str) -> Cow<'_, str> {
+    let b = code.as_bytes();
+    let shaped = b.len() > 3
+        && b.len() <= 7
+        && b.first().is_some_and(u8::is_ascii_uppercase)
+        && b.get(1).is_some_and(u8::is_ascii_digit)
+        && b.iter().all(u8::is_ascii_alphanumeric);
+    match (shaped, code.get(..3), code.get(3..)) {
+        (true, Some(head), Some(tail)) => Cow::Owned(format!("{head}.{tail}")),
+        _ => Cow::Borrowed(code),
+    }
+}
+
 /// Trim, drop dots (and white space when `drop_space`), uppercase ASCII letters.
 fn clean(code: &str, drop_space: bool) -> Cow<'_, str> {
     let t = code.trim();
@@ -47,6 +63,16 @@ fn clean(code: &str, drop_space: bool) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn icd10cm_codes_get_their_dot() {
+        assert_eq!(dotted("E1165"), "E11.65");
+        assert_eq!(dotted("N400"), "N40.0");
+        assert_eq!(dotted("S72001A"), "S72.001A");
+        assert_eq!(dotted("E11"), "E11");
+        assert_eq!(dotted("99213"), "99213");
+        assert_eq!(dotted("E11.9"), "E11.9");
+    }
 
     #[test]
     fn one_form() {

@@ -3,8 +3,12 @@
 
 use jiff::civil::Date;
 
+use std::borrow::Cow;
+
 use crate::claim::Position;
 use crate::codeset::Status;
+use crate::codeset::System;
+use crate::codeset::normalize::dotted;
 use crate::finding::Finding;
 use crate::rules::cond::{Env, Facts};
 use crate::rules::field::{Field, Scope, Value};
@@ -35,6 +39,7 @@ impl Render<'_, '_> {
             Some((_, l)) => l.charge,
             None => s.claim.total_charge,
         };
+        let display_code = code.as_deref().map(|c| shown(rule.target, c).into_owned());
         Finding {
             claim_id: s.claim.id.clone(),
             rule: rule.id.clone(),
@@ -43,6 +48,7 @@ impl Render<'_, '_> {
             line: line_no,
             location: s.claim.source.resolve(path),
             code: code.clone(),
+            display_code,
             path,
             carc: rule.carc.clone(),
             rarc: rule.rarc.clone(),
@@ -71,7 +77,7 @@ impl Render<'_, '_> {
         for piece in &t.0 {
             match piece {
                 Piece::Text(x) => out.push_str(x),
-                Piece::Field(f) => out.push_str(&f.get(s).render()),
+                Piece::Field(f) => out.push_str(&shown(Some(*f), &f.get(s).render())),
                 Piece::Special(name) => out.push_str(&self.special(*name, target, code, s)),
                 Piece::Fact(f) => out.push_str(facts.get(*f).unwrap_or("")),
             }
@@ -89,7 +95,7 @@ impl Render<'_, '_> {
         let code_str = code.unwrap_or("");
         let set = || target.and_then(|t| self.env.codesets.get(t.code_system(code_str)));
         match name {
-            Special::Code => code_str.to_string(),
+            Special::Code => shown(target, code_str).into_owned(),
             Special::Title => set()
                 .and_then(|c| c.get(code_str).map(|r| r.short_title.to_string()))
                 .unwrap_or_default(),
@@ -97,7 +103,7 @@ impl Render<'_, '_> {
                 let kids = set()
                     .map(|c| c.children(code_str, Some(self.env.date(s))))
                     .unwrap_or_default();
-                list_some(&kids, 8)
+                list_some(&shown_all(target, kids), 8)
             }
             Special::Replacements => {
                 let found = set()
@@ -106,7 +112,7 @@ impl Render<'_, '_> {
                 if found.is_empty() {
                     "no replacement is known".to_string()
                 } else {
-                    list_some(&found, 8)
+                    list_some(&shown_all(target, found), 8)
                 }
             }
             Special::Suggestions => {
@@ -114,11 +120,32 @@ impl Render<'_, '_> {
                 if near.is_empty() {
                     "no close code".to_string()
                 } else {
-                    list_some(&near, 5)
+                    list_some(&shown_all(target, near), 5)
                 }
             }
         }
     }
+}
+
+/// A code as people read it: ICD-10-CM with its dot (`E11.65`), whatever form the claim used;
+/// other systems as they are.
+fn shown(field: Option<Field>, code: &str) -> Cow<'_, str> {
+    match field {
+        Some(f @ (Field::DxCode | Field::OtherDxCode))
+            if f.code_system(code) == System::Icd10Cm =>
+        {
+            dotted(code)
+        }
+        _ => Cow::Borrowed(code),
+    }
+}
+
+/// [`shown`] for a list of codes.
+fn shown_all(field: Option<Field>, codes: Vec<String>) -> Vec<String> {
+    codes
+        .into_iter()
+        .map(|c| shown(field, &c).into_owned())
+        .collect()
 }
 
 /// Codes that replace a deleted or expanded code on `date`, as far as the code set knows:

@@ -35,7 +35,7 @@ fn text(s: &str) -> String {
     }
 }
 
-const HEADER: [&str; 16] = [
+const HEADER: [&str; 17] = [
     "claim_id",
     "line",
     "rule",
@@ -52,6 +52,7 @@ const HEADER: [&str; 16] = [
     "rule_line",
     "file",
     "charge",
+    "display_code",
 ];
 
 impl Emitter for Csv<'_> {
@@ -85,6 +86,7 @@ impl Emitter for Csv<'_> {
                         f.rule_source.line.to_string(),
                         text(c.file.as_deref().unwrap_or_default()),
                         f.charge.map(|c| c.to_string()).unwrap_or_default(),
+                        text(f.display_code.as_deref().unwrap_or_default()),
                     ];
                     self.out.write_record(&row).map_err(io_err)?;
                 }
@@ -112,6 +114,7 @@ impl Emitter for Csv<'_> {
                     String::new(),
                     String::new(),
                     text(e.file.as_deref().unwrap_or_default()),
+                    String::new(),
                     String::new(),
                 ];
                 self.out.write_record(&row).map_err(io_err)

@@ -53,6 +53,9 @@ fn finding(s: Spec) -> Finding {
         severity: s.severity,
         line: s.line,
         code: s.code.map(String::from),
+        display_code: s
+            .code
+            .map(|c| crate::codeset::normalize::dotted(c).into_owned()),
         path: crate::claim::Position::parse(s.path).expect("a model position"),
         location: s.location,
         carc: s.carc.map(Arc::from),

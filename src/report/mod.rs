@@ -170,8 +170,10 @@ pub struct FindingRecord<'a> {
     pub severity: &'a str,
     /// 1-based service line, `None` at claim level.
     pub line: Option<u32>,
-    /// The code the finding is about.
+    /// The code the finding is about, normalized as X12 carries it (`E1165`).
     pub code: Option<&'a str>,
+    /// The same code as people read it (`E11.65`).
+    pub display_code: Option<&'a str>,
     /// Where in the claim model, rendered as a JSON pointer.
     pub path: &'a crate::claim::Position,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -200,6 +202,7 @@ impl<'a> From<&'a Finding> for FindingRecord<'a> {
             severity: f.severity.as_str(),
             line: f.line,
             code: f.code.as_deref(),
+            display_code: f.display_code.as_deref(),
             path: &f.path,
             location: f.location.as_ref(),
             carc: f.carc.as_deref(),

@@ -3,6 +3,7 @@
 
 use super::prelude::*;
 use crate::codeset::System;
+use crate::codeset::normalize::dotted;
 
 /// What a rule writes under `excludes1`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -48,7 +49,7 @@ impl Condition for Excludes1 {
         };
         for (from, to) in [(x, y), (y, x)] {
             if let Some((on, text)) = set.excluded_by(from, to) {
-                facts.set(Fact::Excluded, to);
+                facts.set(Fact::Excluded, dotted(to));
                 facts.set(Fact::Note, format!("{on}: {text}"));
                 return true;
             }
@@ -80,6 +81,6 @@ mod tests {
         let held: Vec<bool> = got.iter().map(|(h, _)| *h).collect();
         // Pairs in order: (0,1) (0,2) (1,0) (1,2) (2,0) (2,1).
         assert_eq!(held, [true, false, true, false, false, false]);
-        assert_eq!(got[0].1.get(Fact::Excluded), Some("E109"));
+        assert_eq!(got[0].1.get(Fact::Excluded), Some("E10.9"));
     }
 }

@@ -4,6 +4,7 @@
 
 use super::prelude::*;
 use crate::codeset::System;
+use crate::codeset::normalize::dotted;
 
 /// The code lacks only its 7th character.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,7 +50,7 @@ impl Condition for SeventhCharacter {
         };
         let listed: Vec<String> = valid.iter().map(|(c, m)| format!("{c} {m}")).collect();
         facts.set(Fact::Sevenths, listed.join("; "));
-        facts.set(Fact::Completed, format!("{stem}{first}"));
+        facts.set(Fact::Completed, dotted(&format!("{stem}{first}")));
         true
     }
 
@@ -71,9 +72,9 @@ mod tests {
         assert!(got[0].0, "S72.001 needs a 7th character");
         let listed = got[0].1.get(Fact::Sevenths).unwrap_or("");
         assert!(listed.starts_with("A initial encounter for closed fracture"), "{listed}");
-        assert_eq!(got[0].1.get(Fact::Completed), Some("S72001A"));
+        assert_eq!(got[0].1.get(Fact::Completed), Some("S72.001A"));
         assert!(!got[1].0 && !got[2].0, "complete codes and headers without a 7th character");
         // S32.9 takes placeholders: S32.9XXA.
-        assert_eq!(got[3].1.get(Fact::Completed), Some("S329XXA"));
+        assert_eq!(got[3].1.get(Fact::Completed), Some("S32.9XXA"));
     }
 }
