@@ -48,6 +48,7 @@ fn options() -> Options {
         as_of: jiff::civil::date(2026, 7, 1),
         payer: None,
         preview: false,
+        per_line_notices: false,
     }
 }
 

@@ -2,8 +2,11 @@
 //! an unreadable one. The runner builds these and every emitter reads them, so they sit below
 //! both `engine` and `report`.
 
+use std::sync::Arc;
+
 use crate::claim::input::ClaimError;
 use crate::finding::{Finding, Severity};
+use crate::rules::NoticeRule;
 
 /// The outcome for one input claim.
 #[derive(Debug)]
@@ -38,6 +41,19 @@ pub struct Checked {
     pub line_count: usize,
     /// What the rules found, in engine order.
     pub findings: Vec<Finding>,
+    /// Hits of notice rules counted instead of reported (e.g. CPT lines not verifiable
+    /// because no CPT file is loaded), in rule order; empty when the run reports them per line.
+    pub notices: Vec<Tally>,
+}
+
+/// How many lines of one claim a notice rule fired on: the claim's verdict from that rule,
+/// kept as a count rather than a finding per line.
+#[derive(Debug, Clone)]
+pub struct Tally {
+    /// The notice and the rule behind it.
+    pub notice: Arc<NoticeRule>,
+    /// Lines it fired on.
+    pub lines: usize,
 }
 
 impl Checked {
@@ -76,9 +92,7 @@ impl Checked {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
-    use super::Checked;
+    use super::{Arc, Checked};
     use crate::claim::Position;
     use crate::finding::{Category, Finding, RuleSource, Severity};
 
@@ -113,6 +127,7 @@ mod tests {
             line_charges: lines,
             line_count: 2,
             findings,
+            notices: Vec::new(),
         }
     }
 

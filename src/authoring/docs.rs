@@ -56,6 +56,14 @@ pub fn markdown(set: &RuleSet) -> String {
                     .unwrap_or_default()
             );
         }
+        if let Some(n) = &r.notice {
+            let _ = writeln!(
+                s,
+                "- run notice: `{}`, said once with a count of lines (`check --per-line-notices` \
+                 reports each line)",
+                n.code
+            );
+        }
         let _ = writeln!(s, "- source: `{}`", r.source.file);
         if !r.docs.trim().is_empty() {
             let _ = writeln!(s, "\n{}", r.docs.trim_end());

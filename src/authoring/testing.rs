@@ -243,6 +243,7 @@ pub fn run(set: &Arc<RuleSet>, tests: &[RuleFile], codesets: &Arc<CodeSets>) -> 
                     as_of,
                     payer: None,
                     preview: true,
+                    per_line_notices: true,
                 },
             );
             let mut actual = Vec::new();

@@ -17,6 +17,7 @@ use jiff::civil::Date;
 use crate::claim::Claim;
 use crate::codeset::CodeSets;
 use crate::finding::Finding;
+use crate::outcome::Tally;
 use crate::rules::field::Scope;
 use crate::rules::{Rule, RuleSet, RuleStatus};
 
@@ -34,6 +35,9 @@ pub struct Options {
     pub payer: Option<ForcedPayer>,
     /// Run preview rules too.
     pub preview: bool,
+    /// Report a notice rule's hits as findings, one per line, instead of counting them into
+    /// its run-level notice ([`Engine::check_with_notices`]).
+    pub per_line_notices: bool,
 }
 
 impl Default for Options {
@@ -42,6 +46,7 @@ impl Default for Options {
             as_of: jiff::Zoned::now().date(),
             payer: None,
             preview: false,
+            per_line_notices: false,
         }
     }
 }
@@ -70,15 +75,22 @@ impl Engine {
         }
     }
 
-    /// Check one claim using the trigger index.
+    /// Check one claim using the trigger index. Unless [`Options::per_line_notices`], hits
+    /// of notice rules are not among the findings: [`Engine::check_with_notices`] counts them.
     pub fn check(&self, claim: &Claim) -> Vec<Finding> {
+        self.check_with_notices(claim).0
+    }
+
+    /// Check one claim using the trigger index: its findings, and how many lines each
+    /// notice rule fired on when those are counted rather than reported.
+    pub fn check_with_notices(&self, claim: &Claim) -> (Vec<Finding>, Vec<Tally>) {
         let candidates = self.candidates(claim);
         self.run_rules(claim, candidates.into_iter())
     }
 
     /// Check one claim evaluating every rule, bypassing the index (for tests and audits).
     pub fn check_all_rules(&self, claim: &Claim) -> Vec<Finding> {
-        self.run_rules(claim, 0..self.rules.rules.len() as u32)
+        self.run_rules(claim, 0..self.rules.rules.len() as u32).0
     }
 
     /// The payer id and filing indicator scopes are matched against: the forced payer's
@@ -170,12 +182,17 @@ impl Engine {
         off
     }
 
-    fn run_rules(&self, claim: &Claim, rules: impl Iterator<Item = u32>) -> Vec<Finding> {
+    fn run_rules(
+        &self,
+        claim: &Claim,
+        rules: impl Iterator<Item = u32>,
+    ) -> (Vec<Finding>, Vec<Tally>) {
         let disabled = self.disabled(claim);
         let env = Env::new(&self.codesets, self.options.as_of);
         let render = Render { env: &env };
         let base = Scope::new(claim);
         let mut out = Vec::new();
+        let mut notices = Vec::new();
         for i in rules {
             let Some(rule) = self.rules.rules.get(i as usize) else {
                 continue;
@@ -183,15 +200,32 @@ impl Engine {
             if !self.applies(rule, &base, &disabled, i as usize) {
                 continue;
             }
+            let tally = rule
+                .notice
+                .as_ref()
+                .filter(|_| !self.options.per_line_notices);
+            let mut lines = 0usize;
             rule.each.scopes(&base, |s| {
                 let mut facts = Facts::default();
                 if rule.when.eval(&env, &s, &mut facts) {
-                    out.push(render.finding(rule, &s, &facts));
+                    if tally.is_some() {
+                        lines += 1;
+                    } else {
+                        out.push(render.finding(rule, &s, &facts));
+                    }
                 }
             });
+            if let Some(notice) = tally
+                && lines > 0
+            {
+                notices.push(Tally {
+                    notice: notice.clone(),
+                    lines,
+                });
+            }
         }
         sort_findings(&mut out);
-        out
+        (out, notices)
     }
 }
 

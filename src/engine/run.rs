@@ -54,14 +54,18 @@ where
             let results: Vec<Outcome> = claims
                 .into_par_iter()
                 .map(|(claim, _)| match claim {
-                    Ok(claim) => Outcome::Checked(Checked {
-                        findings: engine.check(&claim),
-                        file: claim.source.file.clone(),
-                        claim_id: claim.id,
-                        total_charge: claim.total_charge,
-                        line_charges: claim.lines.iter().filter_map(|l| l.charge).sum(),
-                        line_count: claim.lines.len(),
-                    }),
+                    Ok(claim) => {
+                        let (findings, notices) = engine.check_with_notices(&claim);
+                        Outcome::Checked(Checked {
+                            findings,
+                            notices,
+                            file: claim.source.file.clone(),
+                            claim_id: claim.id,
+                            total_charge: claim.total_charge,
+                            line_charges: claim.lines.iter().filter_map(|l| l.charge).sum(),
+                            line_count: claim.lines.len(),
+                        })
+                    }
                     Err(e) => Outcome::Unreadable(e),
                 })
                 .collect();

@@ -11,7 +11,8 @@ use super::{Emitter, RunMeta, Summary};
 use crate::claim::Location;
 use crate::claim::input::ClaimError;
 use crate::finding::{Category, Finding, RuleSource, Severity};
-use crate::outcome::{Checked, ClaimResult, Outcome};
+use crate::outcome::{Checked, ClaimResult, Outcome, Tally};
+use crate::rules::NoticeRule;
 
 /// The run's header; the version is fixed so a release does not churn the snapshots.
 pub fn meta() -> RunMeta {
@@ -85,6 +86,14 @@ fn x12(segment: u32, loop_id: &'static str, element: &'static str) -> Location {
 pub fn results() -> Vec<ClaimResult> {
     let json_file: Arc<str> = Arc::from("claims.json");
     let x12_file: Arc<str> = Arc::from("batch.837");
+    // A notice counted on two claims, three lines in all: said once, not per line.
+    let notice = Arc::new(NoticeRule {
+        code: Arc::from("cpt-not-loaded"),
+        rule: Arc::from("TST009"),
+        severity: Severity::Info,
+        message: "CPT code not checked: no CPT file loaded".into(),
+        help: "load your licensed CPT file".into(),
+    });
     let outcomes = vec![
         Outcome::Checked(Checked {
             claim_id: "CLEAN-1".into(),
@@ -93,6 +102,10 @@ pub fn results() -> Vec<ClaimResult> {
             line_charges: 120.0,
             line_count: 1,
             findings: Vec::new(),
+            notices: vec![Tally {
+                notice: notice.clone(),
+                lines: 1,
+            }],
         }),
         // Line-level errors (line 2 twice: its charge counts once) and a warning without help.
         Outcome::Checked(Checked {
@@ -154,6 +167,10 @@ pub fn results() -> Vec<ClaimResult> {
                     charge: Some(84.5),
                 }),
             ],
+            notices: vec![Tally {
+                notice: notice.clone(),
+                lines: 2,
+            }],
         }),
         // X12: a claim-level error puts the whole claim at risk; an info finding on a line.
         Outcome::Checked(Checked {
@@ -194,6 +211,7 @@ pub fn results() -> Vec<ClaimResult> {
                     charge: Some(300.0),
                 }),
             ],
+            notices: Vec::new(),
         }),
         // FHIR: a warning only, so the claim is still clean; no total, so its lines count.
         Outcome::Checked(Checked {
@@ -219,6 +237,7 @@ pub fn results() -> Vec<ClaimResult> {
                 help: "use the place the service was given",
                 charge: Some(75.0),
             })],
+            notices: Vec::new(),
         }),
         Outcome::Unreadable(ClaimError {
             file: Some(x12_file),

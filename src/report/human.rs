@@ -137,6 +137,37 @@ impl Emitter for Human<'_> {
 
     fn finish(&mut self, s: &Summary) -> io::Result<()> {
         let bold = Style::new().bold();
+        // Each notice once, before the summary, in place of a finding per line.
+        for n in &s.notices {
+            let tag = format!("{}[{}]", n.severity, n.code);
+            let style = match n.severity {
+                "error" => severity_style(Severity::Error),
+                "warning" => severity_style(Severity::Warning),
+                _ => severity_style(Severity::Info),
+            };
+            writeln!(
+                self.out,
+                "{} {} on {}: {}",
+                self.paint(&tag, style),
+                plural(n.lines, "line"),
+                plural(n.claims, "claim"),
+                n.message
+            )?;
+            if !n.help.is_empty() {
+                writeln!(
+                    self.out,
+                    "      {} {}",
+                    self.paint("help:", Style::new().green()),
+                    n.help
+                )?;
+            }
+            writeln!(
+                self.out,
+                "      {} {}; `--per-line-notices` reports each line\n",
+                self.paint("rule:", Style::new().dimmed()),
+                n.rule
+            )?;
+        }
         writeln!(self.out, "{}", self.paint("Summary", bold))?;
         let unreadable = if s.unreadable > 0 {
             format!(", {} unreadable", s.unreadable)
@@ -168,6 +199,14 @@ impl Emitter for Human<'_> {
             money(s.charges_at_risk),
             money(s.total_charges)
         )?;
+        for n in &s.notices {
+            writeln!(
+                self.out,
+                "  notice:          {} ({} not verified)",
+                n.code,
+                plural(n.lines, "line")
+            )?;
+        }
         if !s.by_category.is_empty() {
             writeln!(self.out, "  by category:")?;
             let mut v: Vec<_> = s.by_category.iter().collect();

@@ -1,5 +1,6 @@
 //! `--format json`: one JSON document, `{"version", "claims": [...], "summary"}`, written
-//! as claims arrive. Each claim entry holds its findings or its read error.
+//! as claims arrive. Each claim entry holds its findings (and the lines it adds to run-level
+//! notices) or its read error; the summary's `notices` says each notice once.
 
 use std::io::{self, Write};
 
@@ -30,8 +31,18 @@ struct ClaimEntry<'a> {
     file: Option<&'a str>,
     status: &'static str,
     findings: Vec<FindingRecord<'a>>,
+    /// Lines counted into run-level notices instead of reported as findings.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notices: Vec<NoticeCount<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<&'a crate::claim::input::ClaimError>,
+}
+
+/// A claim's share of a run-level notice: `{"code": "cpt-not-loaded", "lines": 2}`.
+#[derive(Serialize)]
+struct NoticeCount<'a> {
+    code: &'a str,
+    lines: usize,
 }
 
 /// The JSON entry of one claim result.
@@ -43,6 +54,14 @@ fn entry(r: &ClaimResult) -> ClaimEntry<'_> {
             file: c.file.as_deref(),
             status: "checked",
             findings: c.findings.iter().map(FindingRecord::from).collect(),
+            notices: c
+                .notices
+                .iter()
+                .map(|t| NoticeCount {
+                    code: &t.notice.code,
+                    lines: t.lines,
+                })
+                .collect(),
             error: None,
         },
         Outcome::Unreadable(e) => ClaimEntry {
@@ -51,6 +70,7 @@ fn entry(r: &ClaimResult) -> ClaimEntry<'_> {
             file: e.file.as_deref(),
             status: "unreadable",
             findings: Vec::new(),
+            notices: Vec::new(),
             error: Some(e),
         },
     }

@@ -88,6 +88,29 @@ pub struct Summary {
     /// charges when the total is missing ([`crate::outcome::Checked::known_charges`]).
     /// Unreadable claims add nothing: their error record carries no charges.
     pub total_charges: f64,
+    /// Run-level notices, each said once in place of a finding per line (e.g.
+    /// `cpt-not-loaded`: CPT lines that could not be verified), in order of first sight.
+    pub notices: Vec<Notice>,
+}
+
+/// A notice rule's hits over the run: what it says once, and how many lines and claims it
+/// covers (those lines' verdict, e.g. "not verifiable" for CPT with no CPT file loaded).
+#[derive(Debug, Clone, Serialize)]
+pub struct Notice {
+    /// The notice code, e.g. `cpt-not-loaded`.
+    pub code: String,
+    /// The rule that counted it (`check --per-line-notices` reports it per line).
+    pub rule: String,
+    /// The rule's severity.
+    pub severity: &'static str,
+    /// Lines it fired on.
+    pub lines: usize,
+    /// Claims with at least one such line.
+    pub claims: usize,
+    /// What it means.
+    pub message: String,
+    /// What to do about it.
+    pub help: String,
 }
 
 impl Summary {
@@ -112,6 +135,28 @@ impl Summary {
                         .entry(f.category.as_str().to_string())
                         .or_default() += 1;
                     *self.by_rule.entry(f.rule.to_string()).or_default() += 1;
+                }
+                for t in &c.notices {
+                    let n = &t.notice;
+                    let i = match self.notices.iter().position(|x| *x.code == *n.code) {
+                        Some(i) => i,
+                        None => {
+                            self.notices.push(Notice {
+                                code: n.code.to_string(),
+                                rule: n.rule.to_string(),
+                                severity: n.severity.as_str(),
+                                lines: 0,
+                                claims: 0,
+                                message: n.message.clone(),
+                                help: n.help.clone(),
+                            });
+                            self.notices.len() - 1
+                        }
+                    };
+                    if let Some(x) = self.notices.get_mut(i) {
+                        x.lines += t.lines;
+                        x.claims += 1;
+                    }
                 }
                 self.charges_at_risk += c.charges_at_risk();
                 self.total_charges += c.known_charges();

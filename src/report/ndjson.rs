@@ -1,7 +1,8 @@
 //! `--format ndjson`: JSON Lines in a fixed envelope, one object a line:
 //! `{"type":"begin","data":RunMeta}`, then per claim in input order
 //! `{"type":"finding","data":Finding}` for each finding or `{"type":"error","data":ClaimError}`,
-//! and last `{"type":"summary","data":Summary}`.
+//! and last `{"type":"summary","data":Summary}`, whose `notices` says each run-level notice
+//! once (`{"code":"cpt-not-loaded","lines":N,…}`) in place of a finding per line.
 
 use std::io::{self, Write};
 

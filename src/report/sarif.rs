@@ -120,6 +120,16 @@ fn unreadable_descriptor() -> Value {
     })
 }
 
+/// A run-level notice as a SARIF tool execution notification: said once, with its counts.
+fn notification(n: &super::Notice) -> Value {
+    json!({
+        "descriptor": { "id": n.code },
+        "level": match n.severity { "error" => "error", "warning" => "warning", _ => "note" },
+        "message": { "text": format!("{} lines on {} claims: {} ({})", n.lines, n.claims, n.message, n.help) },
+        "properties": { "rule": n.rule, "lines": n.lines, "claims": n.claims },
+    })
+}
+
 impl Emitter for Sarif<'_> {
     fn begin(&mut self, meta: &RunMeta) -> io::Result<()> {
         self.meta = Some(meta.clone());
@@ -182,6 +192,10 @@ impl Emitter for Sarif<'_> {
                     "rules": self.rules.values().collect::<Vec<_>>(),
                 }},
                 "results": self.results,
+                "invocations": [{
+                    "executionSuccessful": true,
+                    "toolExecutionNotifications": summary.notices.iter().map(notification).collect::<Vec<_>>(),
+                }],
                 "properties": { "summary": summary },
             }],
         });

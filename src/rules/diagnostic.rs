@@ -53,6 +53,8 @@ codes! {
     BadId => "bad-id",
     /// A rule name is not kebab-case.
     BadName => "bad-name",
+    /// A rule's `notice` is not kebab-case, its rule does not iterate `each: line`, or its help has placeholders: a notice is reported once per run, so it counts lines and reads the same for all of them.
+    BadNotice => "bad-notice",
     /// A severity other than error, warning or info.
     UnknownSeverity => "unknown-severity",
     /// A category outside the category vocabulary of `docs/rules.md`.

@@ -351,6 +351,9 @@ pub struct Rule {
     pub help: Template,
     /// The fix template for institutional claims, when it differs from `help`.
     pub institutional_help: Option<Template>,
+    /// The run-level notice the rule's hits are counted into instead of reported per line,
+    /// unless the run asks for them per line.
+    pub notice: Option<Arc<NoticeRule>>,
     /// What it checks / why it matters / example / fix / references, in Markdown.
     pub docs: String,
     /// Where the rule was written.
@@ -363,6 +366,23 @@ pub struct Rule {
     pub when_line: u32,
     /// 1-based column of the id's value.
     pub id_column: u32,
+}
+
+/// What a notice rule reports once per run: its code, rule and texts. A notice rule's
+/// message and help are its title and its help with no placeholders, so they read the same
+/// for every line it counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeRule {
+    /// The notice code, kebab-case (`cpt-not-loaded`).
+    pub code: Arc<str>,
+    /// The rule whose hits it counts.
+    pub rule: Arc<str>,
+    /// The rule's severity.
+    pub severity: Severity,
+    /// The rule's title: what the notice says.
+    pub message: String,
+    /// The rule's help: what to do about it.
+    pub help: String,
 }
 
 /// A pack: a directory of rules with an optional `pack.yaml`.

@@ -187,6 +187,11 @@ pub struct RuleDoc {
     /// location the finding's `path`.
     #[serde(default)]
     pub target: Option<Sp<String>>,
+    /// A run-level notice code (kebab-case, e.g. `cpt-not-loaded`): the rule states a fact
+    /// about the run rather than the claim, so `check` counts the lines it fires on and
+    /// reports the notice once, unless run with `--per-line-notices`. Needs `each: line`.
+    #[serde(default)]
+    pub notice: Option<Sp<String>>,
     /// Message template; `{field.path}` and `{code}`, `{title}`, `{children}`,
     /// `{suggestions}` and predicate facts are filled in.
     pub message: Sp<String>,

@@ -305,7 +305,8 @@ fn several_files_name_the_file_of_each_claim() {
         "--as-of",
         "2026-07-01",
     ]);
-    let out = stdout(&o);
+    // A leading newline so the first claim's head matches like the others.
+    let out = format!("\n{}", stdout(&o));
     assert!(
         out.contains("\nexamples/claims.json: claim CLM-1002 ("),
         "{out}"
@@ -383,4 +384,41 @@ fn rules_packs_lists_packs_and_what_they_match() {
     ] {
         assert!(out.contains(expected), "{expected:?} in:\n{out}");
     }
+}
+
+#[test]
+fn cpt_not_loaded_is_one_notice_unless_asked_per_line() {
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            "examples/claims.json",
+            "--format",
+            "ndjson",
+            "--as-of",
+            "2026-07-01",
+        ];
+        args.extend_from_slice(extra);
+        stdout(&cli(&args))
+    };
+    let once = run(&[]);
+    assert!(!once.contains(r#""rule":"PRC004","category""#), "{once}");
+    let summary = once.lines().last().unwrap_or_default();
+    assert!(
+        summary.contains(r#""notices":[{"code":"cpt-not-loaded","rule":"PRC004","severity":"info","lines":7,"claims":5,"#),
+        "{summary}"
+    );
+    // Per line: the same seven lines as findings, and no notice.
+    let per_line = run(&["--per-line-notices"]);
+    let findings = per_line
+        .lines()
+        .filter(|l| l.contains(r#""rule":"PRC004","category""#))
+        .count();
+    assert_eq!(findings, 7, "{per_line}");
+    assert!(
+        per_line
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .contains(r#""notices":[]"#)
+    );
 }

@@ -53,6 +53,7 @@ pub fn engine() -> Engine {
             as_of: jiff::civil::date(2026, 7, 1),
             payer: None,
             preview: false,
+            per_line_notices: true,
         },
     )
 }

@@ -76,6 +76,10 @@ pub struct CheckArgs {
     /// Run preview rules too.
     #[arg(long)]
     pub preview: bool,
+    /// Report notice rules per line (e.g. PRC004 on every CPT line when no CPT file is
+    /// loaded) instead of once per run with a count of the lines.
+    #[arg(long)]
+    pub per_line_notices: bool,
     /// Input format; detected from content when absent.
     #[arg(long, value_enum)]
     pub input_format: Option<InputFormat>,

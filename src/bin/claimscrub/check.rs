@@ -49,6 +49,7 @@ pub fn run(a: CheckArgs) -> Result<u8> {
             as_of,
             payer,
             preview: a.preview,
+            per_line_notices: a.per_line_notices,
         },
     );
 

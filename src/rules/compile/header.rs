@@ -12,7 +12,7 @@ use crate::claim::ClaimKind;
 use crate::finding::{Category, RuleSource, Severity};
 use crate::rules::diagnostic::{Code, DiagnosticLevel};
 use crate::rules::field::Needs;
-use crate::rules::ir::{Each, Rule, RuleStatus, Scope};
+use crate::rules::ir::{Each, NoticeRule, Piece, Rule, RuleStatus, Scope, Template};
 use crate::rules::schema::{RuleDoc, ScopeDoc, Sp};
 
 impl Lower<'_> {
@@ -208,6 +208,10 @@ impl Lower<'_> {
             .institutional_help
             .as_ref()
             .map(|h| self.template(h, &bound, facts));
+        let notice = d
+            .notice
+            .as_ref()
+            .and_then(|n| self.notice(n, d, each, severity, &help));
         if self
             .diags
             .get(before..)
@@ -235,6 +239,7 @@ impl Lower<'_> {
             message,
             help,
             institutional_help,
+            notice,
             docs: d.docs.clone().unwrap_or_default(),
             source: RuleSource {
                 file: self.file.clone(),
@@ -245,6 +250,57 @@ impl Lower<'_> {
             when_line: key_line(text, "when").unwrap_or(d.when.line),
             id_column: d.id.column,
         })
+    }
+
+    /// A rule's run-level notice: a kebab-case code on a rule over lines whose help is plain
+    /// text, or an error at the `notice` key.
+    fn notice(
+        &mut self,
+        n: &Sp<String>,
+        d: &RuleDoc,
+        each: Each,
+        severity: Severity,
+        help: &Template,
+    ) -> Option<Arc<NoticeRule>> {
+        let kebab = !n.value.is_empty()
+            && n.value
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        let problem = if !kebab {
+            Some(format!("notice `{}` is not kebab-case", n.value))
+        } else if each != Each::Line {
+            Some(format!(
+                "notice `{}` counts lines, but the rule does not iterate `each: line`",
+                n.value
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            self.err(n, Code::BadNotice, message, None);
+            return None;
+        }
+        // A help with placeholders reads differently per line, so it cannot be said once.
+        let help = match help.0.as_slice() {
+            [] => String::new(),
+            [Piece::Text(t)] => t.clone(),
+            _ => {
+                self.err(
+                    n,
+                    Code::BadNotice,
+                    format!("notice `{}`: the rule's help has placeholders", n.value),
+                    Some("a notice is said once per run; write its help as plain text".into()),
+                );
+                return None;
+            }
+        };
+        Some(Arc::new(NoticeRule {
+            code: Arc::from(n.value.as_str()),
+            rule: Arc::from(d.id.value.as_str()),
+            severity,
+            message: d.title.clone(),
+            help,
+        }))
     }
 
     /// A date written YYYY-MM-DD, or an error at it.
