@@ -422,3 +422,28 @@ fn cpt_not_loaded_is_one_notice_unless_asked_per_line() {
             .contains(r#""notices":[]"#)
     );
 }
+
+/// The README's sample run is what the binary prints: every line of the excerpt (`…` marks
+/// the cuts) appears in the output of the command it shows.
+#[test]
+fn readme_sample_output_matches_the_binary() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let command = "$ claimscrub check examples/claims.json --as-of 2026-07-01\n";
+    let block = readme
+        .split_once(command)
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .map(|(b, _)| b)
+        .expect("README shows a sample run");
+    let o = cli(&["check", "examples/claims.json", "--as-of", "2026-07-01"]);
+    let out = stdout(&o);
+    let missing: Vec<&str> = block
+        .lines()
+        .filter(|l| !l.trim().is_empty() && l.trim() != "…")
+        .filter(|l| !out.lines().any(|o| o == *l))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "README lines the binary does not print: {missing:#?}"
+    );
+}
