@@ -242,6 +242,9 @@ pub fn parse_claim(doc: &[u8], range: Range<usize>, source: Source) -> Result<Cl
         Ok(mut claim) => {
             claim.normalize();
             claim.source = source;
+            if memchr::memchr(b'\n', slice).is_some() {
+                claim.source.text = Some(Arc::from(slice));
+            }
             Ok(claim)
         }
         Err((path, inner)) => {
@@ -346,6 +349,7 @@ fn json_source(
         base,
         line,
         spans: Spans::default(),
+        text: None,
     }
 }
 

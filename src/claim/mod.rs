@@ -10,6 +10,7 @@ pub mod bytes;
 pub mod fhir;
 pub mod input;
 pub mod json;
+pub mod json_lines;
 pub mod pending;
 pub mod position;
 pub mod source;

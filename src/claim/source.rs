@@ -100,6 +100,9 @@ pub struct Source {
     pub line: Option<u32>,
     /// Native locations of values; readers of non-JSON formats fill this.
     pub spans: Spans,
+    /// The text of a JSON claim written over several lines, so a finding can name the line
+    /// of its own field ([`super::json_lines`]); `None` for one-line (NDJSON) claims.
+    pub text: Option<Arc<[u8]>>,
 }
 
 impl Source {
@@ -113,9 +116,14 @@ impl Source {
     /// the position's pointer inside the input document.
     pub fn resolve(&self, at: Position) -> Option<Location> {
         if matches!(self.format, SourceFormat::Json | SourceFormat::Ndjson) {
+            let within = self
+                .text
+                .as_deref()
+                .and_then(|t| super::json_lines::line_of(t, &at.to_string()))
+                .unwrap_or(0);
             return Some(Location::Json {
                 pointer: format!("{}{at}", self.base),
-                line: self.line,
+                line: self.line.map(|l| l.saturating_add(within)),
             });
         }
         self.spans.resolve(at).cloned()

@@ -238,6 +238,7 @@ fn map_one(
                 base: base.to_string(),
                 line: None,
                 spans: m.spans,
+                text: None,
             };
             Ok(claim)
         }
