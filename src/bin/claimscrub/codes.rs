@@ -1,5 +1,7 @@
 //! `claimscrub codes lookup`, `codesets info` and `codesets build`.
 
+use std::io::Write;
+
 use anyhow::{Context, Result};
 use jiff::civil::Date;
 use serde_json::json;
@@ -321,15 +323,18 @@ pub fn run_codesets(a: CodesetsArgs) -> Result<u8> {
                     println!("{}", serde_json::to_string_pretty(&census)?);
                     return Ok(0);
                 }
+                // `writeln!`: a closed pipe (`| head`) is an error main turns into exit 0.
+                let mut out = std::io::stdout().lock();
                 for n in &census.unresolved {
-                    println!("{:<8} {:<10} {}", n.on, n.reason.name(), n.text);
+                    writeln!(out, "{:<8} {:<10} {}", n.on, n.reason.name(), n.text)?;
                 }
-                println!(
+                writeln!(
+                    out,
                     "{} Excludes1 notes unresolved (never applied); {} exact, {} exact after a qualifier",
                     census.unresolved.len(),
                     census.exact,
                     census.qualified
-                );
+                )?;
                 return Ok(0);
             }
             let info = sets.info();
