@@ -15,8 +15,8 @@
 use std::path::{Path, PathBuf};
 
 use claimscrub::codeset::{
-    AgeGroup, BuildReport, CodePattern, CodeSets, CodeSex, CodesetError, NoteKind, Status, System,
-    build_dir,
+    AgeGroup, BuildReport, CodePattern, CodeSets, CodeSex, CodesetError, NoteKind, Resolution,
+    Status, System, Unresolved, build_dir,
 };
 use jiff::civil::{Date, date};
 
@@ -1036,5 +1036,119 @@ mod shipped {
             }
         );
         assert!(cm.suggest("E1190", 1).contains(&"E119".to_string()));
+    }
+
+    /// Excludes1 notes of the shipped set: how many read exactly, after a qualifier, or not
+    /// at all (the census in `src/codeset/qualifier.rs`).
+    #[test]
+    fn excludes1_census() {
+        let Some(sets) = real() else { return };
+        let cm = sets.get(System::Icd10Cm).unwrap();
+        let c = cm.excludes1_census();
+        let reasons = |r: Unresolved| c.unresolved.iter().filter(|n| n.reason == r).count();
+        assert_eq!(
+            (
+                c.exact,
+                c.qualified,
+                reasons(Unresolved::Header),
+                reasons(Unresolved::NoCodes),
+                reasons(Unresolved::Qualifier)
+            ),
+            (5229, 47, 54, 74, 2),
+            "{:#?}",
+            c.unresolved
+        );
+        assert_eq!(c.exact + c.qualified + c.unresolved.len(), 5406);
+    }
+
+    /// G63's "diabetes mellitus (E08-E13 with .42)" excludes the `.42` codes only.
+    #[test]
+    fn qualified_excludes1() {
+        let Some(sets) = real() else { return };
+        let cm = sets.get(System::Icd10Cm).unwrap();
+        assert_eq!(cm.excluded_by("G63", "E119"), None);
+        assert_eq!(cm.excluded_by("G63", "E1140"), None);
+        for c in ["E0842", "E0942", "E1042", "E1142", "E1342"] {
+            assert_eq!(
+                cm.excluded_by("G63", c),
+                Some(("G63".into(), "diabetes mellitus (E08-E13 with .42)".into())),
+                "{c}"
+            );
+        }
+        // B27.0-B27.9 with fifth character 1; A37 with fifth-character 1 (J17).
+        assert!(cm.excluded_by("G63", "B2701").is_some());
+        assert!(cm.excluded_by("G63", "B2709").is_none());
+        assert!(cm.excluded_by("J17", "A3701").is_some());
+        assert!(cm.excluded_by("J17", "A3700").is_none());
+        // An unresolved qualifier never fires: S52 "with open fracture 7th character".
+        assert!(cm.excluded_by("S51011A", "S52001B").is_none());
+    }
+
+    /// Differential: over diagnosis pairs drawn from the set, `excluded_by` fires exactly on
+    /// the codes the resolved notes take, listed through the fst (`matching`) and narrowed.
+    #[test]
+    fn excluded_by_agrees_with_expanded_targets() {
+        let Some(sets) = real() else { return };
+        let cm = sets.get(System::Icd10Cm).unwrap();
+        let all = cm.prefix("");
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let (mut pairs, mut fired) = (0, 0);
+        for step in 0..1500 {
+            // Every qualified note's code, then a spread over the whole set.
+            let a = match step {
+                0 => "G63".to_string(),
+                1 => "I738".to_string(),
+                2 => "R4701".to_string(),
+                _ => all[next(all.len())].clone(),
+            };
+            let mut take = std::collections::BTreeSet::new();
+            let mut near = Vec::new();
+            for n in cm
+                .notes(&a)
+                .iter()
+                .filter(|n| n.kind == NoteKind::Excludes1)
+            {
+                let stored: Vec<String> = n.targets.iter().map(ToString::to_string).collect();
+                let how = Resolution::of(&stored.join(","), &n.text);
+                for (p, s) in n.targets.iter().zip(&stored) {
+                    let under = match (p, &how) {
+                        (
+                            CodePattern::Exact(c),
+                            Resolution::At { .. } | Resolution::EndsWith(_),
+                        ) => cm.prefix(c),
+                        _ => cm.matching(p),
+                    };
+                    for c in under {
+                        if how.matches(s, &c) {
+                            take.insert(c.clone());
+                        }
+                        near.push(c);
+                    }
+                }
+            }
+            let mut others: Vec<String> = (0..4).map(|_| all[next(all.len())].clone()).collect();
+            for _ in 0..8 {
+                if !near.is_empty() {
+                    others.push(near[next(near.len())].clone());
+                }
+            }
+            others.extend(take.iter().take(3).cloned());
+            for b in others {
+                pairs += 1;
+                let got = cm.excluded_by(&a, &b).is_some();
+                fired += usize::from(got);
+                assert_eq!(got, take.contains(&b), "{a} {b}");
+            }
+        }
+        assert!(
+            pairs > 10_000 && fired > 100,
+            "{pairs} pairs, {fired} fired"
+        );
     }
 }

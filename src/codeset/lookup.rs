@@ -14,8 +14,8 @@ use super::compile::{
 };
 use super::load::{Container, Slice, str_at, u32_at};
 use super::{
-    AgeGroup, CodePattern, CodeSex, CodesetError, DxAttributes, Lookup, Note, NoteKind, Record,
-    Status, System, Validity,
+    AgeGroup, CodePattern, CodeSex, CodesetError, DxAttributes, Excludes1Census, Lookup, Note,
+    NoteKind, Record, Resolution, Status, System, UnresolvedNote, Validity,
 };
 
 /// Most suggestions [`CodeSet::suggest`] returns.
@@ -40,6 +40,8 @@ pub struct CodeSet {
     coverage_through: Option<Date>,
     /// Note nodes that are ranges (`A00-B99`), found on first use.
     range_nodes: OnceLock<Vec<(String, String, String, u64)>>,
+    /// How each note row reads ([`Resolution::of`]; `Exact` for other kinds), on first use.
+    resolutions: OnceLock<Vec<Resolution>>,
     /// The shipped set of the same system, consulted for tabular notes and edit attributes
     /// when this (user-built) set carries none: an order file has codes and titles only.
     supplement: Option<Box<CodeSet>>,
@@ -63,6 +65,7 @@ impl Clone for CodeSet {
             coverage_from: self.coverage_from,
             coverage_through: self.coverage_through,
             range_nodes: OnceLock::new(),
+            resolutions: OnceLock::new(),
             supplement: self.supplement.clone(),
         }
     }
@@ -148,6 +151,7 @@ impl CodeSet {
             coverage_from,
             coverage_through,
             range_nodes: OnceLock::new(),
+            resolutions: OnceLock::new(),
             supplement: None,
             file,
         })
@@ -566,9 +570,29 @@ impl CodeSet {
         v
     }
 
+    /// How each note row reads, in row order: Excludes1 rows through [`Resolution::of`],
+    /// others `Exact`. Resolved once, so a pair lookup only compares strings.
+    fn resolutions(&self) -> &[Resolution] {
+        self.resolutions.get_or_init(|| {
+            let rows = self.sec(&self.notes);
+            (0..rows.len() / NOTE_WIDTH)
+                .map(|i| {
+                    let w = |j: usize| u32_at(rows, i * 5 + j);
+                    if w(0) == 0 {
+                        Resolution::of(self.text((w(1), w(2))), self.text((w(3), w(4))))
+                    } else {
+                        Resolution::Exact
+                    }
+                })
+                .collect()
+        })
+    }
+
     /// The Excludes1 note under which `code` (or one of its ancestors or blocks) excludes
     /// `other`, as `(node the note is on, note text)`. Reads the stored targets directly: the
-    /// engine asks this for every pair of diagnoses on every claim.
+    /// engine asks this for every pair of diagnoses on every claim. A note's qualifier
+    /// (`E08-E13 with .42`) narrows its targets; a note that cannot be read exactly
+    /// ([`Resolution::Unresolved`]) never excludes.
     pub fn excluded_by(&self, code: &str, other: &str) -> Option<(String, String)> {
         if let Some(sup) = self.notes_from_supplement() {
             return sup.excluded_by(code, other);
@@ -577,6 +601,7 @@ impl CodeSet {
         let other = normalize(other);
         let rows = self.sec(&self.notes);
         let total = rows.len() / NOTE_WIDTH;
+        let resolutions = self.resolutions();
         for (on, ord) in self.nodes_of(&code) {
             let [start, count, _, _] = self.node(ord);
             let (start, count) = (start as usize, count as usize);
@@ -585,16 +610,55 @@ impl CodeSet {
                 if w(0) != 0 {
                     continue;
                 }
+                let Some(how) = resolutions.get(i) else {
+                    continue;
+                };
                 let hit = self
                     .text((w(1), w(2)))
                     .split(',')
-                    .any(|t| !t.is_empty() && super::pattern_str_matches(t.trim(), &other));
+                    .any(|t| !t.is_empty() && how.matches(t.trim(), &other));
                 if hit {
                     return Some((on, self.text((w(3), w(4))).to_string()));
                 }
             }
         }
         None
+    }
+
+    /// How this set's Excludes1 notes read: counts of exact and qualified notes and every
+    /// unresolved one, as `codesets info` reports them.
+    pub fn excludes1_census(&self) -> Excludes1Census {
+        if let Some(sup) = self.notes_from_supplement() {
+            return sup.excludes1_census();
+        }
+        let rows = self.sec(&self.notes);
+        let total = rows.len() / NOTE_WIDTH;
+        let resolutions = self.resolutions();
+        let mut census = Excludes1Census::default();
+        let mut s = self.nodes.stream();
+        while let Some((k, ord)) = s.next() {
+            let [start, count, _, _] = self.node(ord);
+            let (start, count) = (start as usize, count as usize);
+            for i in start..start.saturating_add(count).min(total) {
+                let w = |j: usize| u32_at(rows, i * 5 + j);
+                if w(0) != 0 {
+                    continue;
+                }
+                match resolutions.get(i) {
+                    Some(Resolution::Exact) => census.exact += 1,
+                    Some(Resolution::Unresolved(reason)) => {
+                        census.unresolved.push(UnresolvedNote {
+                            on: String::from_utf8_lossy(k).into_owned(),
+                            reason: *reason,
+                            text: self.text((w(3), w(4))).to_string(),
+                        });
+                    }
+                    Some(_) => census.qualified += 1,
+                    None => {}
+                }
+            }
+        }
+        census
     }
 
     /// Tabular notes of `code`: its own, then its ancestors' and its blocks', nearest first.

@@ -19,12 +19,14 @@ mod import;
 mod load;
 mod lookup;
 pub mod normalize;
+mod qualifier;
 mod tables;
 mod tabular;
 
 pub use compile::CompileError;
 pub use import::{BuildOptions, BuildReport, BuiltFile, build_dir, build_dir_with};
 pub use lookup::{CodeSet, MAX_SUGGESTIONS};
+pub use qualifier::{Resolution, Unresolved};
 
 use load::Container;
 use tables::{EditKind, EditTable};
@@ -366,6 +368,29 @@ pub struct SetInfo {
     pub credit: String,
     /// Dates of service the release can judge (`2015-10-01 – 2027-03-31`), when recorded.
     pub coverage: String,
+}
+
+/// How a set's Excludes1 notes read (`codesets info`): exactly, exactly after a qualifier
+/// (`E08-E13 with .42`), or not at all; an unresolved note is never applied.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Excludes1Census {
+    /// Notes whose stored targets are exactly what they exclude.
+    pub exact: usize,
+    /// Notes narrowed exactly by a qualifier after their codes.
+    pub qualified: usize,
+    /// Notes that cannot be read as exact codes, in node order.
+    pub unresolved: Vec<UnresolvedNote>,
+}
+
+/// An Excludes1 note that is never applied, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UnresolvedNote {
+    /// The code, category or block the note is written on.
+    pub on: String,
+    /// Why it cannot be read exactly.
+    pub reason: Unresolved,
+    /// The note text verbatim.
+    pub text: String,
 }
 
 /// Errors loading or building code sets; each names the file (and line) at fault.

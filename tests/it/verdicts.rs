@@ -225,3 +225,18 @@ fn x12_procedure_codes_of_no_shape_and_in_the_wrong_slot_are_errors() {
     );
     assert!(!slot.iter().any(|(r, _, _)| r == "PRC006"), "{slot:?}");
 }
+
+/// Issue 10, item 6: G63 excludes only the `.42` codes of E08-E13, on an X12 claim too.
+#[test]
+fn x12_excludes1_reads_the_qualifier() {
+    let p = sample("openx12-minimal-837p.edi");
+    let excl = |hi: &str| -> Vec<String> {
+        x12_findings(&p.replace("HI*ABK:J069~", hi))
+            .into_iter()
+            .filter(|(r, _, _)| r == "ICD005")
+            .map(|(_, _, c)| c)
+            .collect()
+    };
+    assert_eq!(excl("HI*ABK:E119*ABF:G63~"), Vec::<String>::new());
+    assert_eq!(excl("HI*ABK:E1142*ABF:G63~"), ["G63"]);
+}

@@ -145,6 +145,9 @@ pub enum CodesetsCommand {
         codesets: Option<PathBuf>,
         #[arg(long)]
         json: bool,
+        /// List the ICD-10-CM Excludes1 notes that cannot be read as exact codes (never applied).
+        #[arg(long)]
+        unresolved: bool,
     },
     /// Compile official CMS files (ICD-10 order files, ICD-10-CM tabular XML, HCPCS, NCCI, MUE,
     /// add-on, CPT) into a code-set directory for `check --codesets`.

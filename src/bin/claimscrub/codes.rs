@@ -1,5 +1,7 @@
 //! `claimscrub codes lookup`, `codesets info` and `codesets build`.
 
+use std::io::Write;
+
 use anyhow::{Context, Result};
 use jiff::civil::Date;
 use serde_json::json;
@@ -311,8 +313,30 @@ pub fn run_codesets(a: CodesetsArgs) -> Result<u8> {
         CodesetsCommand::Info {
             codesets,
             json: as_json,
+            unresolved,
         } => {
             let sets = setup::codesets(codesets.as_deref())?;
+            let census = sets.get(System::Icd10Cm).map(|cm| cm.excludes1_census());
+            if unresolved {
+                let census = census.unwrap_or_default();
+                if as_json {
+                    println!("{}", serde_json::to_string_pretty(&census)?);
+                    return Ok(0);
+                }
+                // `writeln!`: a closed pipe (`| head`) is an error main turns into exit 0.
+                let mut out = std::io::stdout().lock();
+                for n in &census.unresolved {
+                    writeln!(out, "{:<8} {:<10} {}", n.on, n.reason.name(), n.text)?;
+                }
+                writeln!(
+                    out,
+                    "{} Excludes1 notes unresolved (never applied); {} exact, {} exact after a qualifier",
+                    census.unresolved.len(),
+                    census.exact,
+                    census.qualified
+                )?;
+                return Ok(0);
+            }
             let info = sets.info();
             if as_json {
                 println!("{}", serde_json::to_string_pretty(&info)?);
@@ -329,6 +353,15 @@ pub fn run_codesets(a: CodesetsArgs) -> Result<u8> {
                 println!("{:<10} source: {}", "", i.source);
                 if !i.credit.is_empty() {
                     println!("{:<10} {}", "", i.credit);
+                }
+                if let Some(c) = census.as_ref().filter(|_| i.name == System::Icd10Cm.name()) {
+                    println!(
+                        "{:<10} Excludes1 notes: {} exact, {} exact after a qualifier, {} unresolved (`--unresolved` lists them)",
+                        "",
+                        c.exact,
+                        c.qualified,
+                        c.unresolved.len()
+                    );
                 }
             }
             println!(
