@@ -111,8 +111,16 @@ impl Resolution {
             Resolution::Exact => super::pattern_str_matches(pattern, code),
             Resolution::At { pos, lo, hi } => {
                 let end = pos.saturating_add(lo.len());
-                code.get(*pos..end)
-                    .is_some_and(|h| h >= lo.as_str() && h <= hi.as_str())
+                // The characters between the category and the named one are digits or the
+                // placeholder X, as when these notes were written: letter subcategories added
+                // since (M51.A4) are not "M51.- with fifth character 4".
+                let between = code
+                    .get(3.min(*pos)..*pos)
+                    .is_some_and(|m| m.bytes().all(|b| b.is_ascii_digit() || b == b'X'));
+                between
+                    && code
+                        .get(*pos..end)
+                        .is_some_and(|h| h >= lo.as_str() && h <= hi.as_str())
                     && under()
             }
             Resolution::EndsWith(tail) => code.ends_with(tail.as_str()) && under(),
@@ -310,6 +318,11 @@ mod tests {
         assert!(!g63.matches("E08-E13", "E119"));
         assert!(!g63.matches("E08-E13", "E1143"));
         assert!(!g63.matches("E08-E13", "E14"));
+        let m51 = Resolution::of(
+            "M51*",
+            "rupture of thoracic disc (M51.- with fifth character 4)",
+        );
+        assert!(m51.matches("M51*", "M5124") && !m51.matches("M51*", "M51A4"));
         let j17 = Resolution::of("A37", "whooping cough (A37 with fifth-character 1)");
         assert!(j17.matches("A37", "A3701") && !j17.matches("A37", "A3700"));
         let ends = Resolution::of("I69", "ataxia (I69. with final characters -93)");

@@ -16,3 +16,4 @@ mod lint;
 mod rules;
 mod util;
 mod verdicts;
+mod x12_regressions;
