@@ -588,6 +588,15 @@ impl CodeSet {
         })
     }
 
+    /// The note rows of node `ord` that are Excludes1 notes, by row index.
+    fn excludes1_rows(&self, ord: u64) -> impl Iterator<Item = usize> + '_ {
+        let rows = self.sec(&self.notes);
+        let total = rows.len() / NOTE_WIDTH;
+        let [start, count, _, _] = self.node(ord);
+        let (start, count) = (start as usize, count as usize);
+        (start..start.saturating_add(count).min(total)).filter(move |i| u32_at(rows, i * 5) == 0)
+    }
+
     /// The Excludes1 note under which `code` (or one of its ancestors or blocks) excludes
     /// `other`, as `(node the note is on, note text)`. Reads the stored targets directly: the
     /// engine asks this for every pair of diagnoses on every claim. A note's qualifier
@@ -600,16 +609,10 @@ impl CodeSet {
         let code = normalize(code);
         let other = normalize(other);
         let rows = self.sec(&self.notes);
-        let total = rows.len() / NOTE_WIDTH;
         let resolutions = self.resolutions();
         for (on, ord) in self.nodes_of(&code) {
-            let [start, count, _, _] = self.node(ord);
-            let (start, count) = (start as usize, count as usize);
-            for i in start..start.saturating_add(count).min(total) {
+            for i in self.excludes1_rows(ord) {
                 let w = |j: usize| u32_at(rows, i * 5 + j);
-                if w(0) != 0 {
-                    continue;
-                }
                 let Some(how) = resolutions.get(i) else {
                     continue;
                 };
@@ -632,18 +635,12 @@ impl CodeSet {
             return sup.excludes1_census();
         }
         let rows = self.sec(&self.notes);
-        let total = rows.len() / NOTE_WIDTH;
         let resolutions = self.resolutions();
         let mut census = Excludes1Census::default();
         let mut s = self.nodes.stream();
         while let Some((k, ord)) = s.next() {
-            let [start, count, _, _] = self.node(ord);
-            let (start, count) = (start as usize, count as usize);
-            for i in start..start.saturating_add(count).min(total) {
+            for i in self.excludes1_rows(ord) {
                 let w = |j: usize| u32_at(rows, i * 5 + j);
-                if w(0) != 0 {
-                    continue;
-                }
                 match resolutions.get(i) {
                     Some(Resolution::Exact) => census.exact += 1,
                     Some(Resolution::Unresolved(reason)) => {

@@ -57,3 +57,37 @@ pub fn engine() -> Engine {
         },
     )
 }
+
+/// The text of a corpus X12 sample in `tests/fixtures/x12`.
+pub fn x12_sample(name: &str) -> String {
+    let path = format!("{}/tests/fixtures/x12/{name}", env!("CARGO_MANIFEST_DIR"));
+    match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) => panic!("{path}: {e}"),
+    }
+}
+
+/// Run `check` on texts written to temporary files (`claims-0.edi`, `claims-1.edi`…), as of
+/// the suite's fixed date with `--fail-on never`, plus `args`.
+pub fn check_texts(texts: &[&str], args: &[&str]) -> Output {
+    let dir = match tempfile::tempdir() {
+        Ok(d) => d,
+        Err(e) => panic!("temporary directory: {e}"),
+    };
+    let paths: Vec<String> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let p = dir.path().join(format!("claims-{i}.edi"));
+            if let Err(e) = std::fs::write(&p, t) {
+                panic!("{}: {e}", p.display());
+            }
+            p.to_string_lossy().into_owned()
+        })
+        .collect();
+    let mut all: Vec<&str> = vec!["check"];
+    all.extend(paths.iter().map(String::as_str));
+    all.extend_from_slice(&["--as-of", "2026-07-01", "--fail-on", "never"]);
+    all.extend_from_slice(args);
+    cli(&all)
+}

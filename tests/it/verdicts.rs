@@ -163,19 +163,7 @@ fn every_icd_procedure_slot_gets_exactly_one_verdict() {
 
 /// Findings `(rule, line, code)` of `check --format ndjson` on an X12 text.
 fn x12_findings(text: &str) -> Vec<(String, Option<u64>, String)> {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("claim.edi");
-    std::fs::write(&path, text).unwrap();
-    let o = util::cli(&[
-        "check",
-        &path.to_string_lossy(),
-        "--format",
-        "ndjson",
-        "--as-of",
-        "2026-07-01",
-        "--fail-on",
-        "never",
-    ]);
+    let o = util::check_texts(&[text], &["--format", "ndjson"]);
     util::stdout(&o)
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
@@ -192,11 +180,7 @@ fn x12_findings(text: &str) -> Vec<(String, Option<u64>, String)> {
 }
 
 fn sample(name: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/tests/fixtures/x12/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
+    util::x12_sample(name)
 }
 
 #[test]

@@ -1,15 +1,10 @@
 //! Issue 10's classes on real-shaped X12: each test edits a sample 837 from the corpus the way
 //! a real file goes wrong, and checks what the run reports.
 
-use crate::util::{cli, stderr, stdout};
+use crate::util::{self, stderr, stdout};
 
 fn sample(name: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/tests/fixtures/x12/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-    .replace('\n', "")
+    util::x12_sample(name).replace('\n', "")
 }
 
 /// The minimal 837P sample with `from` replaced by `to` (the edit must apply).
@@ -19,23 +14,8 @@ fn minimal_with(from: &str, to: &str) -> String {
     p.replace(from, to)
 }
 
-/// Run `check` on X12 texts written to temporary files, with extra arguments.
 fn run(texts: &[&str], args: &[&str]) -> std::process::Output {
-    let dir = tempfile::tempdir().unwrap();
-    let paths: Vec<String> = texts
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let p = dir.path().join(format!("claims-{i}.edi"));
-            std::fs::write(&p, t).unwrap();
-            p.to_string_lossy().into_owned()
-        })
-        .collect();
-    let mut all: Vec<&str> = vec!["check"];
-    all.extend(paths.iter().map(String::as_str));
-    all.extend_from_slice(&["--as-of", "2026-07-01", "--fail-on", "never"]);
-    all.extend_from_slice(args);
-    cli(&all)
+    util::check_texts(texts, args)
 }
 
 fn json(texts: &[&str], args: &[&str]) -> serde_json::Value {
