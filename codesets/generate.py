@@ -230,6 +230,11 @@ class MsdrgMce:
             out.append((d[so + o:so + o + ln].decode(), sa, ea, ds, de))
         return out
 
+    def discharge_statuses(self):
+        d = self.blobs["mce_discharge_status"]
+        n, eo = struct.unpack_from("<II", d, 4)
+        return [struct.unpack_from("<iii", d, eo + 12 * i) for i in range(n)]
+
 
 class Pyoce:
     def __init__(self, lmdb, path: Path):
@@ -642,6 +647,80 @@ def build_icd10pcs(src, mce, out: Path, stats: dict):
                   credit="Source: CMS")
 
 
+
+# ----------------------------------------------------------------- MCE (dated)
+
+# MCE attribute names as the MCE itself spells them (CMS MCE 2.0 `flags`), by code system.
+# claimscrub's compiler knows exactly these; a new MCE version with another attribute fails
+# here (and in the compiler) instead of being dropped.
+MCE_DX_ATTRIBUTES = {"adult", "clintrial", "delout", "diabtypeI", "ecodepdx", "female", "male",
+                     "manifestation", "maternity", "ncov6", "ncov7", "ncov_z302", "newborn",
+                     "pediatric", "qadm", "reqsdx", "unacceptable", "unspecified", "wrngproc"}
+MCE_SG_ATTRIBUTES = {"csect", "female", "kidneyxp", "lcov", "lcov_artheartxpa", "lcov_artheartxpb",
+                     "los", "male", "ncov12agele60", "ncov45", "ncov6", "ncov7", "ncov_z302",
+                     "noncovered", "vagdel"}
+# The MCE's age groups (mce_age_ranges) as claimscrub applies them: (group, low, high, from, to).
+MCE_AGE_RANGES = [("Adult", 15, 124, None, None), ("Maternity", 12, 55, None, dt.date(2019, 9, 30)),
+                  ("Maternity", 9, 64, dt.date(2019, 10, 1), None), ("Newborn", 0, 0, None, None),
+                  ("Pediatric", 0, 17, None, None)]
+# Discharge statuses the MCE accepts on ICD-10 discharges (2015-10-01 on), as listed in
+# rules/mce/invalid-discharge-status.yaml.
+ICD10_START = dt.date(2015, 10, 1)
+
+
+def write_mce(name, rows, term, known, out: Path, stats: dict):
+    """One row per MCE master window that carries attributes: code, valid_from, valid_to, attributes."""
+    seen = {f for _, _, _, fl in rows for f in fl}
+    check(seen <= known, f"{name}: MCE attributes claimscrub does not know: {sorted(seen - known)}")
+    out_rows = []
+    for code, ds, de, fl in rows:
+        if fl:
+            out_rows.append((code, iso(ymd(ds)), "" if de >= term else iso(ymd(de)), ",".join(sorted(fl))))
+    out_rows.sort()
+    return out_rows
+
+
+def build_mce(mce, out: Path, stats: dict):
+    term, dx = mce.master("mce_i10dx_master")
+    _, sg = mce.master("mce_i10sg_master")
+    rows = write_mce("mce_i10dx_master", dx, term, MCE_DX_ATTRIBUTES, out, stats)
+    for c, a, b, fl in rows:
+        groups = [g for g in fl.split(",") if g in AGE_GROUPS]
+        check(len(groups) <= 1, f"{c} {a}: several MCE age groups {groups}")
+    stats["icd10cm/mce.tsv"] = write_tsv(out / "icd10cm/mce.tsv", ["code", "valid_from", "valid_to", "attributes"], rows)
+    rows = write_mce("mce_i10sg_master", sg, term, MCE_SG_ATTRIBUTES, out, stats)
+    # rules/mce/limited-coverage.yaml excludes exactly the non-covered cases that can meet
+    # `lcov` on one code: ncov45 (pancreas transplant). Anything else would need the rule changed.
+    ncov = {"noncovered", "ncov45", "ncov6", "ncov7", "ncov_z302", "ncov12agele60",
+            "lcov_artheartxpa", "lcov_artheartxpb"}
+    for c, a, b, fl in rows:
+        s = set(fl.split(","))
+        check(not ("lcov" in s and (s & ncov) - {"ncov45"}), f"{c}: lcov with {sorted(s & ncov)}")
+    stats["icd10pcs/mce.tsv"] = write_tsv(out / "icd10pcs/mce.tsv", ["code", "valid_from", "valid_to", "attributes"], rows)
+
+    # Age ranges and discharge statuses are fixed in claimscrub (src/codeset/mce.rs and the
+    # rule above); check the MCE's tables still say the same for ICD-10 discharges.
+    ranges = []
+    for g, lo, hi, ds, de in mce.age_ranges():
+        a, b = ymd(ds), (None if de >= term else ymd(de))
+        if b is not None and b < ICD10_START:
+            continue
+        ranges.append((g, lo, hi, None if a <= ICD10_START else a, b))
+    check(sorted(ranges, key=str) == sorted(MCE_AGE_RANGES, key=str),
+          f"MCE age ranges changed: {ranges}")
+    valid = sorted(f"{c:02d}" for c, ds, de in mce.discharge_statuses()
+                   if ymd(ds) <= ICD10_START and de >= term)
+    ended = [c for c, ds, de in mce.discharge_statuses() if ymd(ds) > ICD10_START or
+             (de < term and ymd(de) >= ICD10_START)]
+    check(not ended, f"MCE discharge statuses changed within the ICD-10 era: {ended}")
+    rule = (HERE.parent / "rules/mce/invalid-discharge-status.yaml")
+    if rule.exists():
+        m = re.search(r"values: \[([^\]]*)\]", rule.read_text(encoding="utf-8"))
+        listed = sorted(v.strip().strip('"') for v in m.group(1).split(",")) if m else []
+        check(listed == valid, f"rules/mce/invalid-discharge-status.yaml lists {listed}, the MCE {valid}")
+    stats["mce_discharge_statuses"] = " ".join(valid)
+
+
 # The I/OCE history starts with the 2019-07-01 quarter: a window that starts there began on or
 # before that date, so its start is written open (empty valid_from) rather than as a date
 # the code did not really start on. Otherwise a 2018 claim would get a false "not yet valid".
@@ -882,6 +961,7 @@ def main(argv=None):
     try:
         build_icd10cm(src, mce, oce, out, stats)
         build_icd10pcs(src, mce, out, stats)
+        build_mce(mce, out, stats)
         build_hcpcs(src, oce, out, stats)
         build_modifiers(src, oce, out, stats)
         build_pos(src, out, stats)

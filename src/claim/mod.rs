@@ -371,6 +371,38 @@ impl Claim {
             .or(self.admission_date)
     }
 
+    /// An inpatient claim, coded as of its discharge: an institutional claim whose bill type is
+    /// hospital inpatient (11x), swing bed (18x), skilled nursing inpatient (21x) or religious
+    /// nonmedical inpatient (41x), the bill types CMS codes as of the through date. Inpatient
+    /// Part B (12x, 22x) and outpatient bill types are coded line by line.
+    pub fn is_inpatient(&self) -> bool {
+        if self.kind != ClaimKind::Institutional {
+            return false;
+        }
+        let Some(bt) = self.bill_type.as_deref() else {
+            return false;
+        };
+        let bt = bt.trim();
+        let bt = bt.strip_prefix('0').filter(|_| bt.len() == 4).unwrap_or(bt);
+        matches!(bt.get(..2), Some("11" | "18" | "21" | "41"))
+    }
+
+    /// The date a claim's codes are judged on: the discharge (statement-through) date of an
+    /// inpatient claim, else [`Claim::service_date`].
+    pub fn coding_date(&self) -> Option<Date> {
+        if self.is_inpatient() {
+            self.statement_to.or_else(|| self.service_date())
+        } else {
+            self.service_date()
+        }
+    }
+
+    /// The date of the patient's age on an inpatient claim: the admission (else statement
+    /// start) date, as the MCE and the grouper take it.
+    pub fn admission_or_start(&self) -> Option<Date> {
+        self.admission_date.or(self.statement_from)
+    }
+
     /// Date of service of one line, falling back to the claim's.
     pub fn line_date(&self, line: &ServiceLine) -> Option<Date> {
         line.from.or_else(|| self.service_date())
@@ -385,10 +417,27 @@ impl Claim {
 
     /// The principal (or first-listed) diagnosis.
     pub fn principal_dx(&self) -> Option<&Diagnosis> {
-        self.diagnoses
-            .iter()
-            .find(|d| d.role == DxRole::Principal)
-            .or_else(|| self.diagnoses.first())
+        self.principal_index().and_then(|i| self.diagnoses.get(i))
+    }
+
+    /// Index of the principal diagnosis: the one sent as principal, else the first that is
+    /// not an admitting diagnosis or a reason for visit.
+    pub fn principal_index(&self) -> Option<usize> {
+        let d = &self.diagnoses;
+        d.iter()
+            .position(|d| d.role == DxRole::Principal)
+            .or_else(|| {
+                d.iter()
+                    .position(|d| !matches!(d.role, DxRole::Admitting | DxRole::ReasonForVisit))
+            })
+    }
+
+    /// Inpatient length of stay in days (discharge − admission), when both dates are known.
+    pub fn length_of_stay(&self) -> Option<i64> {
+        let from = self.admission_or_start()?;
+        let to = self.statement_to?;
+        let span = from.until((jiff::Unit::Day, to)).ok()?;
+        Some(i64::from(span.get_days()))
     }
 
     /// Patient age in whole years on `date`.

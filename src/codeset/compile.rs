@@ -28,7 +28,7 @@ use std::path::Path;
 /// Last 8 bytes of every compiled file.
 pub const MAGIC: [u8; 8] = *b"CSCRUB\x00\x01";
 /// Bumped whenever the layout changes; a file of another version is refused.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Footer length + version + magic.
 pub const TRAILER_LEN: usize = 16;
 /// File name extension of compiled files.
@@ -38,7 +38,8 @@ pub const EXTENSION: &str = "csfst";
 pub mod section {
     /// fst: code → ordinal into `RECORDS`.
     pub const CODES_FST: u32 = 1;
-    /// Per code: u32 first interval, u32 interval count, u32 attribute row + 1 (0 = none).
+    /// Per code: u32 first interval, u32 interval count, u32 attribute row + 1 (0 = none),
+    /// u32 first MCE row, u32 MCE row count.
     pub const RECORDS: u32 = 2;
     /// Per interval: u32 from, u32 to, u32 flags, then short, long, status as (u32 offset,
     /// u32 length) into `STRINGS`. Dates are `yyyymmdd`; from 0 = always, to 0 = open-ended.
@@ -56,13 +57,17 @@ pub mod section {
     pub const SEVENTH: u32 = 8;
     /// UTF-8 string blob.
     pub const STRINGS: u32 = 10;
+    /// Per MCE window: u32 from, u32 to (0 = open-ended), u64 attribute bits (index into
+    /// [`super::MCE_ATTRIBUTES`]).
+    pub const MCE: u32 = 11;
     /// fst: edit key → `start << 32 | count` into `EDITS`.
     pub const EDITS_FST: u32 = 20;
     /// Fixed-width rows of u32 words; the width is the `width` meta entry.
     pub const EDITS: u32 = 21;
 }
 
-pub const RECORD_WIDTH: usize = 12;
+pub const RECORD_WIDTH: usize = 20;
+pub const MCE_WIDTH: usize = 16;
 pub const INTERVAL_WIDTH: usize = 36;
 pub const ATTR_WIDTH: usize = 16;
 pub const NODE_WIDTH: usize = 16;
@@ -86,6 +91,40 @@ pub const NOTE_KINDS: [&str; 5] = [
     "use_additional",
     "code_also",
 ];
+/// Medicare Code Editor attributes, as the MCE spells them, diagnosis and procedure alike;
+/// the index is the bit in a stored MCE row. Only these compile: an unknown one is an error.
+pub const MCE_ATTRIBUTES: [&str; 29] = [
+    "adult",
+    "clintrial",
+    "csect",
+    "delout",
+    "diabtypeI",
+    "ecodepdx",
+    "female",
+    "kidneyxp",
+    "lcov",
+    "lcov_artheartxpa",
+    "lcov_artheartxpb",
+    "los",
+    "male",
+    "manifestation",
+    "maternity",
+    "ncov12agele60",
+    "ncov45",
+    "ncov6",
+    "ncov7",
+    "ncov_z302",
+    "newborn",
+    "noncovered",
+    "pediatric",
+    "qadm",
+    "reqsdx",
+    "unacceptable",
+    "unspecified",
+    "vagdel",
+    "wrngproc",
+];
+
 /// Age groups as stored (index + 1), in `attributes.tsv` spelling.
 pub const AGE_GROUPS: [&str; 4] = ["newborn", "pediatric", "maternity", "adult"];
 
@@ -151,11 +190,23 @@ pub struct Attr {
     pub other: String,
 }
 
+/// One MCE window of a code: the attributes the MCE version in force gave it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MceRow {
+    /// `yyyymmdd`.
+    pub from: u32,
+    /// `yyyymmdd`, 0 = open-ended.
+    pub to: u32,
+    /// Bits indexed by [`MCE_ATTRIBUTES`].
+    pub bits: u64,
+}
+
 /// What one code holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CodeEntry {
     pub intervals: Vec<Interval>,
     pub attr: Option<Attr>,
+    pub mce: Vec<MceRow>,
 }
 
 /// A tabular note in stored form.
@@ -396,11 +447,18 @@ pub fn read_source_dir(dir: &Path) -> Result<Vec<SetSource>, CompileError> {
                 ),
                 ("seventh.tsv", read_seventh),
                 ("attributes.tsv", read_attributes),
+                ("mce.tsv", read_mce),
             ] {
                 let p = d.join(name);
                 if p.is_file() {
                     f(&p, &mut set)?;
                 }
+            }
+        }
+        if system == "icd10pcs" {
+            let p = d.join("mce.tsv");
+            if p.is_file() {
+                read_mce(&p, &mut set)?;
             }
         }
         out.push(set);
@@ -673,6 +731,54 @@ pub fn read_attributes(path: &Path, set: &mut SetSource) -> Result<(), CompileEr
     Ok(())
 }
 
+/// `mce.tsv`: code, valid_from, valid_to, attributes (comma-separated MCE names).
+pub fn read_mce(path: &Path, set: &mut SetSource) -> Result<(), CompileError> {
+    let text = read(path)?;
+    let mut t = Tsv::new(&path.display().to_string(), &text)?;
+    let cols = [
+        t.column("code")?,
+        t.column("valid_from")?,
+        t.column("valid_to")?,
+        t.column("attributes")?,
+    ];
+    while let Some(row) = t.next_row() {
+        let (line, f) = row?;
+        let [code, from, to, names] = cols.map(|c| f.get(c).copied().unwrap_or(""));
+        let from = date_field(&t, line, "valid_from", from)?;
+        let to = date_field(&t, line, "valid_to", to)?;
+        if from == 0 || (to != 0 && from > to) {
+            return Err(t.err(line, "an MCE window needs valid_from, not after valid_to"));
+        }
+        let mut bits = 0u64;
+        for name in names.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            match MCE_ATTRIBUTES.iter().position(|n| *n == name) {
+                Some(i) => bits |= 1 << i,
+                None => {
+                    return Err(t.err(
+                        line,
+                        format!("`{name}` is not an MCE attribute claimscrub knows"),
+                    ));
+                }
+            }
+        }
+        let Some(e) = set.codes.get_mut(code) else {
+            return Err(t.err(line, format!("code `{code}` is not in codes.tsv")));
+        };
+        e.mce.push(MceRow { from, to, bits });
+    }
+    for (code, e) in &mut set.codes {
+        e.mce.sort_by_key(|r| r.from);
+        for w in e.mce.windows(2) {
+            if let [a, b] = w
+                && (a.to == 0 || a.to >= b.from)
+            {
+                return Err(t.err(0, format!("MCE windows of `{code}` overlap")));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn age(t: &Tsv<'_>, line: usize, name: &str, v: &str) -> Result<u8, CompileError> {
     if v.is_empty() {
         return Ok(NO_AGE);
@@ -751,6 +857,8 @@ pub fn write_set(set: &SetSource) -> Result<Vec<u8>, String> {
     let mut strings = Strings::default();
     let mut codes = fst::MapBuilder::memory();
     let (mut records, mut intervals, mut attrs) = (Vec::new(), Vec::new(), Vec::new());
+    let mut mce = Vec::new();
+    let mut n_mce: u32 = 0;
     let mut n_iv: u32 = 0;
     let mut n_attr: u32 = 0;
     for (ord, (code, e)) in set.codes.iter().enumerate() {
@@ -768,6 +876,14 @@ pub fn write_set(set: &SetSource) -> Result<Vec<u8>, String> {
                 put_u32(&mut attrs, o);
                 put_u32(&mut attrs, l);
             }
+        }
+        put_u32(&mut records, n_mce);
+        put_u32(&mut records, len_u32(e.mce.len())?);
+        for r in &e.mce {
+            n_mce = n_mce.checked_add(1).ok_or("too many MCE rows")?;
+            put_u32(&mut mce, r.from);
+            put_u32(&mut mce, r.to);
+            mce.extend_from_slice(&r.bits.to_le_bytes());
         }
         for iv in &e.intervals {
             n_iv = n_iv.checked_add(1).ok_or("too many intervals")?;
@@ -827,6 +943,7 @@ pub fn write_set(set: &SetSource) -> Result<Vec<u8>, String> {
     w.section(section::NOTES, &notes);
     w.section(section::SEVENTH, &seventh);
     w.section(section::STRINGS, &strings.blob);
+    w.section(section::MCE, &mce);
     w.finish(&with_kind(&set.kind, &set.meta), set.rows() as u64)
 }
 

@@ -9,13 +9,13 @@ use jiff::civil::Date;
 
 use super::compile::{
     AGE_GROUPS, AT_EXTERNAL_CAUSE, AT_MANIFESTATION, AT_UNACCEPTABLE_PRINCIPAL, ATTR_WIDTH,
-    INTERVAL_WIDTH, IV_BILLABLE, NO_AGE, NODE_WIDTH, NOTE_WIDTH, RECORD_WIDTH, SEVENTH_WIDTH,
-    section,
+    INTERVAL_WIDTH, IV_BILLABLE, MCE_WIDTH, NO_AGE, NODE_WIDTH, NOTE_WIDTH, RECORD_WIDTH,
+    SEVENTH_WIDTH, section,
 };
 use super::load::{Container, Slice, str_at, u32_at};
 use super::{
-    AgeGroup, CodePattern, CodeSex, CodesetError, DxAttributes, Excludes1Census, Lookup, Note,
-    NoteKind, Record, Resolution, Status, System, UnresolvedNote, Validity,
+    AgeGroup, CodePattern, CodeSex, CodesetError, DxAttributes, Excludes1Census, Lookup, MceAttrs,
+    Note, NoteKind, Record, Resolution, Status, System, UnresolvedNote, Validity,
 };
 
 /// Most suggestions [`CodeSet::suggest`] returns.
@@ -31,6 +31,7 @@ pub struct CodeSet {
     records: Range<usize>,
     intervals: Range<usize>,
     attrs: Range<usize>,
+    mce: Range<usize>,
     node_rows: Range<usize>,
     notes: Range<usize>,
     seventh: Range<usize>,
@@ -57,6 +58,7 @@ impl Clone for CodeSet {
             records: self.records.clone(),
             intervals: self.intervals.clone(),
             attrs: self.attrs.clone(),
+            mce: self.mce.clone(),
             node_rows: self.node_rows.clone(),
             notes: self.notes.clone(),
             seventh: self.seventh.clone(),
@@ -143,6 +145,7 @@ impl CodeSet {
             records,
             intervals: file.section(section::INTERVALS, INTERVAL_WIDTH)?,
             attrs: file.section(section::ATTRS, ATTR_WIDTH)?,
+            mce: file.section(section::MCE, MCE_WIDTH)?,
             node_rows: file.section(section::NODES, NODE_WIDTH)?,
             notes: file.section(section::NOTES, NOTE_WIDTH)?,
             seventh: file.section(section::SEVENTH, SEVENTH_WIDTH)?,
@@ -219,9 +222,9 @@ impl CodeSet {
         let Ok(o) = usize::try_from(ord) else {
             return (Vec::new(), 0);
         };
-        let start = u32_at(recs, o * 3) as usize;
-        let count = u32_at(recs, o * 3 + 1) as usize;
-        let attr = u32_at(recs, o * 3 + 2);
+        let start = u32_at(recs, o * 5) as usize;
+        let count = u32_at(recs, o * 5 + 1) as usize;
+        let attr = u32_at(recs, o * 5 + 2);
         let ivs = self.sec(&self.intervals);
         let total = ivs.len() / INTERVAL_WIDTH;
         let end = start.saturating_add(count).min(total);
@@ -280,6 +283,30 @@ impl CodeSet {
         }
     }
 
+    /// The MCE attributes of record `ord` on `d` (its newest window when `d` is `None`).
+    fn mce_at(&self, ord: u64, d: Option<u32>) -> MceAttrs {
+        let Ok(o) = usize::try_from(ord) else {
+            return MceAttrs::default();
+        };
+        let recs = self.sec(&self.records);
+        let start = u32_at(recs, o * 5 + 3) as usize;
+        let count = u32_at(recs, o * 5 + 4) as usize;
+        let rows = self.sec(&self.mce);
+        let end = start.saturating_add(count).min(rows.len() / MCE_WIDTH);
+        let row = |i: usize| {
+            let w = |j: usize| u32_at(rows, i * 4 + j);
+            (w(0), w(1), u64::from(w(2)) | (u64::from(w(3)) << 32))
+        };
+        let mut range = start.min(end)..end;
+        let hit = match d {
+            None => range.next_back().map(row),
+            Some(d) => range
+                .map(row)
+                .find(|(from, to, _)| *from <= d && (*to == 0 || d <= *to)),
+        };
+        MceAttrs(hit.map_or(0, |(_, _, bits)| bits))
+    }
+
     /// The interval that speaks for date `d`: the one containing it, else the latest that
     /// started before it, else the first.
     fn pick(ivs: &[Iv], d: Option<u32>) -> Option<&Iv> {
@@ -326,12 +353,23 @@ impl CodeSet {
                 }
                 _ => self.attributes(attr),
             },
+            mce: match &self.supplement {
+                Some(sup) if self.mce.is_empty() => sup.mce_of(code, d),
+                _ => self.mce_at(ord, d),
+            },
         }
+    }
+
+    /// MCE attributes of `code` (normalized) on `d`, empty when the code is not in the set.
+    fn mce_of(&self, code: &str, d: Option<u32>) -> MceAttrs {
+        self.codes
+            .get(code.as_bytes())
+            .map_or(MceAttrs::default(), |ord| self.mce_at(ord, d))
     }
 
     /// Take tabular notes and edit attributes from `shipped` where this set has none.
     pub(crate) fn supplement_with(&mut self, shipped: CodeSet) {
-        if self.nodes.is_empty() || self.attrs.is_empty() {
+        if self.nodes.is_empty() || self.attrs.is_empty() || self.mce.is_empty() {
             self.supplement = Some(Box::new(shipped));
         }
     }

@@ -18,6 +18,7 @@ mod compile;
 mod import;
 mod load;
 mod lookup;
+pub mod mce;
 pub mod normalize;
 mod qualifier;
 mod tables;
@@ -26,6 +27,7 @@ mod tabular;
 pub use compile::CompileError;
 pub use import::{BuildOptions, BuildReport, BuiltFile, build_dir, build_dir_with};
 pub use lookup::{CodeSet, MAX_SUGGESTIONS};
+pub use mce::{MceAgeGroup, MceAttrs, mce_bit};
 pub use qualifier::{Resolution, Unresolved};
 
 use load::Container;
@@ -206,6 +208,8 @@ pub struct Record<'a> {
     /// MCE / I/OCE diagnosis edit attributes; the empty default for a code without an
     /// `attributes.tsv` row, as outside ICD-10-CM.
     pub attributes: DxAttributes,
+    /// MCE attributes as of the date looked up (the newest window for [`CodeSet::get`]).
+    pub mce: MceAttrs,
 }
 
 /// The answer of an exact lookup as of a date.

@@ -120,6 +120,9 @@ fields! {
     LineCount => "claim.line_count", Number, Claim, false;
     Duplicate => "claim.duplicate", Text, Claim, false;
     DxCount => "claim.diagnosis_count", Number, Claim, false;
+    Setting => "claim.setting", Text, Claim, false;
+    PrincipalDx => "claim.principal_diagnosis", Text, Claim, false;
+    LengthOfStay => "claim.length_of_stay", Number, Claim, false;
     PayerId => "payer.id", Text, Claim, false;
     PayerName => "payer.name", Text, Claim, false;
     PayerPlan => "payer.plan", Text, Claim, false;
@@ -166,6 +169,7 @@ fields! {
     OtherNdc => "other.ndc", Text, OtherLine, false;
     DxCode => "dx.code", Text, Dx, false;
     DxRole => "dx.role", Text, Dx, false;
+    DxKind => "dx.kind", Text, Dx, false;
     DxPoa => "dx.poa", Text, Dx, false;
     DxQualifier => "dx.qualifier", Text, Dx, false;
     DxNumber => "dx.number", Number, Dx, false;
@@ -236,8 +240,11 @@ pub fn format_number(n: f64) -> String {
 pub struct Scope<'a> {
     /// The claim checked.
     pub claim: &'a Claim,
-    /// Date codes are looked up as of: the claim's date of service.
+    /// Date codes are looked up as of: the claim's date of service, the discharge date on an
+    /// inpatient claim ([`Claim::coding_date`]).
     pub service_date: Option<Date>,
+    /// An inpatient claim: every code is judged on the discharge date, lines included.
+    pub inpatient: bool,
     /// The bound service line and its 0-based index.
     pub line: Option<(usize, &'a ServiceLine)>,
     /// The other line of a line pair.
@@ -259,7 +266,8 @@ impl<'a> Scope<'a> {
     pub fn new(claim: &'a Claim) -> Scope<'a> {
         Scope {
             claim,
-            service_date: claim.service_date(),
+            service_date: claim.coding_date(),
+            inpatient: claim.is_inpatient(),
             line: None,
             other: None,
             dx: None,
@@ -313,10 +321,38 @@ impl<'a> Scope<'a> {
             .any(|(i, d)| f(&self.with_dx(i, d)))
     }
 
-    /// The date codes on the bound item are judged on: the line's own date when a line is
-    /// bound, else the claim's date of service.
+    /// Does `f` hold with some ICD-10-PCS procedure of the claim bound?
+    pub fn any_proc(&self, mut f: impl FnMut(&Scope<'a>) -> bool) -> bool {
+        let c = self.claim;
+        c.procedures.iter().enumerate().any(|(i, p)| {
+            f(&Scope {
+                proc: Some((i, p)),
+                ..*self
+            })
+        })
+    }
+
+    /// The date codes on the bound item are judged on: the discharge date on an inpatient
+    /// claim; else the line's own date when a line is bound, else the claim's date of service.
     pub fn date(&self) -> Option<Date> {
+        if self.inpatient {
+            return self.service_date;
+        }
         self.line.and_then(|(_, l)| l.from).or(self.service_date)
+    }
+
+    /// The date the patient's age is taken on: admission on an inpatient claim, else the
+    /// date codes are judged on.
+    pub fn age_date(&self) -> Option<Date> {
+        if self.inpatient {
+            return self.claim.admission_or_start().or(self.service_date);
+        }
+        self.date()
+    }
+
+    /// The patient's age in whole years on [`Scope::age_date`].
+    pub fn age(&self) -> Option<i64> {
+        self.age_date().and_then(|d| self.claim.age_on(d))
     }
 }
 
@@ -396,6 +432,20 @@ impl Field {
                 .duplicate
                 .map_or(Value::Missing, |d| Value::Text(d.as_str())),
             Field::DxCount => Value::Number(c.diagnoses.len() as f64),
+            Field::Setting => Value::Text(if s.inpatient {
+                "inpatient"
+            } else {
+                match c.kind {
+                    crate::claim::ClaimKind::Institutional => "outpatient",
+                    crate::claim::ClaimKind::Professional => "professional",
+                }
+            }),
+            Field::PrincipalDx => c
+                .principal_dx()
+                .map_or(Value::Missing, |d| Value::Text(&d.code)),
+            Field::LengthOfStay => c
+                .length_of_stay()
+                .map_or(Value::Missing, |n| Value::Number(n as f64)),
             Field::PayerId => text(&c.payer.id),
             Field::PayerName => text(&c.payer.name),
             Field::PayerPlan => text(&c.payer.plan),
@@ -405,10 +455,7 @@ impl Field {
                 .patient
                 .sex
                 .map_or(Value::Missing, |x| Value::Text(x.as_str())),
-            Field::Age => s
-                .date()
-                .and_then(|d| c.age_on(d))
-                .map_or(Value::Missing, |a| Value::Number(a as f64)),
+            Field::Age => s.age().map_or(Value::Missing, |a| Value::Number(a as f64)),
             Field::Relationship => text(&c.patient.relationship),
             Field::SubscriberMemberId => c
                 .subscriber
@@ -480,6 +527,9 @@ impl Field {
             Field::DxRole => {
                 s.dx.map_or(Value::Missing, |(_, d)| Value::Text(dx_role(d)))
             }
+            Field::DxKind => {
+                s.dx.map_or(Value::Missing, |(i, d)| Value::Text(dx_kind(c, i, d)))
+            }
             Field::DxPoa => s.dx.map_or(Value::Missing, |(_, d)| text(&d.poa)),
             Field::DxQualifier => s.dx.map_or(Value::Missing, |(_, d)| text(&d.qualifier)),
             Field::DxNumber => {
@@ -549,7 +599,9 @@ impl Field {
             Field::PriorAuth => claim(C::PriorAuthorization),
             Field::Referral => claim(C::ReferralNumber),
             Field::TotalCharge => claim(C::TotalCharge),
-            Field::DxCount => claim(C::Diagnoses),
+            Field::DxCount | Field::PrincipalDx => claim(C::Diagnoses),
+            Field::Setting => claim(C::BillType),
+            Field::LengthOfStay => claim(C::StatementTo),
             Field::PayerId => Position::payer(PayerField::Id),
             Field::PayerName => Position::payer(PayerField::Name),
             Field::PayerPlan => Position::payer(PayerField::Plan),
@@ -590,7 +642,7 @@ impl Field {
             Field::OtherRevenueCode => other(L::RevenueCode),
             Field::OtherNdc => other(L::Ndc),
             Field::DxCode | Field::DxNumber => Position::diagnosis_field(di, D::Code),
-            Field::DxRole => Position::diagnosis_field(di, D::Role),
+            Field::DxRole | Field::DxKind => Position::diagnosis_field(di, D::Role),
             Field::DxPoa => Position::diagnosis_field(di, D::Poa),
             Field::DxQualifier => Position::diagnosis_field(di, D::Qualifier),
             Field::OtherDxCode | Field::OtherDxNumber => Position::diagnosis_field(odi, D::Code),
@@ -601,6 +653,18 @@ impl Field {
             }
             Field::PointerValue | Field::PointerPosition => Position::pointer(li, ptr),
         }
+    }
+}
+
+/// The diagnosis as the code editors read it: `principal`, `secondary` (any other, external
+/// cause codes included), `admitting` or `reason-for-visit`.
+fn dx_kind(c: &Claim, i: usize, d: &Diagnosis) -> &'static str {
+    use crate::claim::DxRole as R;
+    match d.role {
+        R::Admitting => "admitting",
+        R::ReasonForVisit => "reason-for-visit",
+        _ if c.principal_index() == Some(i) => "principal",
+        _ => "secondary",
     }
 }
 

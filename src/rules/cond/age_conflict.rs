@@ -1,5 +1,6 @@
-//! `age_conflict`: the diagnosis code's MCE age edit (age group or limits) excludes the
-//! patient's age on the date of service.
+//! `age_conflict`: the diagnosis code's age edit excludes the patient's age. On an inpatient
+//! claim that is the MCE's age group as of the discharge, with the age at admission; on
+//! other claims the I/OCE age limits (else the MCE group) as of the date of service.
 
 use super::prelude::*;
 use crate::codeset::System;
@@ -29,7 +30,7 @@ impl Condition for AgeConflict {
             return false;
         };
         let date = env.date(s);
-        let Some(age) = s.claim.age_on(date) else {
+        let Some(age) = s.age() else {
             return false;
         };
         let Some(found) = env.lookup(System::Icd10Cm, code, date) else {
@@ -38,14 +39,24 @@ impl Condition for AgeConflict {
         let Some(rec) = &found.record else {
             return false;
         };
-        let a = &rec.attributes;
-        let (lo, hi, label) = match (a.age_low, a.age_high, a.age_group) {
-            (Some(lo), Some(hi), g) => (lo, hi, g.map(|g| g.name())),
-            (_, _, Some(g)) => {
-                let (lo, hi) = g.years();
-                (lo, hi, Some(g.name()))
+        let (lo, hi, label) = if s.inpatient {
+            // The MCE: the age group the MCE version in force gave the code, with that
+            // version's ages for the group.
+            let Some(g) = rec.mce.age_group() else {
+                return false;
+            };
+            let (lo, hi) = g.years(date);
+            (lo, hi, Some(g.name()))
+        } else {
+            let a = &rec.attributes;
+            match (a.age_low, a.age_high, a.age_group) {
+                (Some(lo), Some(hi), g) => (lo, hi, g.map(|g| g.name())),
+                (_, _, Some(g)) => {
+                    let (lo, hi) = g.years();
+                    (lo, hi, Some(g.name()))
+                }
+                _ => return false,
             }
-            _ => return false,
         };
         if age >= i64::from(lo) && age <= i64::from(hi) {
             return false;
@@ -77,5 +88,19 @@ mod tests {
         assert!(got[0].0 && !got[1].0);
         assert_eq!(got[0].1.get(Fact::AgeGroup), Some("newborn"));
         assert_eq!(got[0].1.get(Fact::Age), Some("46"));
+    }
+
+    #[test]
+    fn inpatient_maternity_ages_follow_the_discharge_date() {
+        // O80 (normal delivery) is maternity: 12–55 before FY2020, 9–64 since.
+        let r = rule("diagnosis", "  age_conflict: dx.code", "m").unwrap();
+        let claim = |to: &str| {
+            format!(
+                r#"{{"id":"c","type":"institutional","bill_type":"0111","patient":{{"date_of_birth":"1959-01-01"}},"admission_date":"2019-09-20","statement_from":"2019-09-20","statement_to":"{to}","diagnoses":[{{"code":"O80"}}]}}"#
+            )
+        };
+        // 60 at admission: outside 12–55 on a 2019-09-30 discharge, inside 9–64 a day later.
+        assert!(eval(&r, &claim("2019-09-30"))[0].0);
+        assert!(!eval(&r, &claim("2019-10-01"))[0].0);
     }
 }

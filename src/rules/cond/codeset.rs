@@ -2,7 +2,8 @@
 //! yet valid, unknown, outside the loaded releases) and its attributes (billable, flags).
 
 use super::prelude::*;
-use crate::codeset::{DxAttributes, Status, System};
+use crate::codeset::mce::mce_names;
+use crate::codeset::{DxAttributes, Status, System, mce_bit};
 
 /// What a rule writes under `codeset`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -23,6 +24,10 @@ pub struct CodesetDoc {
     /// external_cause…).
     #[serde(default)]
     pub flag: Option<Sp<String>>,
+    /// Valid and carrying any of these Medicare Code Editor attributes on the date, as the MCE
+    /// version in force then gave them (MCE spelling: `unacceptable`, `noncovered`, `csect`…).
+    #[serde(default)]
+    pub mce: Option<Vec<Sp<String>>>,
 }
 
 /// Statuses a `codeset` condition accepts, as bits.
@@ -121,6 +126,8 @@ pub struct Codeset {
     pub billable: Option<bool>,
     /// Known and carrying this flag.
     pub flag: Option<Flag>,
+    /// Carrying any of these MCE attribute bits on the date.
+    pub mce: Option<u64>,
 }
 
 impl Condition for Codeset {
@@ -169,12 +176,31 @@ impl Condition for Codeset {
             }
             Flag::parse(&f.value)
         });
+        let mce = x.mce.as_ref().map(|names| {
+            let mut bits = 0;
+            for n in names {
+                match mce_bit(&n.value) {
+                    Some(b) => bits |= b,
+                    None => {
+                        let help = did_you_mean_or_list(&n.value, mce_names());
+                        cx.err(
+                            n,
+                            Code::UnknownFlag,
+                            format!("`{}` is not a Medicare Code Editor attribute", n.value),
+                            help,
+                        );
+                    }
+                }
+            }
+            bits
+        });
         Some(Codeset {
             field: field?,
             system: system?,
             status,
             billable: x.billable,
             flag,
+            mce,
         })
     }
 
@@ -220,7 +246,7 @@ impl Codeset {
         if mask.is_some_and(|m| m.0 & bit == 0) {
             return false;
         }
-        if self.billable.is_none() && self.flag.is_none() {
+        if self.billable.is_none() && self.flag.is_none() && self.mce.is_none() {
             return true;
         }
         let Some(rec) = &found.record else {
@@ -228,6 +254,7 @@ impl Codeset {
         };
         self.billable.is_none_or(|b| rec.billable == b)
             && self.flag.as_ref().is_none_or(|f| f.on(&rec.attributes))
+            && self.mce.is_none_or(|bits| rec.mce.has(bits))
     }
 }
 
@@ -263,6 +290,23 @@ mod tests {
         let got = eval(&r, CLAIM);
         assert!(got[3].0, "H40.11X0 was deleted in 2016");
         assert_eq!(got[3].1.get(Fact::ValidTo), Some("2016-09-30"));
+    }
+
+    #[test]
+    fn mce_attributes_are_dated() {
+        // N40.0 (prostate) was male-only in the MCE until its sex edits ended on 2024-09-30.
+        let w = "  codeset: { field: dx.code, system: icd10cm, mce: [male] }";
+        let on = |d: &str| {
+            let c = format!(
+                r#"{{"id":"c","lines":[{{"from":"{d}"}}],"diagnoses":[{{"code":"N40.0"}},{{"code":"E11.9"}}]}}"#
+            );
+            holds("diagnosis", w, &c)
+        };
+        assert_eq!(on("2024-09-30"), [true, false]);
+        assert_eq!(on("2024-10-01"), [false, false]);
+        let e = rule("diagnosis", "  codeset: { field: dx.code, system: icd10cm, mce: [unaceptable] }", "m")
+            .unwrap_err();
+        assert!(e[0].starts_with("unknown-flag"), "{e:?}");
     }
 
     #[test]

@@ -200,6 +200,7 @@ conditions! {
     AnyLine(any_line::AnyLine),
     AllLines(all_lines::AllLines),
     AnyDiagnosis(any_diagnosis::AnyDiagnosis),
+    AnyProcedure(any_procedure::AnyProcedure),
     PointedDiagnosis(pointed_diagnosis::PointedDiagnosis),
     Count(count::Count),
     Same(same::Same),
