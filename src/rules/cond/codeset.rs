@@ -28,6 +28,10 @@ pub struct CodesetDoc {
     /// version in force then gave them (MCE spelling: `unacceptable`, `noncovered`, `csect`…).
     #[serde(default)]
     pub mce: Option<Vec<Sp<String>>>,
+    /// A date field to judge the code on instead of the date of service
+    /// (`claim.statement_to`…); the condition fails when the claim has no such date.
+    #[serde(default)]
+    pub on: Option<Sp<String>>,
 }
 
 /// Statuses a `codeset` condition accepts, as bits.
@@ -128,6 +132,8 @@ pub struct Codeset {
     pub flag: Option<Flag>,
     /// Carrying any of these MCE attribute bits on the date.
     pub mce: Option<u64>,
+    /// The date field the code is judged on, instead of the date of service.
+    pub on: Option<Field>,
 }
 
 impl Condition for Codeset {
@@ -194,7 +200,24 @@ impl Condition for Codeset {
             }
             bits
         });
+        let on = match &x.on {
+            None => None,
+            Some(o) => {
+                let f = cx.field(o, bound)?;
+                if f.kind() != Kind::Date {
+                    cx.err(
+                        o,
+                        Code::WrongType,
+                        format!("`on` takes a date field; `{}` is {}", f.name(), f.kind().describe()),
+                        Some("name a date such as `claim.statement_to`".into()),
+                    );
+                    return None;
+                }
+                Some(f)
+            }
+        };
         Some(Codeset {
+            on,
             field: field?,
             system: system?,
             status,
@@ -217,7 +240,14 @@ impl Condition for Codeset {
 impl Codeset {
     fn test(&self, code: &str, env: &Env<'_>, s: &Scope<'_>, facts: &mut Facts) -> bool {
         let mask = self.status;
-        let Some(found) = env.lookup(self.system, code, env.date(s)) else {
+        let date = match self.on {
+            None => env.date(s),
+            Some(f) => match f.get(s) {
+                Value::Date(d) => d,
+                _ => return false,
+            },
+        };
+        let Some(found) = env.lookup(self.system, code, date) else {
             return mask.is_some_and(|m| m.0 & StatusMask::NOT_LOADED != 0);
         };
         let bit = match found.status {
