@@ -486,6 +486,39 @@ mod tests {
     }
 
     #[test]
+    fn inpatient_bill_types_code_on_the_discharge() {
+        let mut c = Claim {
+            kind: ClaimKind::Institutional,
+            statement_from: Some(jiff::civil::date(2025, 9, 28)),
+            statement_to: Some(jiff::civil::date(2025, 10, 3)),
+            ..Claim::default()
+        };
+        for (bt, inpatient) in [
+            ("0111", true),
+            ("111", true),
+            ("0181", true),
+            ("0211", true),
+            ("0411", true),
+            ("0121", false),
+            ("0131", false),
+            ("0221", false),
+            ("0831", false),
+        ] {
+            c.bill_type = Some(bt.into());
+            assert_eq!(c.is_inpatient(), inpatient, "{bt}");
+            let want = if inpatient {
+                c.statement_to
+            } else {
+                c.statement_from
+            };
+            assert_eq!(c.coding_date(), want, "{bt}");
+        }
+        c.kind = ClaimKind::Professional;
+        c.bill_type = Some("0111".into());
+        assert!(!c.is_inpatient());
+    }
+
+    #[test]
     fn age_is_whole_years() {
         let mut c = Claim::default();
         c.patient.date_of_birth = Some(jiff::civil::date(2000, 3, 15));
