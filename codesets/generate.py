@@ -567,7 +567,7 @@ def build_icd10cm(src, mce, oce, out: Path, stats: dict):
                     raise CheckError(f"unmapped MCE dx flag {f}")
         if c in oce_newest:
             v = oce_newest[c]
-            l_, h_ = int(v["lo_age"] or 0), int(v["hi_age"] or 0)
+            l_, h_ = ioce_age_limits(v)
             if (l_, h_) != (0, 124):
                 lo, hi = str(l_), str(h_)
             if v["sex"] and not sex:
@@ -599,6 +599,7 @@ def build_icd10cm(src, mce, oce, out: Path, stats: dict):
     oc = [r for r in arows if r[0].startswith("O") and r[0] in xml_bill]
     check(oc and all(r[2] == "maternity" for r in oc), "all current O-codes must be maternity")
     check(aidx.get("N400", ("",) * 2)[1] == "M" and aidx.get("O80", ("",) * 2)[1] == "F", "N400 male, O80 female")
+    build_ioce_ages(oce, oce_rows, out, stats)
 
     write_release(out / "icd10cm/RELEASE", system="ICD-10-CM",
                   release="FY2026 April 1 2026 update (tabular); validity also reflects MCE v44 (FY2027, effective 2026-10-01)",
@@ -729,6 +730,51 @@ OCE_HISTORY_START = dt.date(2019, 7, 1)
 
 def history_start(a):
     return "" if a is not None and a <= OCE_HISTORY_START else iso(a)
+
+
+def ioce_age_limits(v) -> tuple[int, int]:
+    """The I/OCE dx row's age limits in years (an empty field reads as 0, as in attributes.tsv)."""
+    return int(v["lo_age"] or 0), int(v["hi_age"] or 0)
+
+
+def build_ioce_ages(oce, oce_rows, out: Path, stats: dict):
+    """icd10cm/ioce_ages.tsv: the I/OCE age limits per code with their date windows.
+
+    The I/OCE changed some limits over time (maternity 12-55 in 20.2, 9-64 from 2019-10-01;
+    Z13.32, Z62.23/Z62.24, Z02.84 gained limits in 2024), so outpatient age edits need the
+    limits in force on the date, not only the newest ones attributes.tsv keeps."""
+    rows = []
+    for code in sorted(oce_rows):
+        ws = sorted((*oce.window(lo, hi), ioce_age_limits(v)) for lo, hi, v in oce_rows[code])
+        merged = []
+        for a, b, lim in ws:
+            if merged:
+                pa, pb, pl = merged[-1]
+                check(pb is not None and a > pb, f"I/OCE dx windows of {code} overlap")
+                if pl == lim and a == pb + dt.timedelta(days=1):
+                    merged[-1] = (pa, b, pl)
+                    continue
+            merged.append((a, b, lim))
+        for a, b, (lo, hi) in merged:
+            if (lo, hi) != (0, 124):
+                check(lo <= hi, f"{code}: I/OCE age limits {lo}-{hi}")
+                rows.append((code, history_start(a), iso(b), str(lo), str(hi)))
+    stats["icd10cm/ioce_ages.tsv"] = write_tsv(
+        out / "icd10cm/ioce_ages.tsv", ["code", "valid_from", "valid_to", "age_low", "age_high"], rows)
+    idx = defaultdict(list)
+    for r in rows:
+        idx[r[0]].append(r[1:])
+    check(idx["O80"] == [("", "2019-09-30", "12", "55"), ("2019-10-01", "", "9", "64")],
+          f"O80 I/OCE ages: {idx['O80']}")
+    check(idx["Z1332"] == [("2024-01-01", "", "9", "64")], f"Z1332 I/OCE ages: {idx['Z1332']}")
+    check(idx["Z6223"] == [("2024-04-01", "", "0", "17")], f"Z6223 I/OCE ages: {idx['Z6223']}")
+    check(idx["Z0284"] == [("2024-01-01", "", "0", "17")], f"Z0284 I/OCE ages: {idx['Z0284']}")
+    check(idx["Z3800"] == [("", "", "0", "0")], f"Z3800 I/OCE ages: {idx['Z3800']}")
+    check("E119" not in idx, "E119 has no I/OCE age limit")
+    maternity_2019q3 = {c for c, ws in idx.items() if ("", "2019-09-30", "12", "55") in ws}
+    check(2000 <= len(maternity_2019q3) <= 3000,
+          f"{len(maternity_2019q3)} codes with 12-55 in I/OCE 20.2: implausible")
+    stats["ioce_ages_maternity_12_55_2019q3"] = len(maternity_2019q3)
 
 
 def build_hcpcs(src, oce, out: Path, stats: dict):

@@ -732,7 +732,7 @@ mod corrupt {
                 e,
                 CodesetError::Version {
                     found: 99,
-                    expected: 2,
+                    expected: 3,
                     ..
                 }
             ),

@@ -28,7 +28,7 @@ use std::path::Path;
 /// Last 8 bytes of every compiled file.
 pub const MAGIC: [u8; 8] = *b"CSCRUB\x00\x01";
 /// Bumped whenever the layout changes; a file of another version is refused.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// Footer length + version + magic.
 pub const TRAILER_LEN: usize = 16;
 /// File name extension of compiled files.
@@ -39,7 +39,7 @@ pub mod section {
     /// fst: code → ordinal into `RECORDS`.
     pub const CODES_FST: u32 = 1;
     /// Per code: u32 first interval, u32 interval count, u32 attribute row + 1 (0 = none),
-    /// u32 first MCE row, u32 MCE row count.
+    /// u32 first MCE row, u32 MCE row count, u32 first I/OCE age row, u32 I/OCE age row count.
     pub const RECORDS: u32 = 2;
     /// Per interval: u32 from, u32 to, u32 flags, then short, long, status as (u32 offset,
     /// u32 length) into `STRINGS`. Dates are `yyyymmdd`; from 0 = always, to 0 = open-ended.
@@ -60,14 +60,18 @@ pub mod section {
     /// Per MCE window: u32 from, u32 to (0 = open-ended), u64 attribute bits (index into
     /// [`super::MCE_ATTRIBUTES`]).
     pub const MCE: u32 = 11;
+    /// Per I/OCE age window: u32 from (0 = since always), u32 to (0 = open-ended), u8 age
+    /// low, u8 age high, 2 bytes padding.
+    pub const IOCE_AGES: u32 = 12;
     /// fst: edit key → `start << 32 | count` into `EDITS`.
     pub const EDITS_FST: u32 = 20;
     /// Fixed-width rows of u32 words; the width is the `width` meta entry.
     pub const EDITS: u32 = 21;
 }
 
-pub const RECORD_WIDTH: usize = 20;
+pub const RECORD_WIDTH: usize = 28;
 pub const MCE_WIDTH: usize = 16;
+pub const IOCE_AGE_WIDTH: usize = 12;
 pub const INTERVAL_WIDTH: usize = 36;
 pub const ATTR_WIDTH: usize = 16;
 pub const NODE_WIDTH: usize = 16;
@@ -201,12 +205,27 @@ pub struct MceRow {
     pub bits: u64,
 }
 
+/// One I/OCE age window of a code: the limits the I/OCE versions in force gave it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IoceAgeRow {
+    /// `yyyymmdd`, 0 = since always (the window starts with the I/OCE history).
+    pub from: u32,
+    /// `yyyymmdd`, 0 = open-ended.
+    pub to: u32,
+    /// Lowest age in years the code allows.
+    pub low: u8,
+    /// Highest age in years the code allows.
+    pub high: u8,
+}
+
 /// What one code holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CodeEntry {
     pub intervals: Vec<Interval>,
     pub attr: Option<Attr>,
     pub mce: Vec<MceRow>,
+    /// I/OCE age limits by date window, oldest first; none where the I/OCE sets no limit.
+    pub ioce_ages: Vec<IoceAgeRow>,
 }
 
 /// A tabular note in stored form.
@@ -448,6 +467,7 @@ pub fn read_source_dir(dir: &Path) -> Result<Vec<SetSource>, CompileError> {
                 ("seventh.tsv", read_seventh),
                 ("attributes.tsv", read_attributes),
                 ("mce.tsv", read_mce),
+                ("ioce_ages.tsv", read_ioce_ages),
             ] {
                 let p = d.join(name);
                 if p.is_file() {
@@ -779,6 +799,56 @@ pub fn read_mce(path: &Path, set: &mut SetSource) -> Result<(), CompileError> {
     Ok(())
 }
 
+/// `ioce_ages.tsv`: code, valid_from (empty = since always), valid_to, age_low, age_high.
+pub fn read_ioce_ages(path: &Path, set: &mut SetSource) -> Result<(), CompileError> {
+    let text = read(path)?;
+    let mut t = Tsv::new(&path.display().to_string(), &text)?;
+    let cols = [
+        t.column("code")?,
+        t.column("valid_from")?,
+        t.column("valid_to")?,
+        t.column("age_low")?,
+        t.column("age_high")?,
+    ];
+    while let Some(row) = t.next_row() {
+        let (line, f) = row?;
+        let [code, from, to, low, high] = cols.map(|c| f.get(c).copied().unwrap_or(""));
+        let from = date_field(&t, line, "valid_from", from)?;
+        let to = date_field(&t, line, "valid_to", to)?;
+        if to != 0 && from > to {
+            return Err(t.err(line, "valid_from is after valid_to"));
+        }
+        let low = age(&t, line, "age_low", low)?;
+        let high = age(&t, line, "age_high", high)?;
+        if low == NO_AGE || high == NO_AGE || low > high {
+            return Err(t.err(
+                line,
+                "an I/OCE age window needs age_low, not above age_high",
+            ));
+        }
+        let Some(e) = set.codes.get_mut(code) else {
+            return Err(t.err(line, format!("code `{code}` is not in codes.tsv")));
+        };
+        e.ioce_ages.push(IoceAgeRow {
+            from,
+            to,
+            low,
+            high,
+        });
+    }
+    for (code, e) in &mut set.codes {
+        e.ioce_ages.sort_by_key(|r| r.from);
+        for w in e.ioce_ages.windows(2) {
+            if let [a, b] = w
+                && (a.to == 0 || a.to >= b.from)
+            {
+                return Err(t.err(0, format!("I/OCE age windows of `{code}` overlap")));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn age(t: &Tsv<'_>, line: usize, name: &str, v: &str) -> Result<u8, CompileError> {
     if v.is_empty() {
         return Ok(NO_AGE);
@@ -859,6 +929,8 @@ pub fn write_set(set: &SetSource) -> Result<Vec<u8>, String> {
     let (mut records, mut intervals, mut attrs) = (Vec::new(), Vec::new(), Vec::new());
     let mut mce = Vec::new();
     let mut n_mce: u32 = 0;
+    let mut ioce_ages = Vec::new();
+    let mut n_ioce: u32 = 0;
     let mut n_iv: u32 = 0;
     let mut n_attr: u32 = 0;
     for (ord, (code, e)) in set.codes.iter().enumerate() {
@@ -884,6 +956,14 @@ pub fn write_set(set: &SetSource) -> Result<Vec<u8>, String> {
             put_u32(&mut mce, r.from);
             put_u32(&mut mce, r.to);
             mce.extend_from_slice(&r.bits.to_le_bytes());
+        }
+        put_u32(&mut records, n_ioce);
+        put_u32(&mut records, len_u32(e.ioce_ages.len())?);
+        for r in &e.ioce_ages {
+            n_ioce = n_ioce.checked_add(1).ok_or("too many I/OCE age rows")?;
+            put_u32(&mut ioce_ages, r.from);
+            put_u32(&mut ioce_ages, r.to);
+            ioce_ages.extend_from_slice(&[r.low, r.high, 0, 0]);
         }
         for iv in &e.intervals {
             n_iv = n_iv.checked_add(1).ok_or("too many intervals")?;
@@ -944,6 +1024,7 @@ pub fn write_set(set: &SetSource) -> Result<Vec<u8>, String> {
     w.section(section::SEVENTH, &seventh);
     w.section(section::STRINGS, &strings.blob);
     w.section(section::MCE, &mce);
+    w.section(section::IOCE_AGES, &ioce_ages);
     w.finish(&with_kind(&set.kind, &set.meta), set.rows() as u64)
 }
 

@@ -9,8 +9,8 @@ use jiff::civil::Date;
 
 use super::compile::{
     AGE_GROUPS, AT_EXTERNAL_CAUSE, AT_MANIFESTATION, AT_UNACCEPTABLE_PRINCIPAL, ATTR_WIDTH,
-    INTERVAL_WIDTH, IV_BILLABLE, MCE_WIDTH, NO_AGE, NODE_WIDTH, NOTE_WIDTH, RECORD_WIDTH,
-    SEVENTH_WIDTH, section,
+    INTERVAL_WIDTH, IOCE_AGE_WIDTH, IV_BILLABLE, MCE_WIDTH, NO_AGE, NODE_WIDTH, NOTE_WIDTH,
+    RECORD_WIDTH, SEVENTH_WIDTH, section,
 };
 use super::load::{Container, Slice, str_at, u32_at};
 use super::{
@@ -32,6 +32,7 @@ pub struct CodeSet {
     intervals: Range<usize>,
     attrs: Range<usize>,
     mce: Range<usize>,
+    ioce_ages: Range<usize>,
     node_rows: Range<usize>,
     notes: Range<usize>,
     seventh: Range<usize>,
@@ -59,6 +60,7 @@ impl Clone for CodeSet {
             intervals: self.intervals.clone(),
             attrs: self.attrs.clone(),
             mce: self.mce.clone(),
+            ioce_ages: self.ioce_ages.clone(),
             node_rows: self.node_rows.clone(),
             notes: self.notes.clone(),
             seventh: self.seventh.clone(),
@@ -146,6 +148,7 @@ impl CodeSet {
             intervals: file.section(section::INTERVALS, INTERVAL_WIDTH)?,
             attrs: file.section(section::ATTRS, ATTR_WIDTH)?,
             mce: file.section(section::MCE, MCE_WIDTH)?,
+            ioce_ages: file.section(section::IOCE_AGES, IOCE_AGE_WIDTH)?,
             node_rows: file.section(section::NODES, NODE_WIDTH)?,
             notes: file.section(section::NOTES, NOTE_WIDTH)?,
             seventh: file.section(section::SEVENTH, SEVENTH_WIDTH)?,
@@ -222,9 +225,9 @@ impl CodeSet {
         let Ok(o) = usize::try_from(ord) else {
             return (Vec::new(), 0);
         };
-        let start = u32_at(recs, o * 5) as usize;
-        let count = u32_at(recs, o * 5 + 1) as usize;
-        let attr = u32_at(recs, o * 5 + 2);
+        let start = u32_at(recs, o * 7) as usize;
+        let count = u32_at(recs, o * 7 + 1) as usize;
+        let attr = u32_at(recs, o * 7 + 2);
         let ivs = self.sec(&self.intervals);
         let total = ivs.len() / INTERVAL_WIDTH;
         let end = start.saturating_add(count).min(total);
@@ -289,8 +292,8 @@ impl CodeSet {
             return MceAttrs::default();
         };
         let recs = self.sec(&self.records);
-        let start = u32_at(recs, o * 5 + 3) as usize;
-        let count = u32_at(recs, o * 5 + 4) as usize;
+        let start = u32_at(recs, o * 7 + 3) as usize;
+        let count = u32_at(recs, o * 7 + 4) as usize;
         let rows = self.sec(&self.mce);
         let end = start.saturating_add(count).min(rows.len() / MCE_WIDTH);
         let row = |i: usize| {
@@ -305,6 +308,30 @@ impl CodeSet {
                 .find(|(from, to, _)| *from <= d && (*to == 0 || d <= *to)),
         };
         MceAttrs(hit.map_or(0, |(_, _, bits)| bits))
+    }
+
+    /// The I/OCE age limits of record `ord` on `d` (its newest window when `d` is `None`);
+    /// `None` when the I/OCE sets no limit then.
+    fn ioce_ages_at(&self, ord: u64, d: Option<u32>) -> Option<(u8, u8)> {
+        let o = usize::try_from(ord).ok()?;
+        let recs = self.sec(&self.records);
+        let start = u32_at(recs, o * 7 + 5) as usize;
+        let count = u32_at(recs, o * 7 + 6) as usize;
+        let rows = self.sec(&self.ioce_ages);
+        let end = start.saturating_add(count).min(rows.len() / IOCE_AGE_WIDTH);
+        let row = |i: usize| {
+            let w = |j: usize| u32_at(rows, i * 3 + j);
+            let [low, high, ..] = w(2).to_le_bytes();
+            (w(0), w(1), (low, high))
+        };
+        let mut range = start.min(end)..end;
+        let hit = match d {
+            None => range.next_back().map(row),
+            Some(d) => range
+                .map(row)
+                .find(|(from, to, _)| *from <= d && (*to == 0 || d <= *to)),
+        };
+        hit.map(|(_, _, ages)| ages)
     }
 
     /// The interval that speaks for date `d`: the one containing it, else the latest that
@@ -357,7 +384,18 @@ impl CodeSet {
                 Some(sup) if self.mce.is_empty() => sup.mce_of(code, d),
                 _ => self.mce_at(ord, d),
             },
+            ioce_ages: match &self.supplement {
+                Some(sup) if self.ioce_ages.is_empty() => sup.ioce_ages_of(code, d),
+                _ => self.ioce_ages_at(ord, d),
+            },
         }
+    }
+
+    /// I/OCE age limits of `code` (normalized) on `d`, `None` when the code is not in the set.
+    fn ioce_ages_of(&self, code: &str, d: Option<u32>) -> Option<(u8, u8)> {
+        self.codes
+            .get(code.as_bytes())
+            .and_then(|ord| self.ioce_ages_at(ord, d))
     }
 
     /// MCE attributes of `code` (normalized) on `d`, empty when the code is not in the set.
@@ -369,7 +407,11 @@ impl CodeSet {
 
     /// Take tabular notes and edit attributes from `shipped` where this set has none.
     pub(crate) fn supplement_with(&mut self, shipped: CodeSet) {
-        if self.nodes.is_empty() || self.attrs.is_empty() || self.mce.is_empty() {
+        if self.nodes.is_empty()
+            || self.attrs.is_empty()
+            || self.mce.is_empty()
+            || self.ioce_ages.is_empty()
+        {
             self.supplement = Some(Box::new(shipped));
         }
     }

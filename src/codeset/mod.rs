@@ -210,6 +210,9 @@ pub struct Record<'a> {
     pub attributes: DxAttributes,
     /// MCE attributes as of the date looked up (the newest window for [`CodeSet::get`]).
     pub mce: MceAttrs,
+    /// I/OCE age limits in years `(low, high)` as of the date looked up (the newest window for
+    /// [`CodeSet::get`]); `None` when the I/OCE sets none then, or does not know the code.
+    pub ioce_ages: Option<(u8, u8)>,
 }
 
 /// The answer of an exact lookup as of a date.

@@ -48,11 +48,13 @@ impl Condition for AgeConflict {
             let (lo, hi) = g.years(date);
             (lo, hi, Some(g.name()))
         } else {
-            let a = &rec.attributes;
-            match (a.age_low, a.age_high, a.age_group) {
-                (Some(lo), Some(hi), g) => (lo, hi, g.map(|g| g.name())),
-                (_, _, Some(g)) => {
-                    let (lo, hi) = g.years();
+            // The I/OCE limits in force on the date; else (a code the I/OCE never had: deleted
+            // before its history or newer than its last version) the MCE group then.
+            let group = rec.mce.age_group();
+            match (rec.ioce_ages, group) {
+                (Some((lo, hi)), g) => (lo, hi, g.map(|g| g.name())),
+                (None, Some(g)) => {
+                    let (lo, hi) = g.years(date);
                     (lo, hi, Some(g.name()))
                 }
                 _ => return false,
@@ -102,5 +104,27 @@ mod tests {
         // 60 at admission: outside 12–55 on a 2019-09-30 discharge, inside 9–64 a day later.
         assert!(eval(&r, &claim("2019-09-30"))[0].0);
         assert!(!eval(&r, &claim("2019-10-01"))[0].0);
+    }
+
+    #[test]
+    fn outpatient_ages_follow_the_ioce_in_force_on_the_date() {
+        let r = rule("diagnosis", "  age_conflict: dx.code", "m").unwrap();
+        let claim = |born: &str, from: &str, code: &str| {
+            format!(
+                r#"{{"id":"c","patient":{{"date_of_birth":"{born}"}},"lines":[{{"from":"{from}"}}],"diagnoses":[{{"code":"{code}"}}]}}"#
+            )
+        };
+        // O80: I/OCE 20.2 (2019-07-01..09-30) allows 12–55, later versions 9–64; the patient is 60.
+        let o80 = |from: &str| eval(&r, &claim("1959-01-01", from, "O80")).remove(0);
+        let (fired, facts) = o80("2019-09-30");
+        assert!(fired);
+        assert_eq!(facts.get(Fact::AgeRange), Some("12–55"));
+        assert!(!o80("2019-10-01").0);
+        // Z13.32 (screening for maternal depression): no I/OCE limit until 2023-12-31, 9–64
+        // from 2024-01-01 (before the MCE made it maternity on 2024-04-01); the patient is 8.
+        assert!(!eval(&r, &claim("2012-01-01", "2020-06-01", "Z13.32"))[0].0);
+        let (fired, facts) = eval(&r, &claim("2016-01-01", "2024-02-01", "Z13.32")).remove(0);
+        assert!(fired);
+        assert_eq!(facts.get(Fact::AgeRange), Some("9–64"));
     }
 }
