@@ -15,7 +15,7 @@ impl MceAttrs {
         self.0 & bit != 0
     }
 
-    /// The attribute names set, in [`MCE_ATTRIBUTES`] order.
+    /// The attribute names set, in the order of [`mce_names`].
     pub fn names(self) -> impl Iterator<Item = &'static str> {
         MCE_ATTRIBUTES
             .iter()
