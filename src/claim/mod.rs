@@ -179,6 +179,36 @@ impl ClaimKind {
     }
 }
 
+/// Where the care was given, as the code editors divide claims: it decides the date codes are
+/// judged on and which editor (MCE or I/OCE) applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Setting {
+    /// An inpatient institutional claim ([`Claim::is_inpatient`]): coded as of discharge.
+    Inpatient,
+    /// Any other institutional claim (outpatient, inpatient Part B, home health…).
+    Outpatient,
+    /// A professional claim.
+    Professional,
+}
+
+impl Setting {
+    /// Every setting, in `claim.setting` spelling order.
+    pub const ALL: [Setting; 3] = [
+        Setting::Inpatient,
+        Setting::Outpatient,
+        Setting::Professional,
+    ];
+
+    /// The name rules use (`claim.setting`, a pack's `scope.settings`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Setting::Inpatient => "inpatient",
+            Setting::Outpatient => "outpatient",
+            Setting::Professional => "professional",
+        }
+    }
+}
+
 /// The payer the claim is sent to.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -385,6 +415,15 @@ impl Claim {
         let bt = bt.trim();
         let bt = bt.strip_prefix('0').filter(|_| bt.len() == 4).unwrap_or(bt);
         matches!(bt.get(..2), Some("11" | "18" | "21" | "41"))
+    }
+
+    /// The claim's [`Setting`].
+    pub fn setting(&self) -> Setting {
+        match self.kind {
+            ClaimKind::Professional => Setting::Professional,
+            ClaimKind::Institutional if self.is_inpatient() => Setting::Inpatient,
+            ClaimKind::Institutional => Setting::Outpatient,
+        }
     }
 
     /// The date a claim's codes are judged on: the discharge (statement-through) date of an

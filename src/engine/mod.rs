@@ -159,7 +159,7 @@ impl Engine {
             return false;
         }
         let (payer, plan) = self.payer_scope(claim);
-        if !rule.scope.matches(claim.kind, payer, plan) {
+        if !rule.scope.matches(claim.kind, base.setting(), payer, plan) {
             return false;
         }
         if let Some(d) = base.service_date
@@ -175,7 +175,7 @@ impl Engine {
         let mut off = HashSet::new();
         let (payer, plan) = self.payer_scope(claim);
         for p in &self.rules.packs {
-            if !p.disable.is_empty() && p.scope.matches(claim.kind, payer, plan) {
+            if !p.disable.is_empty() && p.scope.matches(claim.kind, claim.setting(), payer, plan) {
                 off.extend(p.disable.iter().copied());
             }
         }

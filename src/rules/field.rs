@@ -321,6 +321,16 @@ impl<'a> Scope<'a> {
             .any(|(i, d)| f(&self.with_dx(i, d)))
     }
 
+    /// The claim's setting (inpatient, outpatient, professional).
+    pub fn setting(&self) -> crate::claim::Setting {
+        use crate::claim::{ClaimKind, Setting};
+        match self.claim.kind {
+            _ if self.inpatient => Setting::Inpatient,
+            ClaimKind::Institutional => Setting::Outpatient,
+            ClaimKind::Professional => Setting::Professional,
+        }
+    }
+
     /// Does `f` hold with some ICD-10-PCS procedure of the claim bound?
     pub fn any_proc(&self, mut f: impl FnMut(&Scope<'a>) -> bool) -> bool {
         let c = self.claim;
@@ -432,14 +442,7 @@ impl Field {
                 .duplicate
                 .map_or(Value::Missing, |d| Value::Text(d.as_str())),
             Field::DxCount => Value::Number(c.diagnoses.len() as f64),
-            Field::Setting => Value::Text(if s.inpatient {
-                "inpatient"
-            } else {
-                match c.kind {
-                    crate::claim::ClaimKind::Institutional => "outpatient",
-                    crate::claim::ClaimKind::Professional => "professional",
-                }
-            }),
+            Field::Setting => Value::Text(s.setting().as_str()),
             Field::PrincipalDx => c
                 .principal_dx()
                 .map_or(Value::Missing, |d| Value::Text(&d.code)),

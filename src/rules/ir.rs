@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::cond::Fact;
 pub use super::cond::Pred;
 use super::field::{Field, Needs, Scope as FieldScope};
-use crate::claim::ClaimKind;
+use crate::claim::{ClaimKind, Setting};
 use crate::finding::{Category, RuleSource, Severity};
 
 use super::index::Index;
@@ -297,12 +297,21 @@ pub struct Scope {
     pub payers: Option<Vec<String>>,
     /// Claim filing indicators (SBR09), all when absent.
     pub plans: Option<Vec<String>>,
+    /// Settings (inpatient, outpatient, professional), all when absent.
+    pub settings: Option<Vec<Setting>>,
 }
 
 impl Scope {
-    /// Does a claim of this kind, payer and plan fall in the scope?
-    pub fn matches(&self, kind: ClaimKind, payer: Option<&str>, plan: Option<&str>) -> bool {
+    /// Does a claim of this kind, setting, payer and plan fall in the scope?
+    pub fn matches(
+        &self,
+        kind: ClaimKind,
+        setting: Setting,
+        payer: Option<&str>,
+        plan: Option<&str>,
+    ) -> bool {
         self.kinds.as_ref().is_none_or(|k| k.contains(&kind))
+            && self.settings.as_ref().is_none_or(|s| s.contains(&setting))
             && self
                 .payers
                 .as_ref()

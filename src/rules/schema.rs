@@ -231,6 +231,10 @@ pub struct ScopeDoc {
     /// Claim filing indicators (SBR09), e.g. `MB`.
     #[serde(default)]
     pub plans: Option<Vec<Sp<String>>>,
+    /// `inpatient` (bill types 11x, 18x, 21x, 41x), `outpatient` (other institutional),
+    /// `professional`: the `claim.setting` values.
+    #[serde(default)]
+    pub settings: Option<Vec<Sp<String>>>,
 }
 
 /// A literal in a comparison.

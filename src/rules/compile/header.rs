@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use super::Lower;
 use super::hints::{did_you_mean, did_you_mean_or_list};
 use super::text::{key_line, key_text};
-use crate::claim::ClaimKind;
+use crate::claim::{ClaimKind, Setting};
 use crate::finding::{Category, RuleSource, Severity};
 use crate::rules::diagnostic::{Code, DiagnosticLevel};
 use crate::rules::field::Needs;
@@ -343,10 +343,28 @@ impl Lower<'_> {
             v.as_ref()
                 .map(|v| v.iter().map(|x| x.value.clone()).collect())
         };
+        let names: Vec<&str> = Setting::ALL.iter().map(|x| x.as_str()).collect();
+        let settings = s.settings.as_ref().map(|v| {
+            v.iter()
+                .filter_map(|k| {
+                    let found = Setting::ALL.into_iter().find(|x| x.as_str() == k.value);
+                    if found.is_none() {
+                        self.err(
+                            k,
+                            Code::UnknownClaimType,
+                            format!("unknown setting `{}`", k.value),
+                            did_you_mean_or_list(&k.value, &names),
+                        );
+                    }
+                    found
+                })
+                .collect()
+        });
         Scope {
             kinds,
             payers: strings(&s.payers),
             plans: strings(&s.plans),
+            settings,
         }
     }
 }
