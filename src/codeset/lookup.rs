@@ -1,8 +1,9 @@
 //! One loaded code set: exact lookups as of a date, hierarchy (children, notes, 7th
 //! characters), prefix / range listing and fuzzy suggestions, all over the fst.
 
+use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use fst::{Automaton, IntoStreamer, Streamer};
 use jiff::civil::Date;
@@ -13,6 +14,7 @@ use super::compile::{
     RECORD_WIDTH, SEVENTH_WIDTH, section,
 };
 use super::load::{Container, Slice, str_at, u32_at};
+use super::near::Near;
 use super::{
     AgeGroup, CodePattern, CodeSex, CodesetError, DxAttributes, Excludes1Census, Lookup, MceAttrs,
     Note, NoteKind, Record, Resolution, Status, System, UnresolvedNote, Validity,
@@ -20,6 +22,9 @@ use super::{
 
 /// Most suggestions [`CodeSet::suggest`] returns.
 pub const MAX_SUGGESTIONS: usize = 10;
+
+/// Distinct codes whose suggestions a code set keeps; the cache starts over when full.
+pub const SUGGESTION_CACHE: usize = 16_384;
 
 /// One code system, compiled and loaded (embedded, mapped or read).
 #[derive(Debug)]
@@ -44,6 +49,9 @@ pub struct CodeSet {
     range_nodes: OnceLock<Vec<(String, String, String, u64)>>,
     /// How each note row reads ([`Resolution::of`]; `Exact` for other kinds), on first use.
     resolutions: OnceLock<Vec<Resolution>>,
+    /// "Did you mean" answers by (code, distance), shared by the worker threads: a Levenshtein
+    /// automaton costs far more than a finding, and a batch repeats its invalid codes.
+    suggestions: Mutex<HashMap<(String, u32), Vec<String>>>,
     /// The shipped set of the same system, consulted for tabular notes and edit attributes
     /// when this (user-built) set carries none: an order file has codes and titles only.
     supplement: Option<Box<CodeSet>>,
@@ -70,6 +78,7 @@ impl Clone for CodeSet {
             coverage_through: self.coverage_through,
             range_nodes: OnceLock::new(),
             resolutions: OnceLock::new(),
+            suggestions: Mutex::default(),
             supplement: self.supplement.clone(),
         }
     }
@@ -158,6 +167,7 @@ impl CodeSet {
             coverage_through,
             range_nodes: OnceLock::new(),
             resolutions: OnceLock::new(),
+            suggestions: Mutex::default(),
             supplement: None,
             file,
         })
@@ -573,16 +583,31 @@ impl CodeSet {
         out
     }
 
-    /// Codes within edit distance 1..=`max_distance` of `code`, nearest first, at most 10.
+    /// Codes within edit distance 1..=`max_distance` of `code`, nearest first, at most 10;
+    /// each distinct code is searched once per run (up to [`SUGGESTION_CACHE`] codes kept).
     pub fn suggest(&self, code: &str, max_distance: u32) -> Vec<String> {
-        let code = normalize(code);
-        let Ok(aut) = fst::automaton::Levenshtein::new(&code, max_distance) else {
+        let key = (normalize(code).into_owned(), max_distance);
+        let cache = || self.suggestions.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(hit) = cache().get(&key) {
+            return hit.clone();
+        }
+        let found = self.search_near(&key.0, max_distance);
+        let mut c = cache();
+        if c.len() >= SUGGESTION_CACHE {
+            c.clear();
+        }
+        c.insert(key, found.clone());
+        found
+    }
+
+    fn search_near(&self, code: &str, max_distance: u32) -> Vec<String> {
+        let Some(aut) = Near::new(code, u8::try_from(max_distance).unwrap_or(u8::MAX)) else {
             return Vec::new();
         };
         let mut found: Vec<(usize, String)> = self
             .collect(self.codes.search(aut).into_stream())
             .into_iter()
-            .map(|c| (strsim::levenshtein(&code, &c), c))
+            .map(|c| (strsim::levenshtein(code, &c), c))
             .filter(|(d, _)| *d >= 1 && *d <= max_distance as usize)
             .collect();
         // Nearest first; among equals, those sharing the longest start (the same category:

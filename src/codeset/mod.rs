@@ -19,6 +19,7 @@ mod import;
 mod load;
 mod lookup;
 pub mod mce;
+mod near;
 pub mod normalize;
 mod qualifier;
 mod tables;
