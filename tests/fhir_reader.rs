@@ -265,7 +265,7 @@ fn file_level_errors_through_input() {
     match split(r#"{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Patient"}}]}"#) {
         Err(InputError::Malformed { message, .. }) => assert_eq!(
             message,
-            "a `Bundle` resource holds no claim: expected `Claim` or a `Bundle` of them"
+            "the root resource (Bundle) holds no claim: expected `Claim` or a `Bundle` of them"
         ),
         other => unreachable!("{other:?}"),
     }

@@ -248,7 +248,12 @@ pub fn parse_claim(doc: &[u8], range: Range<usize>, source: Source) -> Result<Cl
             Ok(claim)
         }
         Err((path, inner)) => {
-            let pointer = pointer_from_path(&path);
+            let mut pointer = pointer_from_path(&path);
+            if inner.to_string().starts_with("unknown field") {
+                // The last step is the unknown key itself: input text, never echoed.
+                let parent = pointer.rfind('/').map_or(0, |i| i);
+                pointer.truncate(parent);
+            }
             let line = source
                 .line
                 .map(|l| l + inner.line().saturating_sub(1) as u32);
@@ -302,10 +307,13 @@ fn safe_message(err: &serde_json::Error, pointer: &str) -> String {
     } else {
         format!(" at `{pointer}`")
     };
-    if raw.starts_with("unknown field")
-        || raw.starts_with("missing field")
-        || raw.starts_with("duplicate field")
-    {
+    if let Some(rest) = raw.strip_prefix("unknown field ") {
+        // serde quotes the unknown key (input text, possibly PHI): keep only what it expected.
+        let expected = rest.split_once(", ").map_or("", |(_, e)| e);
+        let sep = if expected.is_empty() { "" } else { ", " };
+        return format!("unknown field{at}{sep}{expected}");
+    }
+    if raw.starts_with("missing field") || raw.starts_with("duplicate field") {
         let mut words = raw.to_string();
         // serde lists the expected fields; keep that, it helps fix a typo.
         words.push_str(&at);
@@ -320,6 +328,9 @@ fn safe_message(err: &serde_json::Error, pointer: &str) -> String {
     }
 }
 
+/// Longest claim id an error record repeats (X12 CLM01 allows 38 characters).
+const MAX_ID_HINT: usize = 64;
+
 /// The `id` of a claim that failed to parse, if it can still be seen: lets the error
 /// record name its claim. Claim ids are the sender's control numbers, carried in output
 /// records but never in log or error text.
@@ -329,10 +340,13 @@ fn claim_id_hint(slice: &[u8]) -> Option<String> {
         id: Option<serde_json::Value>,
     }
     let v: IdOnly = serde_json::from_slice(slice).ok()?;
-    match v.id? {
-        serde_json::Value::String(s) => Some(s),
-        other => Some(other.to_string()),
-    }
+    // Only a control number's shape: an object or a long text sent as the id may be anything.
+    let id = match v.id? {
+        serde_json::Value::String(s) => s,
+        serde_json::Value::Number(n) => n.to_string(),
+        _ => return None,
+    };
+    (id.len() <= MAX_ID_HINT).then_some(id)
 }
 
 fn json_source(

@@ -11,7 +11,7 @@ use crate::codeset::System;
 use crate::codeset::normalize::dotted;
 use crate::finding::Finding;
 use crate::rules::cond::{Env, Facts};
-use crate::rules::field::{Field, Scope, Value};
+use crate::rules::field::{Field, Scope, Value, age_shown};
 use crate::rules::{Each, Piece, Rule, Special, Template};
 
 /// Renders the findings of one claim's rules.
@@ -24,7 +24,10 @@ impl Render<'_, '_> {
     /// Build the finding for a rule that fired in scope `s`.
     pub(crate) fn finding(&self, rule: &Rule, s: &Scope<'_>, facts: &Facts) -> Finding {
         // A PHI target (member id, date of birth) locates the finding but never prints.
-        let target_value = rule.target.filter(|t| !t.is_phi()).map(|t| t.get(s));
+        let target_value = rule.target.filter(|t| !t.is_phi()).map(|t| match t.get(s) {
+            Value::Number(n) if t == Field::Age => Value::Number(n.min(90.0)),
+            v => v,
+        });
         let code = match &target_value {
             Some(Value::Text(t)) => Some((*t).to_string()),
             Some(v) if v.is_present() => Some(v.render()),
@@ -77,6 +80,11 @@ impl Render<'_, '_> {
         for piece in &t.0 {
             match piece {
                 Piece::Text(x) => out.push_str(x),
+                Piece::Field(Field::Age) => {
+                    if let Value::Number(n) = Field::Age.get(s) {
+                        out.push_str(&age_shown(n as i64));
+                    }
+                }
                 Piece::Field(f) => out.push_str(&shown(Some(*f), &f.get(s).render())),
                 Piece::Special(name) => out.push_str(&self.special(*name, target, code, s)),
                 Piece::Fact(f) => out.push_str(facts.get(*f).unwrap_or("")),

@@ -226,6 +226,16 @@ impl Value<'_> {
     }
 }
 
+/// An age as a message may show it: HIPAA counts ages over 89 as identifiers, so they read
+/// "90 or older".
+pub fn age_shown(age: i64) -> String {
+    if age >= 90 {
+        "90 or older".to_string()
+    } else {
+        age.to_string()
+    }
+}
+
 /// Numbers print without a trailing `.0`; money keeps two decimals when it has cents.
 pub fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {

@@ -13,6 +13,7 @@ mod duplicates;
 mod engine;
 mod golden;
 mod lint;
+mod phi;
 mod rules;
 mod util;
 mod verdicts;

@@ -63,9 +63,9 @@ pub enum FhirError {
     #[error("the document is not a FHIR resource (no `resourceType`)")]
     NoResourceType,
     /// A resource other than `Claim`, or a `Bundle` with no `Claim` entry.
-    #[error("a `{found}` resource holds no claim: expected `Claim` or a `Bundle` of them")]
+    #[error("the root resource ({found}) holds no claim: expected `Claim` or a `Bundle` of them")]
     NotClaim {
-        /// The root `resourceType` found (`Patient`, `Bundle`…).
+        /// The root `resourceType` found when it is a known FHIR type (`Patient`, `Bundle`…).
         found: String,
     },
 }
@@ -92,6 +92,31 @@ struct Res<'a> {
     path: &'a str,
 }
 
+/// FHIR R4 resource types a non-claim document commonly holds, named in errors; any other
+/// `resourceType` text is input and is not repeated.
+const KNOWN_RESOURCES: &[&str] = &[
+    "Bundle",
+    "ClaimResponse",
+    "Coverage",
+    "Encounter",
+    "ExplanationOfBenefit",
+    "Observation",
+    "Organization",
+    "Patient",
+    "Practitioner",
+    "Procedure",
+    "Condition",
+];
+
+/// The resource type as an error may name it.
+fn resource_name(kind: &str) -> String {
+    if KNOWN_RESOURCES.contains(&kind) {
+        kind.to_string()
+    } else {
+        "a resource type FHIR does not define, not repeated here".to_string()
+    }
+}
+
 /// Read every Claim of a FHIR document, in entry order.
 pub fn read_all(
     bytes: &[u8],
@@ -101,6 +126,7 @@ pub fn read_all(
     let root: Value =
         serde_json::from_slice(bytes).map_err(|e| FhirError::Json { line: e.line() })?;
     let kind = str_at(&root, "resourceType").ok_or(FhirError::NoResourceType)?;
+    let found = || resource_name(kind);
     match kind {
         "Claim" => {
             let index = Index::default();
@@ -146,9 +172,7 @@ pub fn read_all(
             }
             Ok(out)
         }
-        other => Err(FhirError::NotClaim {
-            found: other.chars().filter(char::is_ascii_alphanumeric).collect(),
-        }),
+        _ => Err(FhirError::NotClaim { found: found() }),
     }
 }
 

@@ -147,11 +147,7 @@ impl<'a> Reader<'a> {
             let mut found = std::mem::take(&mut self.other_transactions);
             found.sort();
             found.dedup();
-            let found = found
-                .iter()
-                .map(|t| format!("`{t}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let found = found.join(", ");
             return Err(X12Error::NotClaims { found });
         }
         Ok(std::mem::take(&mut self.warnings))
@@ -425,7 +421,7 @@ impl<'a> Reader<'a> {
             }
             Some(Transaction::new(control.clone(), version))
         } else {
-            self.other_transactions.push(kind.clone());
+            self.other_transactions.push(transaction_id(&kind));
             None
         };
         self.txn = Some(OpenTransaction {
@@ -438,8 +434,8 @@ impl<'a> Reader<'a> {
             && open.txn.is_none()
         {
             let msg = format!(
-                "transaction set `{}` is not an 837 claim; skipped",
-                open.kind
+                "transaction set {} is not an 837 claim; skipped",
+                transaction_id(&open.kind)
             );
             self.warn(seg.number, "envelope", "ST-01", msg);
         }
@@ -520,4 +516,14 @@ pub fn read_all(bytes: &[u8], file: Option<Arc<str>>) -> Result<ReadAll, X12Erro
     let claims: Vec<_> = reader.by_ref().collect();
     let warnings = reader.finish()?;
     Ok((claims, warnings))
+}
+
+/// ST01 as a message may show it: a three-digit transaction set id (`270`, `835`…) in
+/// backticks; other text is input and is not repeated.
+fn transaction_id(st01: &str) -> String {
+    if st01.len() == 3 && st01.bytes().all(|b| b.is_ascii_digit()) {
+        format!("`{st01}`")
+    } else {
+        "(ST01 not a transaction set id)".to_string()
+    }
 }

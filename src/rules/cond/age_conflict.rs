@@ -63,7 +63,7 @@ impl Condition for AgeConflict {
         if age >= i64::from(lo) && age <= i64::from(hi) {
             return false;
         }
-        facts.set(Fact::Age, age.to_string());
+        facts.set(Fact::Age, crate::rules::field::age_shown(age));
         facts.set(Fact::AgeRange, format!("{lo}–{hi}"));
         if let Some(l) = label {
             facts.set(Fact::AgeGroup, l);

@@ -62,8 +62,16 @@ impl Condition for DaysBetween {
             Ok(span) => i64::from(span.get_days()),
             Err(_) => return false,
         };
-        facts.set(Fact::Days, days.to_string());
+        if !self.reads_phi() {
+            facts.set(Fact::Days, days.to_string());
+        }
         self.op.test(days, self.value)
+    }
+
+    fn instance_facts(&self) -> &'static [Fact] {
+        // Days from a date of birth give the date back: `{days}` is then never set, and a
+        // message naming it does not compile.
+        if self.reads_phi() { &[] } else { Self::FACTS }
     }
 
     fn show(&self) -> String {
@@ -77,10 +85,34 @@ impl Condition for DaysBetween {
     }
 }
 
+impl DaysBetween {
+    /// Whether either date is protected health information (the date of birth).
+    fn reads_phi(&self) -> bool {
+        self.from.is_phi() || self.to.is_phi()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::facts::Fact;
     use super::super::prelude::harness::{eval, rule};
+
+    #[test]
+    fn days_from_the_date_of_birth_are_never_printed() {
+        let e = rule(
+            "claim",
+            "  days_between: { from: patient.date_of_birth, to: claim.service_date, op: lt, value: 28 }",
+            "newborn of {days} days",
+        )
+        .unwrap_err();
+        assert!(e[0].starts_with("unset-placeholder"), "{e:?}");
+        assert!(rule(
+            "claim",
+            "  days_between: { from: patient.date_of_birth, to: claim.service_date, op: lt, value: 28 }",
+            "a newborn",
+        )
+        .is_ok());
+    }
 
     #[test]
     fn counts_days_and_defaults_submission_to_the_run_date() {

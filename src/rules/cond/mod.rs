@@ -43,6 +43,12 @@ pub trait Condition: Sized {
         &[]
     }
 
+    /// The facts this instance can set: [`Condition::FACTS`] unless what it reads makes a
+    /// fact protected health information (days counted from a date of birth).
+    fn instance_facts(&self) -> &'static [Fact] {
+        Self::FACTS
+    }
+
     /// A code the claim must carry for the condition to hold, for the rule index. Sound:
     /// `None` unless the condition cannot hold without it.
     fn trigger(&self, _each: Each) -> Option<Trigger> {
@@ -124,7 +130,7 @@ macro_rules! conditions {
             }
 
             fn own_facts(&self) -> &'static [Fact] {
-                match self { $(Pred::$variant(_) => <$module::$ty as Condition>::FACTS,)* }
+                match self { $(Pred::$variant(x) => x.instance_facts(),)* }
             }
 
             /// A code the claim must carry for the condition to hold (see [`Condition::trigger`]).
