@@ -27,7 +27,7 @@ mod tabular;
 
 pub use compile::CompileError;
 pub use import::{BuildOptions, BuildReport, BuiltFile, build_dir, build_dir_with};
-pub use lookup::{CodeSet, MAX_SUGGESTIONS};
+pub use lookup::{CodeSet, MAX_SUGGESTIONS, SUGGESTION_CACHE};
 pub use mce::{MceAgeGroup, MceAttrs, mce_bit};
 pub use qualifier::{Resolution, Unresolved};
 
