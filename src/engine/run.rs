@@ -1,6 +1,8 @@
 //! The parallel runner: pending claims are parsed and checked in bounded chunks with rayon,
 //! and results come out in input order whatever the thread count.
 
+use std::ops::ControlFlow;
+
 use rayon::prelude::*;
 
 use super::Engine;
@@ -21,6 +23,19 @@ where
     I: Iterator<Item = Pending> + Send,
     F: FnMut(ClaimResult),
 {
+    run_while(engine, inputs, chunk, |r| {
+        emit(r);
+        ControlFlow::Continue(())
+    });
+}
+
+/// [`run`], stopping when `emit` breaks (its output closed, a stop signal): no claim after
+/// that one is emitted, and reading stops after at most the chunk being read.
+pub fn run_while<I, F>(engine: &Engine, inputs: I, chunk: usize, mut emit: F)
+where
+    I: Iterator<Item = Pending> + Send,
+    F: FnMut(ClaimResult) -> ControlFlow<()>,
+{
     let chunk = chunk.max(1);
     let mut seq = 0usize;
     std::thread::scope(|scope| {
@@ -36,7 +51,8 @@ where
             }
         });
         let mut repeats = Tracker::default();
-        for batch in rx {
+        // Leaving the loop drops the receiver, so the producer's next send fails and it stops.
+        'chunks: for batch in rx {
             // Parse in parallel, mark repeats in input order, then check in parallel.
             let mut claims: Vec<(Result<Claim, ClaimError>, Option<Fingerprint>)> = batch
                 .into_par_iter()
@@ -70,7 +86,9 @@ where
                 })
                 .collect();
             for outcome in results {
-                emit(ClaimResult { seq, outcome });
+                if emit(ClaimResult { seq, outcome }).is_break() {
+                    break 'chunks;
+                }
                 seq += 1;
             }
         }

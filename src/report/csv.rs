@@ -21,8 +21,15 @@ impl<'w> Csv<'w> {
     }
 }
 
+/// A write error keeps its `io::ErrorKind`, so a closed pipe stays `BrokenPipe`.
 fn io_err(e: ::csv::Error) -> io::Error {
-    io::Error::other(e)
+    if !e.is_io_error() {
+        return io::Error::other(e);
+    }
+    match e.into_kind() {
+        ::csv::ErrorKind::Io(e) => e,
+        _ => io::Error::other("csv write error"),
+    }
 }
 
 /// Quote a text cell a spreadsheet would read as a formula: one starting with `=`, `+`, `-`,

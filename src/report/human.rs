@@ -169,6 +169,13 @@ impl Emitter for Human<'_> {
             )?;
         }
         writeln!(self.out, "{}", self.paint("Summary", bold))?;
+        if s.interrupted {
+            writeln!(
+                self.out,
+                "  interrupted:     the run was stopped before the end of its input; \
+                 these totals cover the claims above"
+            )?;
+        }
         let unreadable = if s.unreadable > 0 {
             format!(", {} unreadable", s.unreadable)
         } else {

@@ -91,6 +91,11 @@ pub struct Summary {
     /// Run-level notices, each said once in place of a finding per line (e.g.
     /// `cpt-not-loaded`: CPT lines that could not be verified), in order of first sight.
     pub notices: Vec<Notice>,
+    /// The run was stopped (SIGINT, SIGTERM) before the end of its input: the totals cover
+    /// the claims reported before it. Written only when true (`"interrupted": true`), so a
+    /// complete run's summary is unchanged.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
 }
 
 /// A notice rule's hits over the run: what it says once, and how many lines and claims it

@@ -193,7 +193,7 @@ impl Emitter for Sarif<'_> {
                 }},
                 "results": self.results,
                 "invocations": [{
-                    "executionSuccessful": true,
+                    "executionSuccessful": !summary.interrupted,
                     "toolExecutionNotifications": summary.notices.iter().map(notification).collect::<Vec<_>>(),
                 }],
                 "properties": { "summary": summary },

@@ -83,9 +83,9 @@ pub struct CheckArgs {
     /// Input format; detected from content when absent.
     #[arg(long, value_enum)]
     pub input_format: Option<InputFormat>,
-    /// Worker threads (default: one per core).
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
+    /// Worker threads, 1 to 256 (default: one per core).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
+    pub threads: Option<u16>,
     /// Write the report here instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -93,6 +93,11 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value = "auto")]
     pub color: Color,
 }
+
+/// The most `--threads`: the pool checks claims, which never wait on I/O, so threads past
+/// the cores only cost memory (each has its own stack); 256 is more than the largest
+/// servers' cores, and 100,000 threads would take minutes and gigabytes to start.
+const MAX_THREADS: i64 = 256;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Color {

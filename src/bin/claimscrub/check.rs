@@ -1,6 +1,7 @@
 //! `claimscrub check`: read claims, run the rules, write the report.
 
 use std::io::{IsTerminal, Write};
+use std::ops::ControlFlow;
 
 use anyhow::{Context, Result, bail};
 use jiff::civil::Date;
@@ -13,12 +14,17 @@ use claimscrub::outcome::Outcome;
 use claimscrub::report::{self, Format, RunMeta, Summary};
 
 use crate::args::{CheckArgs, Color, FailOn};
-use crate::setup;
+use crate::output::{self, Report};
+use crate::{interrupt, setup};
 
 pub fn run(a: CheckArgs) -> Result<u8> {
+    if let Some(o) = &a.output {
+        output::refuse_input(o, &a.files)?;
+    }
+    interrupt::install()?;
     if let Some(n) = a.threads {
         rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
+            .num_threads(usize::from(n))
             .build_global()
             .context("cannot start the worker threads")?;
     }
@@ -78,11 +84,12 @@ pub fn run(a: CheckArgs) -> Result<u8> {
             to_terminal && a.format.for_people() && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    let out: Box<dyn Write> = match &a.output {
-        Some(p) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(p).with_context(|| format!("cannot create `{}`", p.display()))?,
-        )),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    let (report, out): (Option<Report>, Box<dyn Write>) = match &a.output {
+        Some(p) => {
+            let (report, file) = Report::create(p)?;
+            (Some(report), Box::new(std::io::BufWriter::new(file)))
+        }
+        None => (None, Box::new(std::io::BufWriter::new(output::stdout()))),
     };
     let mut emitter = report::emitter(a.format, out, color);
     emitter.begin(&RunMeta {
@@ -107,7 +114,13 @@ pub fn run(a: CheckArgs) -> Result<u8> {
     let mut summary = Summary::default();
     let mut write_err: Option<std::io::Error> = None;
     let mut unreadable_logged = 0usize;
-    run::run(&engine, streams.into_iter().flatten(), CHUNK, |r| {
+    let mut interrupted = false;
+    // A stop signal or a write error (a closed pipe) ends the run: no more claims are read.
+    run::run_while(&engine, streams.into_iter().flatten(), CHUNK, |r| {
+        if interrupt::requested() {
+            interrupted = true;
+            return ControlFlow::Break(());
+        }
         summary.add(&r);
         if let Some(b) = &progress {
             b.inc(1);
@@ -115,10 +128,12 @@ pub fn run(a: CheckArgs) -> Result<u8> {
         if let Outcome::Unreadable(e) = &r.outcome {
             log_unreadable(e, &mut unreadable_logged, a.format);
         }
-        if write_err.is_none()
-            && let Err(e) = emitter.claim(&r)
-        {
-            write_err = Some(e);
+        match emitter.claim(&r) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => {
+                write_err = Some(e);
+                ControlFlow::Break(())
+            }
         }
     });
     if let Some(b) = progress {
@@ -127,9 +142,23 @@ pub fn run(a: CheckArgs) -> Result<u8> {
     if let Some(e) = write_err {
         return Err(e.into());
     }
+    // A signal after the last claim stopped nothing: that report is complete.
+    let stopped = interrupted.then(interrupt::caught).flatten();
+    summary.interrupted = interrupted;
     emitter.finish(&summary)?;
+    drop(emitter);
+    if let Some(r) = report {
+        r.persist()?;
+    }
     report_warnings(&warnings);
 
+    if let Some((name, status)) = stopped {
+        eprintln!(
+            "claimscrub: interrupted by {name}: the report covers the {} claims read before it",
+            summary.claims
+        );
+        return Ok(status);
+    }
     if input_failed || summary.unreadable > 0 {
         return Ok(2);
     }

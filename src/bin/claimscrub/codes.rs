@@ -10,7 +10,7 @@ use claimscrub::claim::normalize_code;
 use claimscrub::codeset::{CodeSets, System};
 
 use crate::args::{CodesArgs, CodesCommand, CodesetsArgs, CodesetsCommand};
-use crate::setup;
+use crate::{output, setup};
 
 /// Guess the system from a code's shape: a letter and digits with a dot or 3–7 characters
 /// is ICD-10-CM; 7 alphanumerics starting with a digit is ICD-10-PCS; a letter and four
@@ -90,6 +90,7 @@ pub fn run_codes(a: CodesArgs) -> Result<u8> {
         anyhow::bail!("give a code to look up, e.g. `claimscrub codes lookup E11.9`");
     }
     let sets = setup::codesets(codesets.as_deref())?;
+    let mut out = output::stdout();
     let typed = code.clone();
     let code = normalize_code(&code);
     let date = match &date {
@@ -110,12 +111,13 @@ pub fn run_codes(a: CodesArgs) -> Result<u8> {
                 if as_json {
                     let v = json!({"system": "icd9cm", "code": typed.trim(), "status": "not shipped",
                         "note": "ICD-9-CM was replaced by ICD-10-CM for dates of service from 2015-10-01"});
-                    println!("{}", serde_json::to_string_pretty(&v)?);
+                    writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
                 } else {
-                    println!(
+                    writeln!(
+                        out,
                         "`{}` is an ICD-9-CM code: ICD-9-CM was replaced by ICD-10-CM for dates of service from 2015-10-01, and claimscrub does not ship it; code the diagnosis in ICD-10-CM",
                         typed.trim()
-                    );
+                    )?;
                 }
                 return Ok(1);
             }
@@ -135,7 +137,7 @@ pub fn run_codes(a: CodesArgs) -> Result<u8> {
     let mut worst = 0;
     for (i, system) in systems.iter().enumerate() {
         if i > 0 && !as_json {
-            println!();
+            writeln!(out)?;
         }
         let (status, v) = lookup(&sets, *system, &code, date, as_json, all)?;
         worst = worst.max(status);
@@ -146,7 +148,7 @@ pub fn run_codes(a: CodesArgs) -> Result<u8> {
             Ok([one]) => one,
             Err(many) => serde_json::Value::Array(many),
         };
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
     }
     Ok(worst)
 }
@@ -197,6 +199,7 @@ fn lookup(
             .map(|r| title_of(system, c, &r))
             .unwrap_or_default()
     };
+    let mut out = output::stdout();
     if as_json {
         let rec = found.record.as_ref().map(|r| {
             json!({
@@ -231,22 +234,30 @@ fn lookup(
         });
         return Ok((unknown, Some(v)));
     }
-    println!("{} {} ({}, {})", system.name(), code, set.release(), date);
-    println!("  status:   {status}");
+    writeln!(
+        out,
+        "{} {} ({}, {})",
+        system.name(),
+        code,
+        set.release(),
+        date
+    )?;
+    writeln!(out, "  status:   {status}")?;
     match &found.record {
         Some(r) => {
-            println!("  title:    {}", title_of(system, code, r));
+            writeln!(out, "  title:    {}", title_of(system, code, r))?;
             if !r.short_title.is_empty()
                 && r.short_title != r.long_title
                 && !r.long_title.is_empty()
             {
-                println!("  short:    {}", r.short_title);
+                writeln!(out, "  short:    {}", r.short_title)?;
             }
             if has_billable(system) {
-                println!(
+                writeln!(
+                    out,
                     "  billable: {}",
                     if r.billable { "yes" } else { "no (header)" }
-                );
+                )?;
             }
             for v in &r.validity {
                 let from = match set.coverage_from() {
@@ -254,23 +265,24 @@ fn lookup(
                     Some(first) => format!("on or before {first}"),
                     None => "always".to_string(),
                 };
-                println!(
+                writeln!(
+                    out,
                     "  valid:    {from} – {}",
                     v.to.map_or("open".to_string(), |t| t.to_string())
-                );
+                )?;
             }
             if let Some(si) = r.status_indicator {
-                println!("  status indicator: {si}");
+                writeln!(out, "  status indicator: {si}")?;
             }
             let a = &r.attributes;
             if let Some(s) = a.sex {
-                println!("  sex:      {}", format!("{s:?}").to_lowercase());
+                writeln!(out, "  sex:      {}", format!("{s:?}").to_lowercase())?;
             }
             if let Some(g) = a.age_group {
                 let (lo, hi) = g.years();
-                println!("  age:      {} ({lo}–{hi})", g.name());
+                writeln!(out, "  age:      {} ({lo}–{hi})", g.name())?;
             } else if let (Some(lo), Some(hi)) = (a.age_low, a.age_high) {
-                println!("  age:      {lo}–{hi}");
+                writeln!(out, "  age:      {lo}–{hi}")?;
             }
             let mut flags: Vec<&str> = Vec::new();
             if a.manifestation {
@@ -284,25 +296,25 @@ fn lookup(
             }
             flags.extend(a.other_flags.iter().map(String::as_str));
             if !flags.is_empty() {
-                println!("  flags:    {}", flags.join(", "));
+                writeln!(out, "  flags:    {}", flags.join(", "))?;
             }
         }
-        None if suggestions.is_empty() => println!("  no close code in {}", system.name()),
-        None => println!("  did you mean: {}", suggestions.join(", ")),
+        None if suggestions.is_empty() => writeln!(out, "  no close code in {}", system.name())?,
+        None => writeln!(out, "  did you mean: {}", suggestions.join(", "))?,
     }
     for n in &notes {
-        println!("  {:?} (on {}): {}", n.kind, n.on, n.text);
+        writeln!(out, "  {:?} (on {}): {}", n.kind, n.on, n.text)?;
     }
     if !children.is_empty() {
         /// Billable codes listed without `--all`.
         const FIRST: usize = 12;
-        println!("  billable codes under it ({}):", children.len());
+        writeln!(out, "  billable codes under it ({}):", children.len())?;
         let n = if all { children.len() } else { FIRST };
         for c in children.iter().take(n) {
-            println!("    {c:<8} {}", child_title(c));
+            writeln!(out, "    {c:<8} {}", child_title(c))?;
         }
         if children.len() > n {
-            println!("    … {} more: `--all` lists them", children.len() - n);
+            writeln!(out, "    … {} more: `--all` lists them", children.len() - n)?;
         }
     }
     Ok((unknown, None))
@@ -317,14 +329,13 @@ pub fn run_codesets(a: CodesetsArgs) -> Result<u8> {
         } => {
             let sets = setup::codesets(codesets.as_deref())?;
             let census = sets.get(System::Icd10Cm).map(|cm| cm.excludes1_census());
+            let mut out = output::stdout();
             if unresolved {
                 let census = census.unwrap_or_default();
                 if as_json {
-                    println!("{}", serde_json::to_string_pretty(&census)?);
+                    writeln!(out, "{}", serde_json::to_string_pretty(&census)?)?;
                     return Ok(0);
                 }
-                // `writeln!`: a closed pipe (`| head`) is an error main turns into exit 0.
-                let mut out = std::io::stdout().lock();
                 for n in &census.unresolved {
                     writeln!(out, "{:<8} {:<10} {}", n.on, n.reason.name(), n.text)?;
                 }
@@ -339,42 +350,46 @@ pub fn run_codesets(a: CodesetsArgs) -> Result<u8> {
             }
             let info = sets.info();
             if as_json {
-                println!("{}", serde_json::to_string_pretty(&info)?);
+                writeln!(out, "{}", serde_json::to_string_pretty(&info)?)?;
                 return Ok(0);
             }
             for i in &info {
-                println!(
+                writeln!(
+                    out,
                     "{:<10} {:>8} rows  {:>10} bytes  {}",
                     i.name, i.rows, i.bytes, i.release
-                );
+                )?;
                 if !i.coverage.is_empty() {
-                    println!("{:<10} covers dates of service {}", "", i.coverage);
+                    writeln!(out, "{:<10} covers dates of service {}", "", i.coverage)?;
                 }
-                println!("{:<10} source: {}", "", i.source);
+                writeln!(out, "{:<10} source: {}", "", i.source)?;
                 if !i.credit.is_empty() {
-                    println!("{:<10} {}", "", i.credit);
+                    writeln!(out, "{:<10} {}", "", i.credit)?;
                 }
                 if let Some(c) = census.as_ref().filter(|_| i.name == System::Icd10Cm.name()) {
-                    println!(
+                    writeln!(
+                        out,
                         "{:<10} Excludes1 notes: {} exact, {} exact after a qualifier, {} unresolved (`--unresolved` lists them)",
                         "",
                         c.exact,
                         c.qualified,
                         c.unresolved.len()
-                    );
+                    )?;
                 }
             }
-            println!(
+            writeln!(
+                out,
                 "\nICD-10-CM: Source: CDC/NCHS. ICD-10-PCS, HCPCS Level II, place of service, MCE and I/OCE edits: CMS."
-            );
-            println!(
+            )?;
+            writeln!(
+                out,
                 "CPT is not shipped (it belongs to the AMA); load your own file with `claimscrub codesets build`."
-            );
+            )?;
             Ok(0)
         }
         CodesetsCommand::Build { from, out } => {
             let report = claimscrub::codeset::build_dir(&from, &out)?;
-            println!("{report}");
+            writeln!(output::stdout(), "{report}")?;
             Ok(0)
         }
     }

@@ -1,11 +1,13 @@
 //! `claimscrub explain RULE`: a rule's documentation, conditions and test examples.
 
+use std::io::Write;
+
 use anyhow::{Result, bail};
 
 use claimscrub::rules::load as files;
 
 use crate::args::ExplainArgs;
-use crate::setup;
+use crate::{output, setup};
 
 pub fn run(a: ExplainArgs) -> Result<u8> {
     let codesets = setup::codesets(a.sources.codesets.as_deref())?;
@@ -26,48 +28,56 @@ pub fn run(a: ExplainArgs) -> Result<u8> {
             .unwrap_or_default();
         bail!("no rule `{want}`{hint}");
     };
-    println!("{} {} — {}", r.id, r.name, r.title);
-    println!();
-    println!("  severity:  {}", r.severity);
-    println!("  category:  {} ({})", r.category, r.category.describe());
+    let mut out = output::stdout();
+    writeln!(out, "{} {} — {}", r.id, r.name, r.title)?;
+    writeln!(out)?;
+    writeln!(out, "  severity:  {}", r.severity)?;
+    writeln!(
+        out,
+        "  category:  {} ({})",
+        r.category,
+        r.category.describe()
+    )?;
     if let Some(c) = &r.carc {
-        println!(
+        writeln!(
+            out,
             "  carc:      {c}{}",
             r.rarc
                 .as_deref()
                 .map(|x| format!(" (remark {x})"))
                 .unwrap_or_default()
-        );
+        )?;
     }
-    println!("  status:    {:?}", r.status);
-    println!("  pack:      {}", r.pack);
-    println!("  each:      {}", r.each.name());
+    writeln!(out, "  status:    {:?}", r.status)?;
+    writeln!(out, "  pack:      {}", r.pack)?;
+    writeln!(out, "  each:      {}", r.each.name())?;
     if r.effective_from.is_some() || r.effective_to.is_some() {
-        println!(
+        writeln!(
+            out,
             "  effective: {} – {}",
             r.effective_from.map_or("…".into(), |d| d.to_string()),
             r.effective_to.map_or("…".into(), |d| d.to_string())
-        );
+        )?;
     }
-    println!("  source:    {}:{}", r.source.file, r.source.line);
+    writeln!(out, "  source:    {}:{}", r.source.file, r.source.line)?;
     if !r.docs.trim().is_empty() {
-        println!();
+        writeln!(out)?;
         for l in r.docs.trim_end().lines() {
-            println!("  {l}");
+            writeln!(out, "  {l}")?;
         }
     }
-    println!();
-    println!("  Conditions:");
+    writeln!(out)?;
+    writeln!(out, "  Conditions:")?;
     for l in r.when_text.lines() {
-        println!("    {l}");
+        writeln!(out, "    {l}")?;
     }
     let test_path = r.source.file.replace(".yaml", ".test.yaml");
     let test = files::builtin_text(&test_path).or_else(|| std::fs::read_to_string(&test_path).ok());
     if let Some(t) = test {
-        println!();
-        println!("  Examples ({test_path}):");
+        writeln!(out)?;
+        writeln!(out, "  Examples ({test_path}):")?;
         for l in t.lines() {
-            println!("    {l}");
+            writeln!(out, "    {l}")?;
         }
     }
     Ok(0)

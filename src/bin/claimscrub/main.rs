@@ -5,6 +5,8 @@ mod args;
 mod check;
 mod codes;
 mod explain;
+mod interrupt;
+mod output;
 mod packs;
 mod rules_cmd;
 mod setup;
@@ -32,7 +34,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            if is_broken_pipe(&e) {
+            if output::is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("claimscrub: error: {}", chain(&e));
@@ -53,12 +55,4 @@ fn chain(e: &anyhow::Error) -> String {
         }
     }
     out
-}
-
-/// A closed pipe (`claimscrub check … | head`) is not an error.
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
 }

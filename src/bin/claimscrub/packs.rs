@@ -1,38 +1,41 @@
 //! `claimscrub rules packs`: every loaded pack with its description, its rule count and the
 //! claims it matches, so a user can see what `check --payer` accepts.
 
+use std::io::Write;
+
 use anyhow::Result;
 
 use claimscrub::engine::payer::is_payer_pack;
 use claimscrub::rules::Pack;
 
 use crate::args::Sources;
-use crate::setup;
+use crate::{output, setup};
 
 pub fn run(sources: &Sources) -> Result<u8> {
     let codesets = setup::codesets(sources.codesets.as_deref())?;
     let rules = setup::rules(sources, &codesets)?;
     let mut packs: Vec<&Pack> = rules.packs.iter().collect();
     packs.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut out = output::stdout();
     if packs.is_empty() {
-        println!("no packs loaded");
+        writeln!(out, "no packs loaded")?;
         return Ok(0);
     }
     for p in packs {
         let count = rules.rules.iter().filter(|r| r.pack == p.name).count();
         let rules_word = if count == 1 { "rule" } else { "rules" };
-        println!("{} ({}, {count} {rules_word})", p.name, p.dir);
+        writeln!(out, "{} ({}, {count} {rules_word})", p.name, p.dir)?;
         let description = p
             .description
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");
         if !description.is_empty() {
-            println!("  {description}");
+            writeln!(out, "  {description}")?;
         }
-        println!("  matches: {}", matches(p));
+        writeln!(out, "  matches: {}", matches(p))?;
         if is_payer_pack(p) {
-            println!("  select:  check --payer {}", p.name);
+            writeln!(out, "  select:  check --payer {}", p.name)?;
         }
     }
     Ok(0)

@@ -2,6 +2,7 @@
 //! rule files and dispatches; testing, docs and every output format live in
 //! `claimscrub::authoring`.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -11,7 +12,7 @@ use claimscrub::rules::compile::{Code, DiagnosticLevel, RuleFile, load, load_par
 use claimscrub::rules::load as files;
 
 use crate::args::{RulesArgs, RulesCommand};
-use crate::setup;
+use crate::{output, setup};
 
 fn gather(dirs: &[PathBuf]) -> Result<(Vec<RuleFile>, Vec<RuleFile>)> {
     if dirs.is_empty() {
@@ -34,6 +35,7 @@ fn gather(dirs: &[PathBuf]) -> Result<(Vec<RuleFile>, Vec<RuleFile>)> {
 }
 
 pub fn run(a: RulesArgs) -> Result<u8> {
+    let mut stdout = output::stdout();
     match a.command {
         RulesCommand::Lint {
             explain: Some(code),
@@ -63,7 +65,7 @@ pub fn run(a: RulesArgs) -> Result<u8> {
             diags.sort_by(|a, b| {
                 (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code))
             });
-            print!("{}", format.emitter().diagnostics(&diags, "lint"));
+            write!(stdout, "{}", format.emitter().diagnostics(&diags, "lint"))?;
             let errors = diags
                 .iter()
                 .filter(|d| d.level == DiagnosticLevel::Error)
@@ -88,21 +90,27 @@ pub fn run(a: RulesArgs) -> Result<u8> {
             let (rules, tests) = gather(&dirs)?;
             let (set, diags) = load(&rules, &files::read_list, &sets);
             let Some(set) = set else {
-                print!("{}", format.emitter().diagnostics(&diags, "test"));
+                write!(stdout, "{}", format.emitter().diagnostics(&diags, "test"))?;
                 return Ok(2);
             };
             let report = testing::run(&Arc::new(set), &tests, &sets);
-            print!("{}", format.emitter().tests(&report));
+            write!(stdout, "{}", format.emitter().tests(&report))?;
             Ok(if report.ok() { 0 } else { 1 })
         }
         RulesCommand::Schema { out } => {
             std::fs::create_dir_all(&out)
                 .with_context(|| format!("cannot create `{}`", out.display()))?;
+            // Every file is written before any is listed: a closed stdout ends the listing,
+            // not the writing.
+            let mut written = Vec::new();
             for (name, text) in claimscrub::schemas::all() {
                 let path = out.join(name);
                 std::fs::write(&path, text)
                     .with_context(|| format!("cannot write `{}`", path.display()))?;
-                println!("wrote {}", path.display());
+                written.push(path);
+            }
+            for path in written {
+                writeln!(stdout, "wrote {}", path.display())?;
             }
             Ok(0)
         }
@@ -118,7 +126,7 @@ pub fn run(a: RulesArgs) -> Result<u8> {
             let path = out.join("rules.md");
             std::fs::write(&path, claimscrub::authoring::docs::markdown(&set))
                 .with_context(|| format!("cannot write `{}`", path.display()))?;
-            println!("wrote {}", path.display());
+            writeln!(stdout, "wrote {}", path.display())?;
             Ok(0)
         }
     }
@@ -126,15 +134,16 @@ pub fn run(a: RulesArgs) -> Result<u8> {
 
 /// `rules lint --explain CODE`: the code's meaning; `all` lists every code.
 fn explain_code(name: &str) -> Result<u8> {
+    let mut stdout = output::stdout();
     if name == "all" {
         for c in Code::ALL {
-            println!("{:<22} {}", c.as_str(), c.explain());
+            writeln!(stdout, "{:<22} {}", c.as_str(), c.explain())?;
         }
         return Ok(0);
     }
     match Code::from_name(name) {
         Some(c) => {
-            println!("{}: {}", c.as_str(), c.explain());
+            writeln!(stdout, "{}: {}", c.as_str(), c.explain())?;
             Ok(0)
         }
         None => {
