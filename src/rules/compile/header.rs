@@ -177,7 +177,10 @@ impl Lower<'_> {
                 }
             },
         };
-        let pairs = d.pairs.as_ref().map_or(Pairs::All, |p| self.pairs(p, each_known.then_some(each)));
+        let pairs = d
+            .pairs
+            .as_ref()
+            .map_or(Pairs::All, |p| self.pairs(p, each_known.then_some(each)));
         // An unknown `each` is reported once; binding everything avoids a cascade of
         // out-of-scope errors for the fields it would have bound.
         let bound = if each_known {
@@ -259,7 +262,12 @@ impl Lower<'_> {
         let Some((_, pairs)) = Pairs::NAMES.iter().find(|(n, _)| *n == p.value) else {
             let names: Vec<&str> = Pairs::NAMES.iter().map(|(n, _)| *n).collect();
             let help = did_you_mean_or_list(&p.value, &names);
-            self.err(p, Code::BadPairs, format!("unknown `pairs` `{}`", p.value), help);
+            self.err(
+                p,
+                Code::BadPairs,
+                format!("unknown `pairs` `{}`", p.value),
+                help,
+            );
             return Pairs::All;
         };
         // An unknown `each` (`None`) is reported already.
