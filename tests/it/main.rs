@@ -7,6 +7,7 @@
     reason = "test code: a panic is a failed test"
 )]
 
+mod bad_input;
 mod cli;
 mod corpus;
 mod duplicates;

@@ -1,0 +1,309 @@
+//! Hostile and broken input, one table row per case: the run ends with the expected status,
+//! accounts for every claim, names the limit or error, and its output stays small.
+
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use crate::util::{cli, stderr, stdout};
+
+/// One case: what goes in, and what must come out.
+struct Row {
+    name: &'static str,
+    input: Vec<u8>,
+    /// `--input-format`.
+    format: &'static str,
+    status: i32,
+    /// Claims, checked, unreadable in the summary (claims = checked + unreadable always).
+    counts: (u64, u64, u64),
+    /// Found in stdout or stderr: the limit's name or the error.
+    error: Option<&'static str>,
+    /// Findings of one rule, when the row is about how many there are.
+    rule_findings: Option<(&'static str, usize)>,
+    /// Bytes of NDJSON output at most.
+    max_output: usize,
+}
+
+/// A professional (837P) or institutional (837I) transaction of one claim with `lines`
+/// identical service lines and one HI segment per `dx` chunk of 12.
+fn x12(institutional: bool, lines: usize, dx: &[&str]) -> Vec<u8> {
+    let guide = if institutional {
+        "005010X223A2"
+    } else {
+        "005010X222A1"
+    };
+    let mut s = vec![
+        "ISA*00*          *00*          *ZZ*123456789012345*ZZ*123456789012346*061015*1705*^*00501*000010216*0*T*:".to_string(),
+        format!("GS*HC*1234567890*9876543210*20061015*1705*20213*X*{guide}"),
+        format!("ST*837*0001*{guide}"),
+        "BHT*0019*00*0001*20260620*1112*CH".into(),
+        "NM1*41*2*SUBMITTER*****46*376985369".into(),
+        "NM1*40*2*RECEIVER*****46*123245".into(),
+        "HL*1**20*1".into(),
+        "NM1*85*2*BILLING*****XX*1234567893".into(),
+        "N3*1 MAIN ST".into(),
+        "N4*TOWN*CO*800210021".into(),
+        "REF*EI*123456789".into(),
+        "HL*2*1*22*0".into(),
+        "SBR*P*18*******CI".into(),
+        "NM1*IL*1*DOE*JANE****MI*M1".into(),
+        "DMG*D8*19610412*F".into(),
+        "NM1*PR*2*PAYER*****PI*00435".into(),
+    ];
+    let place = if institutional { "13:A:1" } else { "11:B:1" };
+    s.push(format!("CLM*C1*{}***{place}*Y*A*Y*Y", 50 * lines));
+    if institutional {
+        s.push("DTP*434*RD8*20260602-20260602".into());
+    }
+    // ICD-10-CM principal, then other diagnoses, on both guides.
+    let (first, other) = ("ABK", "ABF");
+    for (c, chunk) in dx.chunks(12).enumerate() {
+        let els: Vec<String> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let q = if c == 0 && i == 0 { first } else { other };
+                format!("{q}:{d}")
+            })
+            .collect();
+        s.push(format!("HI*{}", els.join("*")));
+    }
+    for i in 0..lines {
+        s.push(format!("LX*{}", i + 1));
+        if institutional {
+            s.push("SV2*0450*HC:99283*50*UN*1".into());
+        } else {
+            s.push("SV1*HC:99213*50*UN*1***1".into());
+        }
+        s.push("DTP*472*D8*20260602".into());
+    }
+    let count = s.len() - 1;
+    s.push(format!("SE*{count}*0001"));
+    s.push("GE*1*20213".into());
+    s.push("IEA*1*000010216".into());
+    let mut out = s.join("~");
+    out.push('~');
+    out.into_bytes()
+}
+
+/// A JSON claim of `kind` with `lines` copies of `line` and these diagnosis codes.
+fn json(kind: &str, lines: usize, line: &str, dx: &[&str]) -> String {
+    let mut s = format!(r#"{{"id":"J1","type":"{kind}","diagnoses":["#);
+    for (i, d) in dx.iter().enumerate() {
+        let _ = write!(s, r#"{}{{"code":"{d}"}}"#, if i > 0 { "," } else { "" });
+    }
+    s.push_str(r#"],"lines":["#);
+    s.push_str(&vec![line; lines].join(","));
+    s.push_str("]}");
+    s
+}
+
+const LINE: &str = r#"{"procedure":"99213","units":1,"charge":50,"from":"2026-06-02"}"#;
+
+fn rows() -> Vec<Row> {
+    let long = "9".repeat(100_000);
+    let dx12: Vec<String> = (0..108).map(|i| format!("E{:03}", 100 + i)).collect();
+    let dx12: Vec<&str> = dx12.iter().map(String::as_str).collect();
+    let big = format!(
+        r#"[{{"id":"BIG","billing_provider":{{"name":"{}"}}}}, {}]"#,
+        "N".repeat(2 << 20),
+        json("professional", 1, LINE, &["E119"])
+    );
+    let mut utf8 = br#"{"id":""#.to_vec();
+    utf8.extend_from_slice(b"\xff\xfe");
+    utf8.extend_from_slice(br#"","lines":[]}"#);
+    vec![
+        Row {
+            name: "2,000 empty lines in 8 KB of JSON",
+            input: json("professional", 2000, "{}", &[]).into_bytes(),
+            format: "json",
+            status: 2,
+            counts: (1, 0, 1),
+            error: Some("lines-per-claim"),
+            rule_findings: None,
+            max_output: 4096,
+        },
+        Row {
+            name: "10,000 identical JSON lines",
+            input: json("professional", 10_000, LINE, &["E119"]).into_bytes(),
+            format: "json",
+            status: 2,
+            counts: (1, 0, 1),
+            error: Some("lines-per-claim"),
+            rule_findings: None,
+            max_output: 4096,
+        },
+        Row {
+            name: "1,000 repeated LX on an 837P",
+            input: x12(false, 1000, &["E119"]),
+            format: "x12",
+            status: 2,
+            counts: (1, 0, 1),
+            error: Some("lines-per-claim"),
+            rule_findings: None,
+            max_output: 4096,
+        },
+        Row {
+            name: "999 identical lines on an institutional claim: one finding per repeat",
+            input: json("institutional", 999, LINE, &["E119"]).into_bytes(),
+            format: "json",
+            status: 1,
+            counts: (1, 1, 0),
+            error: None,
+            rule_findings: Some(("CORE022", 998)),
+            // Quadratic was 498,501 CORE022 findings, some 270 MB.
+            max_output: 4 << 20,
+        },
+        Row {
+            name: "999 repeated LX on an 837I: one finding per repeat",
+            input: x12(true, 999, &["R69"]),
+            format: "x12",
+            status: 1,
+            counts: (1, 1, 0),
+            error: None,
+            rule_findings: Some(("CORE022", 998)),
+            max_output: 4 << 20,
+        },
+        Row {
+            name: "a 100,000-character code in JSON",
+            input: json("professional", 1, LINE, &[&long]).into_bytes(),
+            format: "json",
+            status: 2,
+            counts: (1, 0, 1),
+            error: Some("code-length"),
+            rule_findings: None,
+            max_output: 4096,
+        },
+        Row {
+            name: "a 100,000-character code in X12",
+            input: x12(false, 1, &[&long]),
+            format: "x12",
+            status: 2,
+            counts: (1, 0, 1),
+            error: Some("field-length"),
+            rule_findings: None,
+            max_output: 4096,
+        },
+        Row {
+            name: "60 lines on an 837P",
+            input: x12(false, 60, &["E119"]),
+            format: "x12",
+            status: 2,
+            counts: (1, 0, 1),
+            error: Some("lines-per-claim"),
+            rule_findings: None,
+            max_output: 4096,
+        },
+        Row {
+            name: "108 diagnoses in nine HI segments",
+            input: x12(false, 1, &dx12),
+            format: "x12",
+            status: 2,
+            counts: (1, 0, 1),
+            error: Some("diagnoses-per-claim"),
+            rule_findings: None,
+            max_output: 4096,
+        },
+        Row {
+            name: "108 diagnoses in JSON",
+            input: json("professional", 1, LINE, &dx12).into_bytes(),
+            format: "json",
+            status: 2,
+            counts: (1, 0, 1),
+            error: Some("diagnoses-per-claim"),
+            rule_findings: None,
+            max_output: 4096,
+        },
+        Row {
+            name: "a 2 MB claim object, then a good claim",
+            input: big.into_bytes(),
+            format: "json",
+            status: 2,
+            counts: (2, 1, 1),
+            error: Some("claim-size"),
+            rule_findings: None,
+            max_output: 64 << 10,
+        },
+        Row {
+            name: "an empty file",
+            input: Vec::new(),
+            format: "json",
+            status: 2,
+            counts: (0, 0, 0),
+            error: Some("is empty"),
+            rule_findings: None,
+            max_output: 4096,
+        },
+        Row {
+            name: "invalid UTF-8",
+            input: utf8,
+            format: "json",
+            status: 2,
+            counts: (1, 0, 1),
+            error: Some("invalid JSON"),
+            rule_findings: None,
+            max_output: 4096,
+        },
+        Row {
+            name: "JSON nested 100,000 deep",
+            input: format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)).into_bytes(),
+            format: "json",
+            status: 2,
+            counts: (1, 0, 1),
+            error: Some("unreadable"),
+            rule_findings: None,
+            max_output: 4096,
+        },
+    ]
+}
+
+#[test]
+fn hostile_input_is_bounded_and_accounted_for() {
+    let dir = tempfile::tempdir().unwrap();
+    for (i, row) in rows().into_iter().enumerate() {
+        let path = dir.path().join(format!("case-{i}"));
+        std::fs::write(&path, &row.input).unwrap();
+        let o = cli(&[
+            "check",
+            path.to_str().unwrap(),
+            "--input-format",
+            row.format,
+            "--format",
+            "ndjson",
+            "--as-of",
+            "2026-07-01",
+        ]);
+        let (out, err) = (stdout(&o), stderr(&o));
+        let name = row.name;
+        assert_eq!(o.status.code(), Some(row.status), "{name}: {err}");
+        assert!(
+            out.len() <= row.max_output,
+            "{name}: {} bytes of output, at most {} expected",
+            out.len(),
+            row.max_output
+        );
+        let summary = out
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .find(|v| v["type"] == "summary")
+            .unwrap_or_else(|| panic!("{name}: no summary in {out}"));
+        let n = |k: &str| summary["data"][k].as_u64().unwrap();
+        let (claims, checked, unreadable) = (n("claims"), n("checked"), n("unreadable"));
+        assert_eq!(claims, checked + unreadable, "{name}");
+        assert_eq!((claims, checked, unreadable), row.counts, "{name}");
+        if let Some(e) = row.error {
+            assert!(
+                out.contains(e) || err.contains(e),
+                "{name}: `{e}` not in\n{out}\n{err}"
+            );
+        }
+        if let Some((rule, count)) = row.rule_findings {
+            let got = out
+                .lines()
+                .filter(|l| l.contains(r#""type":"finding""#))
+                .filter(|l| l.contains(&format!(r#""rule":"{rule}""#)))
+                .count();
+            assert_eq!(got, count, "{name}: {rule} findings");
+        }
+    }
+}
