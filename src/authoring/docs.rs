@@ -41,10 +41,15 @@ pub fn markdown(set: &RuleSet) -> String {
         let _ = writeln!(s, "\n## {}\n\n**{}** — {}\n", r.id, r.name, r.title);
         let _ = writeln!(
             s,
-            "- category: `{}`; severity: `{}`; iterates over: `{}`",
+            "- category: `{}`; severity: `{}`; iterates over: `{}`{}",
             r.category,
             r.severity,
-            r.each.name()
+            r.each.name(),
+            if r.pairs == crate::rules::Pairs::First {
+                " (first partner of each only)"
+            } else {
+                ""
+            }
         );
         if let Some(c) = &r.carc {
             let _ = writeln!(

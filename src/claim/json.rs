@@ -6,10 +6,12 @@ use std::sync::Arc;
 
 use serde::de::IgnoredAny;
 
-use super::Claim;
 use super::bytes::Bytes;
+use super::limits::{self, Exceeded, Limit};
 use super::pending::{ClaimError, Claims, Head, Pending, Warnings};
+use super::position::Position;
 use super::source::{Location, Source, SourceFormat, Spans};
+use super::{Claim, ClaimKind};
 
 /// Our JSON: anything starting with `{` or `[` that no other reader claimed first.
 pub fn detect_document(head: &Head<'_>) -> bool {
@@ -234,17 +236,45 @@ pub fn split_ndjson(
 )]
 pub fn parse_claim(doc: &[u8], range: Range<usize>, source: Source) -> Result<Claim, ClaimError> {
     let slice = doc.get(range).unwrap_or_default();
+    if slice.len() > limits::MAX_CLAIM_BYTES {
+        // Refused before parsing: the claim's size bounds everything parsing allocates.
+        let e = Exceeded::new(Limit::ClaimSize, ClaimKind::Professional, Position::Claim);
+        return Err(ClaimError {
+            file: source.file.clone(),
+            index: source.index,
+            claim_id: None,
+            location: Some(Location::Json {
+                pointer: source.base.clone(),
+                line: source.line,
+            }),
+            message: format!(
+                "the claim object has more than {} bytes (limit `{}`)",
+                e.max,
+                e.limit.name()
+            ),
+            limit: Some(e.limit),
+        });
+    }
     let mut de = serde_json::Deserializer::from_slice(slice);
     let parsed = serde_path_to_error::deserialize::<_, Claim>(&mut de)
         .map_err(|e| (e.path().to_string(), e.into_inner()))
         .and_then(|c| de.end().map(|()| c).map_err(|e| (String::new(), e)));
     match parsed {
         Ok(mut claim) => {
-            claim.normalize();
             claim.source = source;
             if memchr::memchr(b'\n', slice).is_some() {
                 claim.source.text = Some(Arc::from(slice));
             }
+            limits::check(&claim)
+                .and_then(|()| {
+                    if limits::may_have_long_text(slice) {
+                        limits::check_text(&claim)
+                    } else {
+                        Ok(())
+                    }
+                })
+                .map_err(|e| limits::refuse(&claim, e))?;
+            claim.normalize();
             Ok(claim)
         }
         Err((path, inner)) => {
@@ -266,6 +296,7 @@ pub fn parse_claim(doc: &[u8], range: Range<usize>, source: Source) -> Result<Cl
                     line,
                 }),
                 message: safe_message(&inner, &pointer),
+                limit: None,
             })
         }
     }
@@ -328,9 +359,6 @@ fn safe_message(err: &serde_json::Error, pointer: &str) -> String {
     }
 }
 
-/// Longest claim id an error record repeats (X12 CLM01 allows 38 characters).
-const MAX_ID_HINT: usize = 64;
-
 /// The `id` of a claim that failed to parse, if it can still be seen: lets the error
 /// record name its claim. Claim ids are the sender's control numbers, carried in output
 /// records but never in log or error text.
@@ -340,13 +368,12 @@ fn claim_id_hint(slice: &[u8]) -> Option<String> {
         id: Option<serde_json::Value>,
     }
     let v: IdOnly = serde_json::from_slice(slice).ok()?;
-    // Only a control number's shape: an object or a long text sent as the id may be anything.
-    let id = match v.id? {
-        serde_json::Value::String(s) => s,
-        serde_json::Value::Number(n) => n.to_string(),
-        _ => return None,
-    };
-    (id.len() <= MAX_ID_HINT).then_some(id)
+    // Only a control number's shape: an object sent as the id may be anything.
+    match v.id? {
+        serde_json::Value::String(s) => limits::claim_id(&s),
+        serde_json::Value::Number(n) => limits::claim_id(&n.to_string()),
+        _ => None,
+    }
 }
 
 fn json_source(
@@ -383,6 +410,7 @@ fn syntax_error(
             line: line_of(bytes, pos),
         }),
         message: msg.to_string(),
+        limit: None,
     }))
 }
 

@@ -11,6 +11,7 @@ pub mod fhir;
 pub mod input;
 pub mod json;
 pub mod json_lines;
+pub mod limits;
 pub mod pending;
 pub mod position;
 pub mod source;

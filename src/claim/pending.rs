@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::Claim;
 use super::bytes::Bytes;
+use super::limits::Limit;
 use super::source::{Location, Source};
 
 /// A claim that could not be read. Its message names the place and what was expected,
@@ -29,6 +30,9 @@ pub struct ClaimError {
     pub location: Option<Location>,
     /// What was wrong and what was expected there.
     pub message: String,
+    /// The limit the claim went past, when that is why it was refused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<Limit>,
 }
 
 /// Something odd about an input that does not stop its claims being read (X12 control

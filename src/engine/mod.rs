@@ -19,7 +19,7 @@ use crate::codeset::CodeSets;
 use crate::finding::Finding;
 use crate::outcome::Tally;
 use crate::rules::field::Scope;
-use crate::rules::{Rule, RuleSet, RuleStatus};
+use crate::rules::{Pairs, Rule, RuleSet, RuleStatus};
 
 use crate::rules::cond::{Env, Facts};
 pub use payer::{ForcedPayer, UnknownPayer};
@@ -205,9 +205,18 @@ impl Engine {
                 .as_ref()
                 .filter(|_| !self.options.per_line_notices);
             let mut lines = 0usize;
+            // `pairs: first`: the item (line or diagnosis) that has found its partner; the
+            // iteration visits each item's partners together, so later ones are skipped.
+            let first = rule.pairs == Pairs::First;
+            let mut matched: Option<usize> = None;
             rule.each.scopes(&base, |s| {
+                let item = s.line.map(|(i, _)| i).or(s.dx.map(|(i, _)| i));
+                if first && item.is_some() && item == matched {
+                    return;
+                }
                 let mut facts = Facts::default();
                 if rule.when.eval(&env, &s, &mut facts) {
+                    matched = item;
                     if tally.is_some() {
                         lines += 1;
                     } else {

@@ -245,6 +245,7 @@ pub fn results() -> Vec<ClaimResult> {
             claim_id: Some("X12-5".into()),
             location: Some(x12(40, "2300", "CLM-02")),
             message: "CLM-02 is not an amount".into(),
+            limit: None,
         }),
         Outcome::Unreadable(ClaimError {
             file: None,
@@ -252,6 +253,7 @@ pub fn results() -> Vec<ClaimResult> {
             claim_id: None,
             location: None,
             message: "input is not JSON, X12 or FHIR".into(),
+            limit: None,
         }),
     ];
     outcomes

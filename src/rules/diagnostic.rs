@@ -69,6 +69,8 @@ codes! {
     UnknownCodeStatus => "unknown-code-status",
     /// An iteration (`each`, or what a `count` counts) that does not exist.
     UnknownEach => "unknown-each",
+    /// A rule's `pairs` is not `all` or `first`, or the rule does not iterate pairs (`each: line-pair` or `diagnosis-pair`).
+    BadPairs => "bad-pairs",
     /// A date not written as YYYY-MM-DD, or not a real date.
     BadDate => "bad-date",
     /// A scope's claim type other than professional or institutional.

@@ -150,6 +150,23 @@ impl Each {
     }
 }
 
+/// Which pairs of a pair iteration a rule reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Pairs {
+    /// Every pair the condition holds for.
+    #[default]
+    All,
+    /// For each item, only the first partner (in item order) the condition holds for: at
+    /// most one finding per line or diagnosis, so findings grow with the claim, not its square.
+    First,
+}
+
+impl Pairs {
+    pub(crate) const NAMES: &'static [(&'static str, Pairs)] =
+        &[("all", Pairs::All), ("first", Pairs::First)];
+}
+
 /// Rule lifecycle, as ruff has it: ids are never reused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -350,6 +367,8 @@ pub struct Rule {
     pub scope: Scope,
     /// What the rule iterates over.
     pub each: Each,
+    /// Which pairs of a pair iteration it reports.
+    pub pairs: Pairs,
     /// The compiled condition.
     pub when: Pred,
     /// The field the finding is about: its value is the finding's code, its location the path.

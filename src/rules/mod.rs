@@ -12,6 +12,6 @@ pub mod load;
 pub mod schema;
 
 pub use compile::{
-    Code, Diagnostic, DiagnosticLevel, Each, NoticeRule, Pack, Piece, Pred, Rule, RuleFile,
+    Code, Diagnostic, DiagnosticLevel, Each, NoticeRule, Pack, Pairs, Piece, Pred, Rule, RuleFile,
     RuleSet, RuleStatus, Special, StatusMask, Template, load,
 };

@@ -181,6 +181,11 @@ pub struct RuleDoc {
     /// line-pair or diagnosis-pair.
     #[serde(default)]
     pub each: Option<Sp<String>>,
+    /// In a pair iteration: `all` (the default) fires on every pair the condition holds
+    /// for; `first` fires at most once per item, on the first partner in order, so a group
+    /// of n identical lines gives n - 1 findings rather than n² / 2.
+    #[serde(default)]
+    pub pairs: Option<Sp<String>>,
     /// The condition under which the rule fires.
     pub when: Sp<Cond>,
     /// The field the finding is about; its value becomes the finding's `code` and its

@@ -1,351 +1,309 @@
-//! Hostile use of the command line, one row per case with its exact outcome: an output that
-//! is an input, `-o` replaced only when complete, closed pipes, SIGINT/SIGTERM, `--threads`.
+//! Hostile and broken input, one table row per case: the run ends with the expected status,
+//! accounts for every claim, names the limit or error, and its output stays small.
 
-use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::fmt::Write as _;
 
-use crate::util::{cli, stderr};
+use serde_json::Value;
 
-/// Start `claimscrub` from the repository root with stdout piped and stderr captured.
-fn spawn(args: &[&str], stdin: Stdio) -> Child {
-    match Command::new(env!("CARGO_BIN_EXE_claimscrub"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .stdin(stdin)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-    {
-        Ok(c) => c,
-        Err(e) => panic!("cannot run claimscrub: {e}"),
-    }
+use crate::util::{cli, stderr, stdout};
+
+/// One case: what goes in, and what must come out.
+struct Row {
+    name: &'static str,
+    input: Vec<u8>,
+    /// `--input-format`.
+    format: &'static str,
+    status: i32,
+    /// Claims, checked, unreadable in the summary (claims = checked + unreadable always).
+    counts: (u64, u64, u64),
+    /// Found in stdout or stderr: the limit's name or the error.
+    error: Option<&'static str>,
+    /// Findings of one rule, when the row is about how many there are.
+    rule_findings: Option<(&'static str, usize)>,
+    /// Bytes of NDJSON output at most.
+    max_output: usize,
 }
 
-fn read_stderr(child: &mut Child) -> String {
-    let mut s = String::new();
-    if let Some(mut e) = child.stderr.take() {
-        e.read_to_string(&mut s).unwrap();
+/// A professional (837P) or institutional (837I) transaction of one claim with `lines`
+/// identical service lines and one HI segment per `dx` chunk of 12.
+fn x12(institutional: bool, lines: usize, dx: &[&str]) -> Vec<u8> {
+    let guide = if institutional {
+        "005010X223A2"
+    } else {
+        "005010X222A1"
+    };
+    let mut s = vec![
+        "ISA*00*          *00*          *ZZ*123456789012345*ZZ*123456789012346*061015*1705*^*00501*000010216*0*T*:".to_string(),
+        format!("GS*HC*1234567890*9876543210*20061015*1705*20213*X*{guide}"),
+        format!("ST*837*0001*{guide}"),
+        "BHT*0019*00*0001*20260620*1112*CH".into(),
+        "NM1*41*2*SUBMITTER*****46*376985369".into(),
+        "NM1*40*2*RECEIVER*****46*123245".into(),
+        "HL*1**20*1".into(),
+        "NM1*85*2*BILLING*****XX*1234567893".into(),
+        "N3*1 MAIN ST".into(),
+        "N4*TOWN*CO*800210021".into(),
+        "REF*EI*123456789".into(),
+        "HL*2*1*22*0".into(),
+        "SBR*P*18*******CI".into(),
+        "NM1*IL*1*DOE*JANE****MI*M1".into(),
+        "DMG*D8*19610412*F".into(),
+        "NM1*PR*2*PAYER*****PI*00435".into(),
+    ];
+    let place = if institutional { "13:A:1" } else { "11:B:1" };
+    s.push(format!("CLM*C1*{}***{place}*Y*A*Y*Y", 50 * lines));
+    if institutional {
+        s.push("DTP*434*RD8*20260602-20260602".into());
     }
+    // ICD-10-CM principal, then other diagnoses, on both guides.
+    let (first, other) = ("ABK", "ABF");
+    for (c, chunk) in dx.chunks(12).enumerate() {
+        let els: Vec<String> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let q = if c == 0 && i == 0 { first } else { other };
+                format!("{q}:{d}")
+            })
+            .collect();
+        s.push(format!("HI*{}", els.join("*")));
+    }
+    for i in 0..lines {
+        s.push(format!("LX*{}", i + 1));
+        if institutional {
+            s.push("SV2*0450*HC:99283*50*UN*1".into());
+        } else {
+            s.push("SV1*HC:99213*50*UN*1***1".into());
+        }
+        s.push("DTP*472*D8*20260602".into());
+    }
+    let count = s.len() - 1;
+    s.push(format!("SE*{count}*0001"));
+    s.push("GE*1*20213".into());
+    s.push("IEA*1*000010216".into());
+    let mut out = s.join("~");
+    out.push('~');
+    out.into_bytes()
+}
+
+/// A JSON claim of `kind` with `lines` copies of `line` and these diagnosis codes.
+fn json(kind: &str, lines: usize, line: &str, dx: &[&str]) -> String {
+    let mut s = format!(r#"{{"id":"J1","type":"{kind}","diagnoses":["#);
+    for (i, d) in dx.iter().enumerate() {
+        let _ = write!(s, r#"{}{{"code":"{d}"}}"#, if i > 0 { "," } else { "" });
+    }
+    s.push_str(r#"],"lines":["#);
+    s.push_str(&vec![line; lines].join(","));
+    s.push_str("]}");
     s
 }
 
-/// An NDJSON file of `n` claims, the example batch repeated with fresh ids: long enough to
-/// check that a signal or a kill lands while the run is still going.
-fn big_input(dir: &Path, n: usize) -> PathBuf {
-    let text =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/claims.json"))
-            .unwrap();
-    let claims: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
-    let mut out = String::new();
-    for i in 0..n {
-        let mut c = claims[i % claims.len()].clone();
-        c["id"] = format!("BIG-{i}").into();
-        out.push_str(&serde_json::to_string(&c).unwrap());
-        out.push('\n');
-    }
-    let path = dir.join("big.ndjson");
-    std::fs::write(&path, out).unwrap();
-    path
-}
+const LINE: &str = r#"{"procedure":"99213","units":1,"charge":50,"from":"2026-06-02"}"#;
 
-/// Wait until `check -o` has opened its temporary file in `dir`: the run has started (and
-/// caught its signals). The wait is bounded only by the child still running.
-fn wait_for_temp(dir: &Path, child: &mut Child) {
-    loop {
-        let started = std::fs::read_dir(dir)
-            .unwrap()
-            .flatten()
-            .any(|e| e.file_name().to_string_lossy().starts_with(".claimscrub-"));
-        if started {
-            return;
-        }
-        if let Some(status) = child.try_wait().unwrap() {
-            panic!("claimscrub ended before its run started: {status}");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-}
-
-fn temp_files(dir: &Path) -> Vec<String> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".claimscrub-"))
-        .collect()
-}
-
-#[test]
-fn an_output_that_is_an_input_is_refused_and_the_input_kept() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("claims.json");
-    let original =
-        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/claims.json")).unwrap();
-    std::fs::write(&input, &original).unwrap();
-    let hard = dir.path().join("hard.json");
-    std::fs::hard_link(&input, &hard).unwrap();
-    let soft = dir.path().join("soft.json");
-    std::os::unix::fs::symlink(&input, &soft).unwrap();
-    let dotted = dir.path().join(".").join("claims.json");
-    let s = |p: &Path| p.to_string_lossy().into_owned();
-    // (files, output, stdin from the input, stderr says)
-    let cases: [(Vec<String>, String, bool, String); 5] = [
-        (
-            vec![s(&input)],
-            s(&input),
-            false,
-            format!("the output `{}` is the input `{}`", s(&input), s(&input)),
-        ),
-        (
-            vec![s(&input)],
-            s(&hard),
-            false,
-            format!("the output `{}` is the input", s(&hard)),
-        ),
-        (
-            vec![s(&input)],
-            s(&soft),
-            false,
-            format!("the output `{}` is the input", s(&soft)),
-        ),
-        (
-            vec!["examples/claims.json".into(), s(&input)],
-            s(&dotted),
-            false,
-            format!("the output `{}` is the input `{}`", s(&dotted), s(&input)),
-        ),
-        (
-            vec!["-".into()],
-            s(&input),
-            true,
-            format!("the output `{}` is standard input", s(&input)),
-        ),
-    ];
-    for (files, output, from_stdin, expected) in cases {
-        let mut args: Vec<&str> = vec!["check"];
-        args.extend(files.iter().map(String::as_str));
-        args.extend(["--format", "json", "-o", &output]);
-        let stdin = if from_stdin {
-            Stdio::from(std::fs::File::open(&input).unwrap())
-        } else {
-            Stdio::null()
-        };
-        let mut child = spawn(&args, stdin);
-        let err = read_stderr(&mut child);
-        let status = child.wait().unwrap();
-        assert_eq!(status.code(), Some(2), "{args:?}: {err}");
-        assert!(err.contains(&expected), "{args:?}: {err}");
-        assert_eq!(std::fs::read(&input).unwrap(), original, "{args:?}");
-    }
-    assert!(temp_files(dir.path()).is_empty());
-}
-
-#[test]
-fn the_output_file_is_replaced_only_by_a_complete_report() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("report.json");
-    let out_s = out.to_string_lossy().into_owned();
-
-    // A complete run: the report is in place, valid, and no temporary file is left.
-    std::fs::write(&out, "old report").unwrap();
-    let o = cli(&[
-        "check",
-        "examples/claims.json",
-        "--as-of",
-        "2026-07-01",
-        "--format",
-        "json",
-        "-o",
-        &out_s,
-    ]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
-    assert_eq!(doc["summary"]["claims"], 5);
-    assert!(doc["summary"].get("interrupted").is_none(), "{doc}");
-    assert!(temp_files(dir.path()).is_empty());
-
-    // A run killed outright (no chance to clean up) leaves the old file untouched.
-    std::fs::write(&out, "old report").unwrap();
-    let input = big_input(dir.path(), 20_000);
-    let mut child = spawn(
-        &[
-            "check",
-            &input.to_string_lossy(),
-            "--format",
-            "json",
-            "-o",
-            &out_s,
-        ],
-        Stdio::null(),
+fn rows() -> Vec<Row> {
+    let long = "9".repeat(100_000);
+    let dx12: Vec<String> = (0..108).map(|i| format!("E{:03}", 100 + i)).collect();
+    let dx12: Vec<&str> = dx12.iter().map(String::as_str).collect();
+    let big = format!(
+        r#"[{{"id":"BIG","billing_provider":{{"name":"{}"}}}}, {}]"#,
+        "N".repeat(2 << 20),
+        json("professional", 1, LINE, &["E119"])
     );
-    wait_for_temp(dir.path(), &mut child);
-    child.kill().unwrap();
-    child.wait().unwrap();
-    assert_eq!(std::fs::read_to_string(&out).unwrap(), "old report");
-
-    // A device is written in place, not replaced.
-    let o = cli(&["check", "examples/claims.json", "-o", "/dev/null"]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(Path::new("/dev/null").exists());
+    let mut utf8 = br#"{"id":""#.to_vec();
+    utf8.extend_from_slice(b"\xff\xfe");
+    utf8.extend_from_slice(br#"","lines":[]}"#);
+    vec![
+        Row {
+            name: "2,000 empty lines in 8 KB of JSON",
+            input: json("professional", 2000, "{}", &[]).into_bytes(),
+            format: "json",
+            status: 2,
+            counts: (1, 0, 1),
+            error: Some("lines-per-claim"),
+            rule_findings: None,
+            max_output: 4096,
+        },
+        Row {
+            name: "10,000 identical JSON lines",
+            input: json("professional", 10_000, LINE, &["E119"]).into_bytes(),
+            format: "json",
+            status: 2,
+            counts: (1, 0, 1),
+            error: Some("lines-per-claim"),
+            rule_findings: None,
+            max_output: 4096,
+        },
+        Row {
+            name: "1,000 repeated LX on an 837P",
+            input: x12(false, 1000, &["E119"]),
+            format: "x12",
+            status: 2,
+            counts: (1, 0, 1),
+            error: Some("lines-per-claim"),
+            rule_findings: None,
+            max_output: 4096,
+        },
+        Row {
+            name: "999 identical lines on an institutional claim: one finding per repeat",
+            input: json("institutional", 999, LINE, &["E119"]).into_bytes(),
+            format: "json",
+            status: 1,
+            counts: (1, 1, 0),
+            error: None,
+            rule_findings: Some(("CORE022", 998)),
+            // Quadratic was 498,501 CORE022 findings, some 270 MB.
+            max_output: 4 << 20,
+        },
+        Row {
+            name: "999 repeated LX on an 837I: one finding per repeat",
+            input: x12(true, 999, &["R69"]),
+            format: "x12",
+            status: 1,
+            counts: (1, 1, 0),
+            error: None,
+            rule_findings: Some(("CORE022", 998)),
+            max_output: 4 << 20,
+        },
+        Row {
+            name: "a 100,000-character code in JSON",
+            input: json("professional", 1, LINE, &[&long]).into_bytes(),
+            format: "json",
+            status: 2,
+            counts: (1, 0, 1),
+            error: Some("code-length"),
+            rule_findings: None,
+            max_output: 4096,
+        },
+        Row {
+            name: "a 100,000-character code in X12",
+            input: x12(false, 1, &[&long]),
+            format: "x12",
+            status: 2,
+            counts: (1, 0, 1),
+            error: Some("field-length"),
+            rule_findings: None,
+            max_output: 4096,
+        },
+        Row {
+            name: "60 lines on an 837P",
+            input: x12(false, 60, &["E119"]),
+            format: "x12",
+            status: 2,
+            counts: (1, 0, 1),
+            error: Some("lines-per-claim"),
+            rule_findings: None,
+            max_output: 4096,
+        },
+        Row {
+            name: "108 diagnoses in nine HI segments",
+            input: x12(false, 1, &dx12),
+            format: "x12",
+            status: 2,
+            counts: (1, 0, 1),
+            error: Some("diagnoses-per-claim"),
+            rule_findings: None,
+            max_output: 4096,
+        },
+        Row {
+            name: "108 diagnoses in JSON",
+            input: json("professional", 1, LINE, &dx12).into_bytes(),
+            format: "json",
+            status: 2,
+            counts: (1, 0, 1),
+            error: Some("diagnoses-per-claim"),
+            rule_findings: None,
+            max_output: 4096,
+        },
+        Row {
+            name: "a 2 MB claim object, then a good claim",
+            input: big.into_bytes(),
+            format: "json",
+            status: 2,
+            counts: (2, 1, 1),
+            error: Some("claim-size"),
+            rule_findings: None,
+            max_output: 64 << 10,
+        },
+        Row {
+            name: "an empty file",
+            input: Vec::new(),
+            format: "json",
+            status: 2,
+            counts: (0, 0, 0),
+            error: Some("is empty"),
+            rule_findings: None,
+            max_output: 4096,
+        },
+        Row {
+            name: "invalid UTF-8",
+            input: utf8,
+            format: "json",
+            status: 2,
+            counts: (1, 0, 1),
+            error: Some("invalid JSON"),
+            rule_findings: None,
+            max_output: 4096,
+        },
+        Row {
+            name: "JSON nested 100,000 deep",
+            input: format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)).into_bytes(),
+            format: "json",
+            status: 2,
+            counts: (1, 0, 1),
+            error: Some("unreadable"),
+            rule_findings: None,
+            max_output: 4096,
+        },
+    ]
 }
 
 #[test]
-fn a_closed_stdout_ends_every_command_quietly() {
+fn hostile_input_is_bounded_and_accounted_for() {
     let dir = tempfile::tempdir().unwrap();
-    let big = big_input(dir.path(), 5_000);
-    let big = big.to_string_lossy().into_owned();
-    let schemas = dir.path().join("schemas");
-    let schemas = schemas.to_string_lossy().into_owned();
-    let docs = dir.path().join("docs");
-    let docs = docs.to_string_lossy().into_owned();
-    let cases: &[&[&str]] = &[
-        &["explain", "ICD002"],
-        &["codes", "lookup", "E11"],
-        &["codes", "lookup", "E11", "--all"],
-        &["codes", "lookup", "E11", "--json"],
-        &["codesets", "info"],
-        &["codesets", "info", "--json"],
-        &["codesets", "info", "--unresolved"],
-        &["rules", "schema", "--out", &schemas],
-        &["rules", "lint", "--format", "json"],
-        &["rules", "lint", "--explain", "all"],
-        &["rules", "test"],
-        &["rules", "packs"],
-        &["rules", "docs", "--out", &docs],
-        &["check", "examples/claims.json"],
-        &["check", &big, "--format", "human"],
-        &["check", &big, "--format", "json"],
-        &["check", &big, "--format", "ndjson"],
-        &["check", &big, "--format", "csv"],
-        &["check", &big, "--format", "sarif"],
-    ];
-    for args in cases {
-        let mut child = spawn(args, Stdio::null());
-        // The reader leaves before the first byte is written, as `| head -1` does after one line.
-        drop(child.stdout.take());
-        let err = read_stderr(&mut child);
-        let status = child.wait().unwrap();
-        assert_eq!(status.code(), Some(0), "{args:?}: {err}");
-        assert_eq!(err, "", "{args:?}");
-    }
-    // The files are written even though their listing could not be.
-    assert!(Path::new(&schemas).join("claim.schema.json").exists());
-    assert!(Path::new(&docs).join("rules.md").exists());
-}
-
-/// The summary of a `--format json` document or the last record of NDJSON, each line of
-/// which must be whole JSON.
-fn summary_of(text: &str, format: &str) -> serde_json::Value {
-    match format {
-        "json" => {
-            let doc: serde_json::Value = serde_json::from_str(text).unwrap();
-            let claims = doc["claims"].as_array().unwrap().len();
-            assert_eq!(doc["summary"]["claims"], claims);
-            doc["summary"].clone()
-        }
-        "sarif" => {
-            let doc: serde_json::Value = serde_json::from_str(text).unwrap();
-            assert_eq!(
-                doc["runs"][0]["invocations"][0]["executionSuccessful"],
-                false
-            );
-            doc["runs"][0]["properties"]["summary"].clone()
-        }
-        _ => {
-            let records: Vec<serde_json::Value> = text
-                .lines()
-                .map(|l| serde_json::from_str(l).unwrap())
-                .collect();
-            assert_eq!(records.first().unwrap()["type"], "begin");
-            let last = records.last().unwrap();
-            assert_eq!(last["type"], "summary", "{last}");
-            last["data"].clone()
-        }
-    }
-}
-
-#[test]
-fn a_signal_stops_the_run_with_a_closed_report() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = big_input(dir.path(), 50_000);
-    let input = input.to_string_lossy().into_owned();
-    // (signal, format, to a file with -o, exit status)
-    let cases = [
-        ("INT", "json", true, 130),
-        ("TERM", "json", true, 143),
-        ("INT", "ndjson", true, 130),
-        ("TERM", "sarif", true, 143),
-        ("INT", "ndjson", false, 130),
-        ("TERM", "human", true, 143),
-    ];
-    for (signal, format, to_file, code) in cases {
-        let out = dir.path().join(format!("report-{signal}.{format}"));
-        let out_s = out.to_string_lossy().into_owned();
-        let mut args = vec!["check", &input, "--format", format, "--fail-on", "never"];
-        if to_file {
-            args.extend(["-o", &out_s]);
-        }
-        let mut child = spawn(&args, Stdio::null());
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut text = String::new();
-        if to_file {
-            wait_for_temp(dir.path(), &mut child);
-        } else {
-            // The begin record is out once the first buffer of findings is: the run is going.
-            stdout.read_line(&mut text).unwrap();
-        }
-        let kill = Command::new("kill")
-            .args([format!("-{signal}"), child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(kill.success());
-        stdout.read_to_string(&mut text).unwrap();
-        let err = read_stderr(&mut child);
-        let status = child.wait().unwrap();
-        assert_eq!(status.code(), Some(code), "{signal} {format}: {err}");
-        assert!(
-            err.contains(&format!("interrupted by SIG{signal}")),
-            "{signal} {format}: {err}"
-        );
-        if to_file {
-            text = std::fs::read_to_string(&out).unwrap();
-        }
-        if format == "human" {
-            assert!(
-                text.contains("Summary\n  interrupted:     the run was stopped"),
-                "{}",
-                &text[text.len().saturating_sub(500)..]
-            );
-            continue;
-        }
-        let summary = summary_of(&text, format);
-        assert_eq!(summary["interrupted"], true, "{signal} {format}: {summary}");
-        assert!(temp_files(dir.path()).is_empty());
-    }
-}
-
-#[test]
-fn thread_counts_out_of_range_are_usage_errors() {
-    // (--threads, exit status, stderr says)
-    let cases = [
-        ("100000", 2, "100000 is not in 1..=256"),
-        ("257", 2, "257 is not in 1..=256"),
-        ("0", 2, "0 is not in 1..=256"),
-        ("-1", 2, "unexpected argument"),
-        ("256", 0, ""),
-    ];
-    for (n, code, expected) in cases {
+    for (i, row) in rows().into_iter().enumerate() {
+        let path = dir.path().join(format!("case-{i}"));
+        std::fs::write(&path, &row.input).unwrap();
         let o = cli(&[
             "check",
-            "examples/claims.json",
-            "--fail-on",
-            "never",
-            "--threads",
-            n,
+            path.to_str().unwrap(),
+            "--input-format",
+            row.format,
+            "--format",
+            "ndjson",
+            "--as-of",
+            "2026-07-01",
         ]);
-        assert_eq!(o.status.code(), Some(code), "{n}: {}", stderr(&o));
-        assert!(stderr(&o).contains(expected), "{n}: {}", stderr(&o));
+        let (out, err) = (stdout(&o), stderr(&o));
+        let name = row.name;
+        assert_eq!(o.status.code(), Some(row.status), "{name}: {err}");
+        assert!(
+            out.len() <= row.max_output,
+            "{name}: {} bytes of output, at most {} expected",
+            out.len(),
+            row.max_output
+        );
+        let summary = out
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .find(|v| v["type"] == "summary")
+            .unwrap_or_else(|| panic!("{name}: no summary in {out}"));
+        let n = |k: &str| summary["data"][k].as_u64().unwrap();
+        let (claims, checked, unreadable) = (n("claims"), n("checked"), n("unreadable"));
+        assert_eq!(claims, checked + unreadable, "{name}");
+        assert_eq!((claims, checked, unreadable), row.counts, "{name}");
+        if let Some(e) = row.error {
+            assert!(
+                out.contains(e) || err.contains(e),
+                "{name}: `{e}` not in\n{out}\n{err}"
+            );
+        }
+        if let Some((rule, count)) = row.rule_findings {
+            let got = out
+                .lines()
+                .filter(|l| l.contains(r#""type":"finding""#))
+                .filter(|l| l.contains(&format!(r#""rule":"{rule}""#)))
+                .count();
+            assert_eq!(got, count, "{name}: {rule} findings");
+        }
     }
 }

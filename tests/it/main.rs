@@ -9,6 +9,7 @@
 
 mod bad_input;
 mod cli;
+mod cli_safety;
 mod corpus;
 mod duplicates;
 mod engine;

@@ -34,6 +34,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::bytes::Bytes;
+use super::limits;
 use super::pending::{ClaimError, Claims, Head, Pending, Warnings};
 use super::position::{
     ClaimField as CF, DxField, LineField as LF, PayerField, PersonField, PersonRole, Position,
@@ -127,6 +128,8 @@ pub fn read_all(
         serde_json::from_slice(bytes).map_err(|e| FhirError::Json { line: e.line() })?;
     let kind = str_at(&root, "resourceType").ok_or(FhirError::NoResourceType)?;
     let found = || resource_name(kind);
+    // Strings past the field limit are looked for only in a file that may hold one.
+    let long_text = limits::may_have_long_text(bytes);
     match kind {
         "Claim" => {
             let index = Index::default();
@@ -134,7 +137,7 @@ pub fn read_all(
                 value: &root,
                 path: "Claim",
             };
-            Ok(vec![map_one(&index, res, "", file, 0)])
+            Ok(vec![map_one(&index, res, "", file, 0, long_text)])
         }
         "Bundle" => {
             let mut index = Index::default();
@@ -163,7 +166,14 @@ pub fn read_all(
                     value: r,
                     path: &path,
                 };
-                out.push(map_one(&index, res, &base, file.clone(), out.len()));
+                out.push(map_one(
+                    &index,
+                    res,
+                    &base,
+                    file.clone(),
+                    out.len(),
+                    long_text,
+                ));
             }
             if out.is_empty() {
                 return Err(FhirError::NotClaim {
@@ -242,6 +252,7 @@ fn map_one(
     base: &str,
     file: Option<Arc<str>>,
     position: usize,
+    long_text: bool,
 ) -> Result<Claim, ClaimError> {
     let mut m = Mapper {
         index,
@@ -254,7 +265,6 @@ fn map_one(
         .map(str::to_string);
     match map_claim(&mut m, id.clone().unwrap_or_default()) {
         Ok(mut claim) => {
-            claim.normalize();
             claim.source = Source {
                 format: SourceFormat::Fhir,
                 file,
@@ -264,14 +274,25 @@ fn map_one(
                 spans: m.spans,
                 text: None,
             };
+            limits::check(&claim)
+                .and_then(|()| {
+                    if long_text {
+                        limits::check_text(&claim)
+                    } else {
+                        Ok(())
+                    }
+                })
+                .map_err(|e| limits::refuse(&claim, e))?;
+            claim.normalize();
             Ok(claim)
         }
         Err((path, message)) => Err(ClaimError {
             file,
             index: position,
-            claim_id: id,
+            claim_id: id.as_deref().and_then(limits::claim_id),
             location: Some(Location::Fhir { path }),
             message,
+            limit: None,
         }),
     }
 }

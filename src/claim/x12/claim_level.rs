@@ -6,6 +6,7 @@ use std::sync::Arc;
 use super::elements::{Fault, check_count, el, hi_el, loc, opt, parse_period};
 use super::map::{ClaimBuilder, ClaimLoop, Role};
 use super::tokenizer::Segment;
+use crate::claim::limits::{self, Exceeded, Limit};
 use crate::claim::position::{
     ClaimField, DxField, Position, ProcField, ProviderField, ProviderRole,
 };
@@ -156,6 +157,14 @@ pub(super) fn hi(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) -> Result<
         }
         if let Some(role) = role {
             let i = b.claim.diagnoses.len();
+            if i >= limits::MAX_DIAGNOSES {
+                let e = Exceeded::new(
+                    Limit::DiagnosesPerClaim,
+                    b.claim.kind,
+                    Position::diagnosis(i),
+                );
+                return Err(Fault::over(seg.number, "2300", hi_el(n, 2), e));
+            }
             let poa = opt(seg.component(n, 9));
             if poa.is_some() {
                 b.spans.record(
@@ -173,6 +182,14 @@ pub(super) fn hi(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) -> Result<
                 .record(Position::diagnosis(i), loc(seg, "2300", hi_el(n, 2), txn));
         } else if let Some(principal) = principal_proc {
             let i = b.claim.procedures.len();
+            if i >= limits::MAX_PROCEDURES {
+                let e = Exceeded::new(
+                    Limit::ProceduresPerClaim,
+                    b.claim.kind,
+                    Position::procedure(i),
+                );
+                return Err(Fault::over(seg.number, "2300", hi_el(n, 2), e));
+            }
             let date = match seg.component(n, 4) {
                 "" => None,
                 d => Some(

@@ -7,8 +7,10 @@ use std::sync::Arc;
 use jiff::civil::Date;
 
 use super::tokenizer::Segment;
-use crate::claim::Claim;
-use crate::claim::source::Location;
+use crate::claim::limits::{self, Exceeded, Limit};
+use crate::claim::position::Position;
+use crate::claim::source::{Location, Spans};
+use crate::claim::{Claim, ClaimKind};
 
 /// Something wrong at one place in the file. Messages name elements, never their values.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +23,8 @@ pub struct Fault {
     pub element: Cow<'static, str>,
     /// What is wrong or missing there.
     pub message: String,
+    /// The limit the claim went past, when that is the fault.
+    pub limit: Option<Limit>,
 }
 
 impl Fault {
@@ -36,6 +40,34 @@ impl Fault {
             loop_id,
             element: element.into(),
             message: message.into(),
+            limit: None,
+        }
+    }
+
+    /// The claim went past a limit at `element` of segment `segment`.
+    pub fn over(
+        segment: u32,
+        loop_id: &'static str,
+        element: impl Into<Cow<'static, str>>,
+        e: Exceeded,
+    ) -> Fault {
+        Fault {
+            limit: Some(e.limit),
+            ..Fault::new(segment, loop_id, element, e.to_string())
+        }
+    }
+
+    /// A limit found on the built claim, at the place its spans recorded for the position
+    /// or its nearest ancestor (the CLM segment at worst).
+    pub fn over_at(spans: &Spans, e: Exceeded) -> Fault {
+        match spans.resolve(e.at) {
+            Some(Location::X12 {
+                segment,
+                loop_id: Cow::Borrowed(loop_id),
+                element,
+                ..
+            }) => Fault::over(*segment, loop_id, element.clone(), e),
+            _ => Fault::over(0, "2300", "CLM", e),
         }
     }
 
@@ -48,6 +80,20 @@ impl Fault {
             transaction: transaction.clone(),
             offset: None,
         }
+    }
+}
+
+/// An element of `seg` longer than [`MAX_FIELD_LEN`](limits::MAX_FIELD_LEN): a fault at it,
+/// found before any of the segment is copied into the claim.
+pub(super) fn long_element(seg: &Segment, loop_id: &'static str) -> Result<(), Fault> {
+    match seg.element_over(limits::MAX_FIELD_LEN) {
+        None => Ok(()),
+        Some(n) => Err(Fault::over(
+            seg.number,
+            loop_id,
+            format!("{}-{n:02}", id_str(seg)),
+            Exceeded::new(Limit::FieldLength, ClaimKind::Professional, Position::Claim),
+        )),
     }
 }
 

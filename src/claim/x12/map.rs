@@ -16,13 +16,14 @@ use jiff::civil::Date;
 
 use super::claim_level::claim_level;
 use super::elements::{
-    Built, Failed, Fault, check_count, el, id_str, loc, opt, parse_amount, parse_d8,
+    Built, Failed, Fault, check_count, el, id_str, loc, long_element, opt, parse_amount, parse_d8,
 };
 use super::header::{
     Billing, Patient, Subscriber, billing_segment, patient_segment, subscriber_segment,
 };
 use super::line::{line_level, sv1, sv2};
 use super::tokenizer::Segment;
+use crate::claim::limits::{self, Exceeded, Limit};
 use crate::claim::position::{ClaimField, PersonRole, Position};
 use crate::claim::source::{Location, Spans};
 use crate::claim::{Claim, ClaimKind, ServiceLine, Source, SourceFormat};
@@ -136,6 +137,11 @@ impl Transaction {
             b"CLM" => {
                 self.finish(out);
                 self.start_claim(seg);
+                if let Some(b) = &mut self.claim
+                    && let Err(f) = long_element(seg, "2300")
+                {
+                    b.fault.get_or_insert(f);
+                }
                 return;
             }
             b"BHT" => {
@@ -146,7 +152,8 @@ impl Transaction {
         }
         if let Some(b) = &mut self.claim {
             if b.fault.is_none()
-                && let Err(f) = claim_segment(b, seg, &self.control)
+                && let Err(f) =
+                    long_element(seg, b.at.id()).and_then(|()| claim_segment(b, seg, &self.control))
             {
                 b.fault = Some(f);
             }
@@ -155,19 +162,21 @@ impl Transaction {
         let txn = &self.control;
         if let Some(p) = &mut self.patient {
             if p.fault.is_none()
-                && let Err(f) = patient_segment(p, seg, txn)
+                && let Err(f) =
+                    long_element(seg, "2000C").and_then(|()| patient_segment(p, seg, txn))
             {
                 p.fault = Some(f);
             }
         } else if let Some(s) = &mut self.subscriber {
             if s.fault.is_none()
-                && let Err(f) = subscriber_segment(s, seg, txn)
+                && let Err(f) =
+                    long_element(seg, "2000B").and_then(|()| subscriber_segment(s, seg, txn))
             {
                 s.fault = Some(f);
             }
         } else if let Some(b) = &mut self.billing
             && b.fault.is_none()
-            && let Err(f) = billing_segment(b, seg, txn)
+            && let Err(f) = long_element(seg, "2000A").and_then(|()| billing_segment(b, seg, txn))
         {
             b.fault = Some(f);
         }
@@ -180,8 +189,12 @@ impl Transaction {
         };
         out.push(match b.fault {
             Some(fault) => Err(Failed {
-                claim_id: opt(&b.claim.id),
+                claim_id: limits::claim_id(&b.claim.id),
                 fault,
+            }),
+            None if let Err(e) = limits::check(&b.claim) => Err(Failed {
+                claim_id: limits::claim_id(&b.claim.id),
+                fault: Fault::over_at(&b.spans, e),
             }),
             None => {
                 let mut claim = b.claim;
@@ -202,7 +215,7 @@ impl Transaction {
         match self.claim.take() {
             Some(b) => {
                 out.push(Err(Failed {
-                    claim_id: opt(&b.claim.id),
+                    claim_id: limits::claim_id(&b.claim.id),
                     fault: b.fault.unwrap_or(fault),
                 }));
                 true
@@ -431,12 +444,11 @@ fn claim_segment(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) -> Result<
     match id {
         b"LX" => {
             check_count(seg, "2400")?;
-            new_line(b, seg, txn);
-            return Ok(());
+            return new_line(b, seg, txn);
         }
         b"SV1" | b"SV2" => {
             if b.at != ClaimLoop::Line || b.line_has_service {
-                new_line(b, seg, txn);
+                new_line(b, seg, txn)?;
             }
             b.line_has_service = true;
             check_count(seg, "2400")?;
@@ -473,8 +485,13 @@ fn claim_segment(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) -> Result<
     }
 }
 
-fn new_line(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) {
+/// Open line `i`, unless the claim has all the lines its kind allows already.
+fn new_line(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) -> Result<(), Fault> {
     let i = b.claim.lines.len();
+    if i >= limits::max_lines(b.claim.kind) {
+        let e = Exceeded::new(Limit::LinesPerClaim, b.claim.kind, Position::line(i));
+        return Err(Fault::over(seg.number, "2400", id_str(seg).to_string(), e));
+    }
     b.claim.lines.push(ServiceLine::default());
     b.spans.record(
         Position::line(i),
@@ -482,6 +499,7 @@ fn new_line(b: &mut ClaimBuilder, seg: &Segment, txn: &Arc<str>) {
     );
     b.at = ClaimLoop::Line;
     b.line_has_service = false;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -190,6 +190,7 @@ impl<'a> Reader<'a> {
                     claim_id: f.claim_id,
                     location: Some(f.fault.location(transaction)),
                     message: f.fault.message,
+                    limit: f.fault.limit,
                 }),
             });
         }

@@ -74,6 +74,7 @@ impl Iterator for X12Claims {
                 claim_id: None,
                 location: None,
                 message: e.to_string(),
+                limit: None,
             }))
         })
     }

@@ -120,6 +120,16 @@ impl<'a> Segment<'a> {
             .unwrap_or_default()
     }
 
+    /// The number (1-based, as `NM103`) of the first element longer than `max` bytes.
+    pub fn element_over(&self, max: usize) -> Option<usize> {
+        if self.raw.len() <= max {
+            return None;
+        }
+        self.raw
+            .split(|b| *b == self.delimiters.element)
+            .position(|e| e.len() > max)
+    }
+
     /// Number of data elements after the id, trailing empty ones included.
     pub fn element_count(&self) -> usize {
         memchr::memchr_iter(self.delimiters.element, self.raw).count()

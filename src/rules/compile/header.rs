@@ -12,7 +12,7 @@ use crate::claim::{ClaimKind, Setting};
 use crate::finding::{Category, RuleSource, Severity};
 use crate::rules::diagnostic::{Code, DiagnosticLevel};
 use crate::rules::field::Needs;
-use crate::rules::ir::{Each, NoticeRule, Piece, Rule, RuleStatus, Scope, Template};
+use crate::rules::ir::{Each, NoticeRule, Pairs, Piece, Rule, RuleStatus, Scope, Template};
 use crate::rules::schema::{RuleDoc, ScopeDoc, Sp};
 
 impl Lower<'_> {
@@ -177,6 +177,10 @@ impl Lower<'_> {
                 }
             },
         };
+        let pairs = d
+            .pairs
+            .as_ref()
+            .map_or(Pairs::All, |p| self.pairs(p, each_known.then_some(each)));
         // An unknown `each` is reported once; binding everything avoids a cascade of
         // out-of-scope errors for the fields it would have bound.
         let bound = if each_known {
@@ -234,6 +238,7 @@ impl Lower<'_> {
             effective_to,
             scope,
             each,
+            pairs,
             when: when?,
             target,
             message,
@@ -250,6 +255,31 @@ impl Lower<'_> {
             when_line: key_line(text, "when").unwrap_or(d.when.line),
             id_column: d.id.column,
         })
+    }
+
+    /// A rule's `pairs`: a known value on a pair iteration, or an error at the `pairs` key.
+    fn pairs(&mut self, p: &Sp<String>, each: Option<Each>) -> Pairs {
+        let Some((_, pairs)) = Pairs::NAMES.iter().find(|(n, _)| *n == p.value) else {
+            let names: Vec<&str> = Pairs::NAMES.iter().map(|(n, _)| *n).collect();
+            let help = did_you_mean_or_list(&p.value, &names);
+            self.err(
+                p,
+                Code::BadPairs,
+                format!("unknown `pairs` `{}`", p.value),
+                help,
+            );
+            return Pairs::All;
+        };
+        // An unknown `each` (`None`) is reported already.
+        if each.is_some_and(|e| !matches!(e, Each::LinePair | Each::DiagnosisPair)) {
+            self.err(
+                p,
+                Code::BadPairs,
+                format!("`pairs: {}` needs a pair iteration", p.value),
+                Some("use it with `each: line-pair` or `each: diagnosis-pair`".into()),
+            );
+        }
+        *pairs
     }
 
     /// A rule's run-level notice: a kebab-case code on a rule over lines whose help is plain

@@ -77,6 +77,18 @@ mod tests {
     }
 
     #[test]
+    fn pairs_first_needs_a_pair_iteration_and_a_known_value() {
+        let same = "  same: [procedure]";
+        let r = rule("line-pair\npairs: first", same, "m").unwrap();
+        assert_eq!(r.pairs, crate::rules::Pairs::First);
+        let e = rule("line-pair\npairs: firts", same, "m").unwrap_err();
+        assert!(e[0].starts_with("bad-pairs"), "{e:?}");
+        let units = "  compare: { field: line.units, op: gt, to: 1 }";
+        let e = rule("line\npairs: first", units, "m").unwrap_err();
+        assert!(e[0].starts_with("bad-pairs"), "{e:?}");
+    }
+
+    #[test]
     fn needs_a_pair_and_shared_fields() {
         let e = rule("line", "  same: [procedure]", "m").unwrap_err();
         assert!(e[0].starts_with("field-out-of-scope"), "{e:?}");
