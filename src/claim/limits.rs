@@ -1,5 +1,5 @@
 //! Bounds on one claim, so that hostile or broken input costs bounded work: every reader
-//! refuses a claim past one of these with a [`ClaimError`](super::pending::ClaimError)
+//! refuses a claim past one of these with a [`ClaimError`]
 //! naming the [`Limit`] and the position, never the value (claims carry PHI), and the rest
 //! of the batch is checked.
 //!
