@@ -118,9 +118,15 @@ pub fn open(path: &str) -> Result<Arc<Bytes>, InputError> {
             path: path.to_string(),
         });
     }
-    let file = File::open(Path::new(path)).map_err(io)?;
-    let len = file.metadata().map_err(io)?.len();
-    if len == 0 {
+    let mut file = File::open(Path::new(path)).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        // A FIFO, `<(…)` or a device has no length to map: read it as a stream.
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut file, &mut v).map_err(io)?;
+        return Ok(Arc::new(Bytes::Owned(v)));
+    }
+    if meta.len() == 0 {
         return Ok(Arc::new(Bytes::Owned(Vec::new())));
     }
     Ok(Arc::new(Bytes::Mapped(map(&file).map_err(io)?)))

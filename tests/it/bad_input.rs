@@ -307,3 +307,35 @@ fn hostile_input_is_bounded_and_accounted_for() {
         }
     }
 }
+
+/// A FIFO (as `<(…)` gives) has no length to map: it is read as a stream, not taken as empty.
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("claims.json");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        return; // no mkfifo on this machine: nothing to test
+    }
+    let text = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/claims.json")).unwrap();
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, text))
+    };
+    let o = cli(&[
+        "check",
+        fifo.to_str().unwrap(),
+        "--format",
+        "ndjson",
+        "--as-of",
+        "2026-07-01",
+    ]);
+    writer.join().unwrap().unwrap();
+    let summary = stdout(&o)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|v| v["type"] == "summary")
+        .unwrap();
+    assert_eq!(summary["data"]["claims"], 5, "{}", stderr(&o));
+}
