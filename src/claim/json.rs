@@ -18,22 +18,34 @@ pub fn detect_document(head: &Head<'_>) -> bool {
     head.is_json()
 }
 
-/// NDJSON: the first line is a complete JSON object and more follows.
+/// NDJSON: the first line is a complete JSON object and more follows; or, when the first
+/// lines are broken, one of the first [`NDJSON_PROBE_LINES`] lines is a complete object
+/// starting in column 1 (so a broken first record does not hide a whole file).
 pub fn detect_ndjson(head: &Head<'_>) -> bool {
-    if !head.head.starts_with(b"{") {
-        return false;
-    }
     let (bytes, start) = (head.bytes, head.start);
-    let Some(end) =
-        memchr::memchr(b'\n', bytes.get(start..).unwrap_or_default()).map(|i| start + i)
-    else {
+    let text = bytes.get(start..).unwrap_or_default();
+    let mut lines = text
+        .split(|b| *b == b'\n')
+        .take(NDJSON_PROBE_LINES)
+        .filter(|l| l.iter().any(|b| !b.is_ascii_whitespace()));
+    let object = |l: &[u8]| l.starts_with(b"{") && serde_json::from_slice::<IgnoredAny>(l).is_ok();
+    let Some(first) = lines.next() else {
         return false;
     };
-    let rest = bytes.get(end..).unwrap_or_default();
-    let first_ok =
-        serde_json::from_slice::<IgnoredAny>(bytes.get(start..end).unwrap_or_default()).is_ok();
-    first_ok && rest.iter().any(|b| !b.is_ascii_whitespace())
+    let more = text
+        .get(first.len()..)
+        .is_some_and(|rest| rest.iter().any(|b| !b.is_ascii_whitespace()));
+    if !more {
+        return false;
+    }
+    if head.head.starts_with(b"{") {
+        return object(first);
+    }
+    lines.any(object)
 }
+
+/// Lines [`detect_ndjson`] looks at past a broken first line.
+pub const NDJSON_PROBE_LINES: usize = 16;
 
 /// [`split_document`] as the input dispatcher calls it.
 pub fn document_claims(
@@ -74,6 +86,8 @@ pub fn split_document(
 enum SplitState {
     Start,
     InArray,
+    /// After a broken claim: the next claim starts at `pos`.
+    Resync,
     Done,
 }
 
@@ -134,6 +148,7 @@ impl Iterator for ArraySplit {
                 self.pos = pos + 1;
                 self.state = SplitState::InArray;
             }
+            SplitState::Resync => self.state = SplitState::InArray,
             SplitState::InArray => {
                 // Past the previous claim: expect `,` or `]`.
                 let pos = skip_ws(bytes, self.pos);
@@ -179,9 +194,49 @@ impl Iterator for ArraySplit {
                     ),
                 })
             }
-            Err(msg) => self.fail(start, &msg),
+            Err(msg) => match resync(bytes, start) {
+                // A broken claim costs itself only: the claims after it are still read.
+                Some(next) => {
+                    let record = syntax_error(&self.file, self.index, &self.doc, start, &msg);
+                    self.index += 1;
+                    self.pos = next;
+                    self.state = SplitState::Resync;
+                    Some(record)
+                }
+                None => self.fail(start, &msg),
+            },
         }
     }
+}
+
+/// Where the claim after a broken one at `start` begins: the next line whose first
+/// non-blank byte is `{`, no further right than the broken claim's own `{`, right after a
+/// `,`: how arrays of claims are written, one per line or pretty-printed (nested objects
+/// sit further right). `None` when no such line follows.
+fn resync(bytes: &[u8], start: usize) -> Option<usize> {
+    let line_start = |at: usize| {
+        memchr::memrchr(b'\n', bytes.get(..at).unwrap_or_default()).map_or(0, |i| i + 1)
+    };
+    let column = start - line_start(start);
+    let mut from = start + 1;
+    while let Some(nl) = memchr::memchr(b'\n', bytes.get(from..)?).map(|i| from + i) {
+        from = nl + 1;
+        let indent = bytes
+            .get(from..)?
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\r'))
+            .count();
+        let at = from + indent;
+        if bytes.get(at) != Some(&b'{') || indent > column {
+            continue;
+        }
+        let before = bytes.get(..nl)?;
+        let prev = before.iter().rposition(|b| !b.is_ascii_whitespace());
+        if prev.and_then(|i| before.get(i)) == Some(&b',') {
+            return Some(at);
+        }
+    }
+    None
 }
 
 /// Split NDJSON lazily: every non-blank line is one claim; a bad line is one error record.

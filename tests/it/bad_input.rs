@@ -11,7 +11,7 @@ use crate::util::{cli, stderr, stdout};
 struct Row {
     name: &'static str,
     input: Vec<u8>,
-    /// `--input-format`.
+    /// `--input-format`; empty to let the content decide.
     format: &'static str,
     status: i32,
     /// Claims, checked, unreadable in the summary (claims = checked + unreadable always).
@@ -112,7 +112,31 @@ fn rows() -> Vec<Row> {
     let mut utf8 = br#"{"id":""#.to_vec();
     utf8.extend_from_slice(b"\xff\xfe");
     utf8.extend_from_slice(br#"","lines":[]}"#);
+    let one = json("professional", 1, LINE, &["E119"]);
+    let garbage_first = format!("not a claim at all\n{one}\n{one}\n{one}\n");
+    let broken = one.replacen(r#""id""#, r#""id" ""#, 1);
+    let broken_second = format!("[{one},\n{broken},\n{one},\n{one}]");
     vec![
+        Row {
+            name: "a garbage first line does not hide an NDJSON file (format detected)",
+            input: garbage_first.into_bytes(),
+            format: "",
+            status: 2,
+            counts: (4, 3, 1),
+            error: Some("invalid JSON"),
+            rule_findings: None,
+            max_output: 32_768,
+        },
+        Row {
+            name: "a syntax error in claim 2 of a 4-claim array loses claim 2 only",
+            input: broken_second.into_bytes(),
+            format: "json",
+            status: 2,
+            counts: (4, 3, 1),
+            error: Some("invalid JSON"),
+            rule_findings: None,
+            max_output: 32_768,
+        },
         Row {
             name: "2,000 empty lines in 8 KB of JSON",
             input: json("professional", 2000, "{}", &[]).into_bytes(),
@@ -263,16 +287,17 @@ fn hostile_input_is_bounded_and_accounted_for() {
     for (i, row) in rows().into_iter().enumerate() {
         let path = dir.path().join(format!("case-{i}"));
         std::fs::write(&path, &row.input).unwrap();
-        let o = cli(&[
-            "check",
+        let mut args = vec![
             path.to_str().unwrap(),
-            "--input-format",
-            row.format,
             "--format",
             "ndjson",
             "--as-of",
             "2026-07-01",
-        ]);
+        ];
+        if !row.format.is_empty() {
+            args.extend(["--input-format", row.format]);
+        }
+        let o = cli(&[&["check"][..], &args].concat());
         let (out, err) = (stdout(&o), stderr(&o));
         let name = row.name;
         assert_eq!(o.status.code(), Some(row.status), "{name}: {err}");
