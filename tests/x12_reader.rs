@@ -406,12 +406,18 @@ fn swapped_delimiters() {
     let (claims, _) = read(swapped.as_bytes());
     assert_eq!(claims.len(), 1);
     assert!(errors(&claims)[0].contains("not an X12 segment"));
-    // Component separator and terminator swapped: no panic, an error.
+    // Component separator and terminator swapped: the file says which terminator it uses.
     let isa = MINI[..=isa_end].replace(":~", "~:");
     let swapped = format!("{isa}{}", &MINI[isa_end + 1..]);
-    let (claims, _) = read(swapped.as_bytes());
-    assert!(!errors(&claims).is_empty());
-    assert!(claims.iter().all(|c| c.is_err()));
+    match x12::read_all(swapped.as_bytes(), None) {
+        Err(e) => assert!(
+            e.to_string().contains(
+                "declares `:` as the segment terminator, but the segments after it end with `~`"
+            ),
+            "{e}"
+        ),
+        Ok(_) => unreachable!("a swapped terminator must be a file error"),
+    }
 }
 
 #[test]

@@ -116,7 +116,34 @@ fn rows() -> Vec<Row> {
     let garbage_first = format!("not a claim at all\n{one}\n{one}\n{one}\n");
     let broken = one.replacen(r#""id""#, r#""id" ""#, 1);
     let broken_second = format!("[{one},\n{broken},\n{one},\n{one}]");
+    let x12_one = String::from_utf8(x12(false, 1, &["J069"])).unwrap();
+    let (isa, after) = x12_one.split_once('~').unwrap();
+    let long_isa = format!(
+        "{}~{after}",
+        isa.replacen("*ZZ*", &format!("*ZZ*{}", "S".repeat(600)), 1)
+    );
+    let newline_segments = format!("{isa}~{}", after.replace('~', "\n"));
     vec![
+        Row {
+            name: "an ISA over 106 bytes is said to be too long, not too short",
+            input: long_isa.into_bytes(),
+            format: "x12",
+            status: 2,
+            counts: (0, 0, 0),
+            error: Some("longer than its fixed 106 characters"),
+            rule_findings: None,
+            max_output: 4096,
+        },
+        Row {
+            name: "segments ended by another terminator than the ISA declares are said so",
+            input: newline_segments.into_bytes(),
+            format: "x12",
+            status: 2,
+            counts: (0, 0, 0),
+            error: Some("but the segments after it end with a line feed"),
+            rule_findings: None,
+            max_output: 4096,
+        },
         Row {
             name: "a garbage first line does not hide an NDJSON file (format detected)",
             input: garbage_first.into_bytes(),

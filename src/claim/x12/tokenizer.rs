@@ -29,6 +29,22 @@ pub enum IsaError {
     /// ISA16 and the terminator are not found: fewer than 16 element separators in 512 bytes.
     #[error("the ISA segment is too short: ISA16 and the segment terminator cannot be found")]
     TooShort,
+    /// 16 element separators are not within the first 512 bytes though the file goes on: the
+    /// ISA is longer than its fixed 106 characters (padded or extra elements).
+    #[error(
+        "the ISA segment is longer than its fixed 106 characters: ISA16 and the segment terminator are not within its first 512 bytes"
+    )]
+    TooLong,
+    /// The segments after the ISA do not end with the terminator the ISA declares.
+    #[error(
+        "the ISA declares {declared} as the segment terminator, but the segments after it end with {used}"
+    )]
+    Terminator {
+        /// The terminator the ISA declares (a character's name).
+        declared: String,
+        /// What the following segments end with instead.
+        used: String,
+    },
     /// Separators that clash with each other or are letters or digits.
     #[error(
         "the ISA delimiters are unreadable: element, component and segment separators must be distinct and not letters or digits"
@@ -48,9 +64,16 @@ pub fn read_isa(bytes: &[u8]) -> Result<(Delimiters, usize), IsaError> {
     }
     // 16 separators; the real ISA is 106 bytes, allow generous slack for padded ids.
     let window = bytes.get(..bytes.len().min(512)).unwrap_or(bytes);
+    let too_short = || {
+        if bytes.len() > 512 {
+            IsaError::TooLong
+        } else {
+            IsaError::TooShort
+        }
+    };
     let sixteenth = memchr::memchr_iter(element, window)
         .nth(15)
-        .ok_or(IsaError::TooShort)?;
+        .ok_or_else(too_short)?;
     let component = *bytes.get(sixteenth + 1).ok_or(IsaError::TooShort)?;
     let segment = *bytes.get(sixteenth + 2).ok_or(IsaError::TooShort)?;
     let isa11_start = memchr::memchr_iter(element, window)
@@ -64,6 +87,7 @@ pub fn read_isa(bytes: &[u8]) -> Result<(Delimiters, usize), IsaError> {
     if !distinct || component.is_ascii_alphanumeric() || segment.is_ascii_alphanumeric() {
         return Err(IsaError::Delimiters);
     }
+    check_terminator(bytes, sixteenth + 3, element, segment)?;
     Ok((
         Delimiters {
             element,
@@ -73,6 +97,71 @@ pub fn read_isa(bytes: &[u8]) -> Result<(Delimiters, usize), IsaError> {
         },
         sixteenth + 3,
     ))
+}
+
+/// The GS segment after the ISA must end with the ISA's terminator: if it does not but ends
+/// with another character before the next segment id, say so (rather than "truncated").
+fn check_terminator(
+    bytes: &[u8],
+    isa_end: usize,
+    element: u8,
+    segment: u8,
+) -> Result<(), IsaError> {
+    let rest = bytes.get(isa_end..).unwrap_or_default();
+    let body = rest
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(rest.len());
+    let rest = rest.get(body..).unwrap_or_default();
+    if !(rest.starts_with(b"GS") && rest.get(2) == Some(&element)) {
+        return Ok(());
+    }
+    // The GS is short: its end is within the first 256 bytes.
+    let gs = rest.get(..rest.len().min(256)).unwrap_or(rest);
+    if memchr::memchr(segment, gs).is_some() {
+        return Ok(());
+    }
+    let next = gs
+        .windows(3)
+        .position(|w| w.get(..2) == Some(b"ST") && w.get(2) == Some(&element));
+    let Some(at) = next else {
+        return Ok(());
+    };
+    // The terminator is the last byte before the next segment id, past any line breaks
+    // written after it; a line break itself when the segment ends in a letter or digit.
+    let before = gs.get(..at).unwrap_or_default();
+    let last = before
+        .iter()
+        .rev()
+        .find(|b| !b.is_ascii_whitespace())
+        .copied();
+    let used = match last {
+        Some(b) if !b.is_ascii_alphanumeric() && b != element => Some(b),
+        _ => before
+            .iter()
+            .rev()
+            .find(|b| matches!(b, b'\n' | b'\r'))
+            .copied(),
+    };
+    match used {
+        Some(u) if !u.is_ascii_alphanumeric() && u != element => Err(IsaError::Terminator {
+            declared: byte_name(segment),
+            used: byte_name(u),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// A delimiter as a message names it.
+fn byte_name(b: u8) -> String {
+    match b {
+        b'\n' => "a line feed".to_string(),
+        b'\r' => "a carriage return".to_string(),
+        b'\t' => "a tab".to_string(),
+        b' ' => "a space".to_string(),
+        b if b.is_ascii_graphic() => format!("`{}`", b as char),
+        b => format!("byte 0x{b:02X}"),
+    }
 }
 
 /// One segment, borrowed from the input, without its terminator.
@@ -343,6 +432,21 @@ mod tests {
         assert_eq!(read_isa(cut.as_bytes()), Err(IsaError::TooShort));
         let letters = ISA.replace(":~", "AB");
         assert_eq!(read_isa(letters.as_bytes()), Err(IsaError::Delimiters));
+        let long = format!(
+            "{}~GS*HC~",
+            ISA.replacen("*ZZ*", &format!("*ZZ*{}", "S".repeat(600)), 1)
+        );
+        assert_eq!(read_isa(long.as_bytes()), Err(IsaError::TooLong));
+        let newlines = format!("{ISA}\nGS*HC*A*B\nST*837*0001\n");
+        assert_eq!(
+            read_isa(newlines.as_bytes()),
+            Err(IsaError::Terminator {
+                declared: "`~`".into(),
+                used: "a line feed".into()
+            })
+        );
+        let fine = format!("{ISA}\r\nGS*HC*A*B~\r\nST*837*0001~");
+        assert!(read_isa(fine.as_bytes()).is_ok());
     }
 
     #[test]
