@@ -405,6 +405,9 @@ fn safe_message(err: &serde_json::Error, pointer: &str) -> String {
         words.push_str(&at);
         return words;
     }
+    if raw.starts_with("recursion limit exceeded") {
+        return format!("the claim nests deeper than 128 levels{at}");
+    }
     if err.is_syntax() || err.is_eof() {
         return format!("invalid JSON{at}");
     }

@@ -123,7 +123,22 @@ fn rows() -> Vec<Row> {
         isa.replacen("*ZZ*", &format!("*ZZ*{}", "S".repeat(600)), 1)
     );
     let newline_segments = format!("{isa}~{}", after.replace('~', "\n"));
+    let deep_bundle = format!(
+        r#"{{"resourceType":"Bundle","entry":{}{}}}"#,
+        "[".repeat(200),
+        "]".repeat(200)
+    );
     vec![
+        Row {
+            name: "a FHIR bundle nested too deep says so, not \"invalid JSON\"",
+            input: deep_bundle.into_bytes(),
+            format: "fhir",
+            status: 2,
+            counts: (0, 0, 0),
+            error: Some("nests deeper than 128 levels"),
+            rule_findings: None,
+            max_output: 4096,
+        },
         Row {
             name: "an ISA over 106 bytes is said to be too long, not too short",
             input: long_isa.into_bytes(),

@@ -60,6 +60,12 @@ pub enum FhirError {
         /// 1-based text line where the JSON parser stopped.
         line: usize,
     },
+    /// JSON nested deeper than the parser follows (128 levels): no FHIR resource is.
+    #[error("the document nests deeper than 128 levels at line {line}: not a FHIR resource")]
+    TooDeep {
+        /// 1-based line where the limit was reached.
+        line: usize,
+    },
     /// Valid JSON whose root has no `resourceType`.
     #[error("the document is not a FHIR resource (no `resourceType`)")]
     NoResourceType,
@@ -124,8 +130,13 @@ pub fn read_all(
     file: Option<Arc<str>>,
 ) -> Result<Vec<Result<Claim, ClaimError>>, FhirError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let root: Value =
-        serde_json::from_slice(bytes).map_err(|e| FhirError::Json { line: e.line() })?;
+    let root: Value = serde_json::from_slice(bytes).map_err(|e| {
+        if e.to_string().starts_with("recursion limit exceeded") {
+            FhirError::TooDeep { line: e.line() }
+        } else {
+            FhirError::Json { line: e.line() }
+        }
+    })?;
     let kind = str_at(&root, "resourceType").ok_or(FhirError::NoResourceType)?;
     let found = || resource_name(kind);
     // Strings past the field limit are looked for only in a file that may hold one.
