@@ -561,16 +561,24 @@ pub fn read_codes(path: &Path, set: &mut SetSource) -> Result<(), CompileError> 
             });
     }
     for (code, e) in &mut set.codes {
-        e.intervals.sort_by_key(|iv| iv.from);
-        for w in e.intervals.windows(2) {
-            if let [a, b] = w
-                && (a.to == 0 || a.to >= b.from)
-            {
-                return Err(t.err(0, format!("validity intervals of `{code}` overlap")));
-            }
+        if !sort_disjoint(&mut e.intervals, |iv| (iv.from, iv.to)) {
+            return Err(t.err(0, format!("validity intervals of `{code}` overlap")));
         }
     }
     Ok(())
+}
+
+/// Sort a code's dated rows by start and tell whether they are disjoint (`to` 0 is
+/// open-ended), as every dated table requires.
+fn sort_disjoint<T>(rows: &mut [T], span: impl Fn(&T) -> (u32, u32)) -> bool {
+    rows.sort_by_key(|r| span(r).0);
+    rows.windows(2).all(|w| match w {
+        [a, b] => {
+            let ((_, a_to), (b_from, _)) = (span(a), span(b));
+            a_to != 0 && a_to < b_from
+        }
+        _ => true,
+    })
 }
 
 fn date_field(t: &Tsv<'_>, line: usize, name: &str, v: &str) -> Result<u32, CompileError> {
@@ -787,13 +795,8 @@ pub fn read_mce(path: &Path, set: &mut SetSource) -> Result<(), CompileError> {
         e.mce.push(MceRow { from, to, bits });
     }
     for (code, e) in &mut set.codes {
-        e.mce.sort_by_key(|r| r.from);
-        for w in e.mce.windows(2) {
-            if let [a, b] = w
-                && (a.to == 0 || a.to >= b.from)
-            {
-                return Err(t.err(0, format!("MCE windows of `{code}` overlap")));
-            }
+        if !sort_disjoint(&mut e.mce, |r| (r.from, r.to)) {
+            return Err(t.err(0, format!("MCE windows of `{code}` overlap")));
         }
     }
     Ok(())
@@ -837,13 +840,8 @@ pub fn read_ioce_ages(path: &Path, set: &mut SetSource) -> Result<(), CompileErr
         });
     }
     for (code, e) in &mut set.codes {
-        e.ioce_ages.sort_by_key(|r| r.from);
-        for w in e.ioce_ages.windows(2) {
-            if let [a, b] = w
-                && (a.to == 0 || a.to >= b.from)
-            {
-                return Err(t.err(0, format!("I/OCE age windows of `{code}` overlap")));
-            }
+        if !sort_disjoint(&mut e.ioce_ages, |r| (r.from, r.to)) {
+            return Err(t.err(0, format!("I/OCE age windows of `{code}` overlap")));
         }
     }
     Ok(())

@@ -296,52 +296,48 @@ impl CodeSet {
         }
     }
 
+    /// The row of a dated side table (`MCE`, `IOCE_AGES`: rows start with u32 from, u32 to)
+    /// that speaks for record `ord` on `d`, its newest when `d` is `None`. `column` is the
+    /// record word holding the first row; the next word holds the row count.
+    fn dated_row(
+        &self,
+        ord: u64,
+        column: usize,
+        table: &Range<usize>,
+        width: usize,
+        d: Option<u32>,
+    ) -> Option<&[u8]> {
+        let o = usize::try_from(ord).ok()?;
+        let recs = self.sec(&self.records);
+        let start = u32_at(recs, o * 7 + column) as usize;
+        let count = u32_at(recs, o * 7 + column + 1) as usize;
+        let rows = self.sec(table);
+        let end = start.saturating_add(count).min(rows.len() / width);
+        let row = |i: usize| rows.get(i * width..(i + 1) * width);
+        let mut range = start.min(end)..end;
+        match d {
+            None => range.next_back().and_then(row),
+            Some(d) => range.filter_map(row).find(|r| {
+                let (from, to) = (u32_at(r, 0), u32_at(r, 1));
+                from <= d && (to == 0 || d <= to)
+            }),
+        }
+    }
+
     /// The MCE attributes of record `ord` on `d` (its newest window when `d` is `None`).
     fn mce_at(&self, ord: u64, d: Option<u32>) -> MceAttrs {
-        let Ok(o) = usize::try_from(ord) else {
-            return MceAttrs::default();
-        };
-        let recs = self.sec(&self.records);
-        let start = u32_at(recs, o * 7 + 3) as usize;
-        let count = u32_at(recs, o * 7 + 4) as usize;
-        let rows = self.sec(&self.mce);
-        let end = start.saturating_add(count).min(rows.len() / MCE_WIDTH);
-        let row = |i: usize| {
-            let w = |j: usize| u32_at(rows, i * 4 + j);
-            (w(0), w(1), u64::from(w(2)) | (u64::from(w(3)) << 32))
-        };
-        let mut range = start.min(end)..end;
-        let hit = match d {
-            None => range.next_back().map(row),
-            Some(d) => range
-                .map(row)
-                .find(|(from, to, _)| *from <= d && (*to == 0 || d <= *to)),
-        };
-        MceAttrs(hit.map_or(0, |(_, _, bits)| bits))
+        let row = self.dated_row(ord, 3, &self.mce, MCE_WIDTH, d);
+        MceAttrs(row.map_or(0, |r| {
+            u64::from(u32_at(r, 2)) | (u64::from(u32_at(r, 3)) << 32)
+        }))
     }
 
     /// The I/OCE age limits of record `ord` on `d` (its newest window when `d` is `None`);
     /// `None` when the I/OCE sets no limit then.
     fn ioce_ages_at(&self, ord: u64, d: Option<u32>) -> Option<(u8, u8)> {
-        let o = usize::try_from(ord).ok()?;
-        let recs = self.sec(&self.records);
-        let start = u32_at(recs, o * 7 + 5) as usize;
-        let count = u32_at(recs, o * 7 + 6) as usize;
-        let rows = self.sec(&self.ioce_ages);
-        let end = start.saturating_add(count).min(rows.len() / IOCE_AGE_WIDTH);
-        let row = |i: usize| {
-            let w = |j: usize| u32_at(rows, i * 3 + j);
-            let [low, high, ..] = w(2).to_le_bytes();
-            (w(0), w(1), (low, high))
-        };
-        let mut range = start.min(end)..end;
-        let hit = match d {
-            None => range.next_back().map(row),
-            Some(d) => range
-                .map(row)
-                .find(|(from, to, _)| *from <= d && (*to == 0 || d <= *to)),
-        };
-        hit.map(|(_, _, ages)| ages)
+        let row = self.dated_row(ord, 5, &self.ioce_ages, IOCE_AGE_WIDTH, d)?;
+        let [low, high, ..] = u32_at(row, 2).to_le_bytes();
+        Some((low, high))
     }
 
     /// The interval that speaks for date `d`: the one containing it, else the latest that
