@@ -1,13 +1,13 @@
 //! One loaded code set: exact lookups as of a date, hierarchy (children, notes, 7th
 //! characters), prefix / range listing and fuzzy suggestions, all over the fst.
 
-use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use fst::{Automaton, IntoStreamer, Streamer};
 use jiff::civil::Date;
 
+use super::cache::Shared;
 use super::compile::{
     AGE_GROUPS, AT_EXTERNAL_CAUSE, AT_MANIFESTATION, AT_UNACCEPTABLE_PRINCIPAL, ATTR_WIDTH,
     INTERVAL_WIDTH, IOCE_AGE_WIDTH, IV_BILLABLE, MCE_WIDTH, NO_AGE, NODE_WIDTH, NOTE_WIDTH,
@@ -25,6 +25,23 @@ pub const MAX_SUGGESTIONS: usize = 10;
 
 /// Distinct codes whose suggestions a code set keeps; the cache starts over when full.
 pub const SUGGESTION_CACHE: usize = 16_384;
+
+/// Distinct (code, date) pairs whose billable children or replacements a code set keeps.
+pub const CHILDREN_CACHE: usize = 16_384;
+
+/// Distinct codes whose Excludes1 notes (or 7th characters) a code set keeps resolved;
+/// starts over when full.
+pub const EXCLUDES1_CACHE: usize = 65_536;
+
+/// One Excludes1 note that speaks for a code, read once: the node it sits on, its targets
+/// split out, how they read ([`Resolution`]) and its text.
+#[derive(Debug)]
+struct Excl {
+    on: String,
+    targets: Vec<String>,
+    how: Resolution,
+    text: String,
+}
 
 /// One code system, compiled and loaded (embedded, mapped or read).
 #[derive(Debug)]
@@ -51,7 +68,17 @@ pub struct CodeSet {
     resolutions: OnceLock<Vec<Resolution>>,
     /// "Did you mean" answers by (code, distance), shared by the worker threads: a Levenshtein
     /// automaton costs far more than a finding, and a batch repeats its invalid codes.
-    suggestions: Mutex<HashMap<(String, u32), Vec<String>>>,
+    suggestions: Shared<(String, u32), [String]>,
+    /// The Excludes1 notes of each code asked about (its own, its ancestors', its blocks'),
+    /// so a diagnosis pair costs a few string compares, not a walk of the note tables.
+    excludes1: Shared<String, [Excl]>,
+    /// Billable children by (code, `yyyymmdd` or 0 for undated): the fix list of every
+    /// header-code finding, an fst walk over the whole subtree.
+    children: Shared<(String, u32), [String]>,
+    /// [`CodeSet::replacements`] by (code, `yyyymmdd`): a prefix walk with a lookup per code.
+    replacements: Shared<(String, u32), [String]>,
+    /// [`CodeSet::seventh`] by code: a walk of the code's ancestors and blocks.
+    sevenths: Shared<String, [(char, String)]>,
     /// The shipped set of the same system, consulted for tabular notes and edit attributes
     /// when this (user-built) set carries none: an order file has codes and titles only.
     supplement: Option<Box<CodeSet>>,
@@ -78,7 +105,11 @@ impl Clone for CodeSet {
             coverage_through: self.coverage_through,
             range_nodes: OnceLock::new(),
             resolutions: OnceLock::new(),
-            suggestions: Mutex::default(),
+            suggestions: Shared::new(SUGGESTION_CACHE),
+            excludes1: Shared::new(EXCLUDES1_CACHE),
+            children: Shared::new(CHILDREN_CACHE),
+            replacements: Shared::new(CHILDREN_CACHE),
+            sevenths: Shared::new(EXCLUDES1_CACHE),
             supplement: self.supplement.clone(),
         }
     }
@@ -167,7 +198,11 @@ impl CodeSet {
             coverage_through,
             range_nodes: OnceLock::new(),
             resolutions: OnceLock::new(),
-            suggestions: Mutex::default(),
+            suggestions: Shared::new(SUGGESTION_CACHE),
+            excludes1: Shared::new(EXCLUDES1_CACHE),
+            children: Shared::new(CHILDREN_CACHE),
+            replacements: Shared::new(CHILDREN_CACHE),
+            sevenths: Shared::new(EXCLUDES1_CACHE),
             supplement: None,
             file,
         })
@@ -554,11 +589,17 @@ impl CodeSet {
     }
 
     /// Billable descendants of `code` (valid on `date` when given; else billable in their
-    /// latest interval), sorted.
+    /// latest interval), sorted; each (code, date) is listed once per run.
     pub fn children(&self, code: &str, date: Option<Date>) -> Vec<String> {
-        let code = normalize(code);
+        self.children
+            .list(normalize(code).into_owned(), date.map_or(0, key), |c| {
+                self.list_children(c, date)
+            })
+    }
+
+    fn list_children(&self, code: &str, date: Option<Date>) -> Vec<String> {
         let d = date.map(key);
-        let aut = fst::automaton::Str::new(&code).starts_with();
+        let aut = fst::automaton::Str::new(code).starts_with();
         let mut s = self.codes.search(aut).into_stream();
         let mut out = Vec::new();
         while let Some((k, ord)) = s.next() {
@@ -579,21 +620,44 @@ impl CodeSet {
         out
     }
 
+    /// Codes that replace a deleted or expanded code on `date`, as far as the set knows: the
+    /// billable codes valid then under the code itself (it became a header), else under its
+    /// nearest ancestor that has some (ICD-10 expands codes by adding characters).
+    pub fn replacements(&self, code: &str, date: Date) -> Vec<String> {
+        self.replacements
+            .list(normalize(code).into_owned(), key(date), |c| {
+                self.list_replacements(c, date)
+            })
+    }
+
+    fn list_replacements(&self, code: &str, date: Date) -> Vec<String> {
+        for end in (3..=code.len()).rev() {
+            let Some(prefix) = code.get(..end) else {
+                continue;
+            };
+            let kids: Vec<String> = self
+                .prefix(prefix)
+                .into_iter()
+                .filter(|c| c != code)
+                .filter(|c| {
+                    let l = self.lookup(c, date);
+                    l.status == Status::Valid && l.record.is_some_and(|r| r.billable)
+                })
+                .collect();
+            if !kids.is_empty() {
+                return kids;
+            }
+        }
+        Vec::new()
+    }
+
     /// Codes within edit distance 1..=`max_distance` of `code`, nearest first, at most 10;
     /// each distinct code is searched once per run (up to [`SUGGESTION_CACHE`] codes kept).
     pub fn suggest(&self, code: &str, max_distance: u32) -> Vec<String> {
-        let key = (normalize(code).into_owned(), max_distance);
-        let cache = || self.suggestions.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(hit) = cache().get(&key) {
-            return hit.clone();
-        }
-        let found = self.search_near(&key.0, max_distance);
-        let mut c = cache();
-        if c.len() >= SUGGESTION_CACHE {
-            c.clear();
-        }
-        c.insert(key, found.clone());
-        found
+        self.suggestions
+            .list(normalize(code).into_owned(), max_distance, |c| {
+                self.search_near(c, max_distance)
+            })
     }
 
     fn search_near(&self, code: &str, max_distance: u32) -> Vec<String> {
@@ -707,26 +771,47 @@ impl CodeSet {
         if let Some(sup) = self.notes_from_supplement() {
             return sup.excluded_by(code, other);
         }
-        let code = normalize(code);
         let other = normalize(other);
-        let rows = self.sec(&self.notes);
-        let resolutions = self.resolutions();
-        for (on, ord) in self.nodes_of(&code) {
-            for i in self.excludes1_rows(ord) {
-                let w = |j: usize| u32_at(rows, i * 5 + j);
-                let Some(how) = resolutions.get(i) else {
-                    continue;
-                };
-                let hit = self
-                    .text((w(1), w(2)))
-                    .split(',')
-                    .any(|t| !t.is_empty() && how.matches(t.trim(), &other));
-                if hit {
-                    return Some((on, self.text((w(3), w(4))).to_string()));
+        let notes = self.excludes1_of(code);
+        notes
+            .iter()
+            .find(|n| n.targets.iter().any(|t| n.how.matches(t, &other)))
+            .map(|n| (n.on.clone(), n.text.clone()))
+    }
+
+    /// The Excludes1 notes that speak for `code`, nearest node first, resolved once per run.
+    fn excludes1_of(&self, code: &str) -> Arc<[Excl]> {
+        let code = normalize(code);
+        self.excludes1.get_or_insert(code.as_ref(), || {
+            let rows = self.sec(&self.notes);
+            let resolutions = self.resolutions();
+            let mut out = Vec::new();
+            for (on, ord) in self.nodes_of(&code) {
+                for i in self.excludes1_rows(ord) {
+                    let w = |j: usize| u32_at(rows, i * 5 + j);
+                    let Some(how) = resolutions.get(i) else {
+                        continue;
+                    };
+                    if matches!(how, Resolution::Unresolved(_)) {
+                        continue;
+                    }
+                    let targets = self
+                        .text((w(1), w(2)))
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|t| !t.is_empty())
+                        .map(str::to_string)
+                        .collect();
+                    out.push(Excl {
+                        on: on.clone(),
+                        targets,
+                        how: how.clone(),
+                        text: self.text((w(3), w(4))).to_string(),
+                    });
                 }
             }
-        }
-        None
+            (code.to_string(), out.into())
+        })
     }
 
     /// How this set's Excludes1 notes read: counts of exact and qualified notes and every
@@ -796,15 +881,24 @@ impl CodeSet {
         out
     }
 
-    /// 7th-character meanings that apply to `code`: its own, else its nearest ancestor's.
+    /// 7th-character meanings that apply to `code`: its own, else its nearest ancestor's;
+    /// each code's are found once per run.
     pub fn seventh(&self, code: &str) -> Vec<(char, String)> {
         if let Some(sup) = self.notes_from_supplement() {
             return sup.seventh(code);
         }
         let code = normalize(code);
+        self.sevenths
+            .get_or_insert(code.as_ref(), || {
+                (code.to_string(), self.find_seventh(&code).into())
+            })
+            .to_vec()
+    }
+
+    fn find_seventh(&self, code: &str) -> Vec<(char, String)> {
         let rows = self.sec(&self.seventh);
         let total = rows.len() / SEVENTH_WIDTH;
-        for (_, ord) in self.nodes_of(&code) {
+        for (_, ord) in self.nodes_of(code) {
             let [_, _, start, count] = self.node(ord);
             if count == 0 {
                 continue;

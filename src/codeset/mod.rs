@@ -14,6 +14,7 @@ use jiff::civil::Date;
     dead_code,
     reason = "shared with build.rs, which uses only part of it; the library uses the rest"
 )]
+mod cache;
 mod compile;
 mod import;
 mod load;

@@ -1,12 +1,9 @@
 //! Rendering a finding: its code, path, location, charge, and its message and help with
 //! every placeholder filled.
 
-use jiff::civil::Date;
-
 use std::borrow::Cow;
 
 use crate::claim::Position;
-use crate::codeset::Status;
 use crate::codeset::System;
 use crate::codeset::normalize::dotted;
 use crate::finding::Finding;
@@ -115,7 +112,7 @@ impl Render<'_, '_> {
             }
             Special::Replacements => {
                 let found = set()
-                    .map(|c| replacements(c, code_str, self.env.date(s)))
+                    .map(|c| c.replacements(code_str, self.env.date(s)))
                     .unwrap_or_default();
                 if found.is_empty() {
                     "no replacement is known".to_string()
@@ -154,30 +151,6 @@ fn shown_all(field: Option<Field>, codes: Vec<String>) -> Vec<String> {
         .into_iter()
         .map(|c| shown(field, &c).into_owned())
         .collect()
-}
-
-/// Codes that replace a deleted or expanded code on `date`, as far as the code set knows:
-/// the billable codes valid then under the code itself (it became a header), else under its
-/// nearest ancestor that has some (ICD-10 expands codes by adding characters).
-fn replacements(set: &crate::codeset::CodeSet, code: &str, date: Date) -> Vec<String> {
-    for end in (3..=code.len()).rev() {
-        let Some(prefix) = code.get(..end) else {
-            continue;
-        };
-        let kids: Vec<String> = set
-            .prefix(prefix)
-            .into_iter()
-            .filter(|c| c != code)
-            .filter(|c| {
-                let l = set.lookup(c, date);
-                l.status == Status::Valid && l.record.is_some_and(|r| r.billable)
-            })
-            .collect();
-        if !kids.is_empty() {
-            return kids;
-        }
-    }
-    Vec::new()
 }
 
 fn list_some(v: &[String], n: usize) -> String {
