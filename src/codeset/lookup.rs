@@ -631,18 +631,25 @@ impl CodeSet {
     }
 
     fn list_replacements(&self, code: &str, date: Date) -> Vec<String> {
+        // Past the loaded releases nothing is known to be valid, so nothing replaces.
+        if self.coverage_through.is_some_and(|t| date > t) {
+            return Vec::new();
+        }
         for end in (3..=code.len()).rev() {
             let Some(prefix) = code.get(..end) else {
                 continue;
             };
-            let kids: Vec<String> = self
-                .prefix(prefix)
+            // The ancestor itself when it was billable then (a code split in a later release),
+            // then its billable descendants: fst order, as a prefix listing gives them.
+            let itself = self.lookup(prefix, date);
+            let itself = (prefix != code
+                && itself.status == Status::Valid
+                && itself.record.is_some_and(|r| r.billable))
+            .then(|| prefix.to_string());
+            let kids: Vec<String> = itself
                 .into_iter()
+                .chain(self.children(prefix, Some(date)))
                 .filter(|c| c != code)
-                .filter(|c| {
-                    let l = self.lookup(c, date);
-                    l.status == Status::Valid && l.record.is_some_and(|r| r.billable)
-                })
                 .collect();
             if !kids.is_empty() {
                 return kids;
