@@ -181,6 +181,18 @@ mod fixture {
         assert!(cm.suggest("E119", 0).is_empty());
         assert!(cm.suggest("E119", 2).len() <= 10);
         assert!(!cm.suggest("E119", 2).contains(&"E119".to_string()));
+        // Two edits stay within the first character (the chapter); one edit may cross it.
+        assert!(!cm.suggest("F1X9", 2).contains(&"E119".to_string()));
+        assert!(cm.suggest("F119", 2).contains(&"E119".to_string()));
+        assert!(cm.suggest("E1X9", 2).contains(&"E119".to_string()));
+        for q in ["F1X9", "R1X9", "E1X", "Z3A", "S7200XA"] {
+            for c in cm.suggest(q, 2) {
+                assert!(
+                    c.get(..1) == q.get(..1) || strsim::levenshtein(q, &c) == 1,
+                    "{q} -> {c}"
+                );
+            }
+        }
     }
 
     #[test]

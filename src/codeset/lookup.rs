@@ -668,11 +668,24 @@ impl CodeSet {
     }
 
     fn search_near(&self, code: &str, max_distance: u32) -> Vec<String> {
-        let Some(aut) = Near::new(code, u8::try_from(max_distance).unwrap_or(u8::MAX)) else {
+        let max = u8::try_from(max_distance).unwrap_or(u8::MAX);
+        let (Some(one), Some(wide)) = (Near::new(code, max.min(1)), Near::new(code, max)) else {
             return Vec::new();
         };
-        let mut found: Vec<(usize, String)> = self
-            .collect(self.codes.search(aut).into_stream())
+        // One edit anywhere; more only within the code's first character (its ICD-10 chapter,
+        // its HCPCS section): two edits across chapters is noise to a coder, and walking every
+        // chapter at two edits costs a hundred times the whole claim.
+        let first = code.get(..1).unwrap_or("");
+        let within = fst::automaton::Str::new(first)
+            .starts_with()
+            .intersection(wide);
+        let mut keys = self.collect(self.codes.search(one).into_stream());
+        if max > 1 {
+            keys.extend(self.collect(self.codes.search(within).into_stream()));
+            keys.sort_unstable();
+            keys.dedup();
+        }
+        let mut found: Vec<(usize, String)> = keys
             .into_iter()
             .map(|c| (strsim::levenshtein(code, &c), c))
             .filter(|(d, _)| *d >= 1 && *d <= max_distance as usize)
