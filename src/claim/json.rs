@@ -357,6 +357,37 @@ pub fn parse_claim(doc: &[u8], range: Range<usize>, source: Source) -> Result<Cl
     }
 }
 
+/// A JSON document that does not decode as the expected type: where and what, in words that
+/// never quote a value or an unknown key from the input.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct DecodeError {
+    /// JSON pointer of the offending value (empty for the document itself).
+    pub pointer: String,
+    /// What was wrong there and what was expected.
+    pub message: String,
+}
+
+/// Decode one JSON document as `T` (an API request body), with [`DecodeError`]'s value-free
+/// message, as claims are decoded.
+pub fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize::<_, T>(&mut de)
+        .map_err(|e| (e.path().to_string(), e.into_inner()))
+        .and_then(|v| de.end().map(|()| v).map_err(|e| (String::new(), e)))
+        .map_err(|(path, inner)| {
+            let mut pointer = pointer_from_path(&path);
+            if inner.to_string().starts_with("unknown field") {
+                let parent = pointer.rfind('/').map_or(0, |i| i);
+                pointer.truncate(parent);
+            }
+            DecodeError {
+                message: safe_message(&inner, &pointer),
+                pointer,
+            }
+        })
+}
+
 /// serde_path_to_error paths look like `lines[0].units`; turn them into `/lines/0/units`.
 fn pointer_from_path(path: &str) -> String {
     if path == "." || path.is_empty() {

@@ -15,6 +15,7 @@ use jiff::civil::Date;
     reason = "shared with build.rs, which uses only part of it; the library uses the rest"
 )]
 mod compile;
+pub mod describe;
 mod import;
 mod load;
 mod lookup;
