@@ -122,3 +122,45 @@ fn bad_arguments_exit_2_with_a_reason() {
         assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn the_readme_sample_matches_the_binary() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let block = readme
+        .split_once("claimscrub codes check E11 G63")
+        .and_then(|(_, rest)| rest.split_once("```text\n"))
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .map(|(b, _)| b)
+        .expect("README shows a codes check sample");
+    let o = cli(&[
+        "codes",
+        "check",
+        "E11",
+        "G63",
+        "--proc",
+        "99214:25",
+        "--proc",
+        "G0103",
+        "--sex",
+        "M",
+        "--age",
+        "64",
+        "--pos",
+        "11",
+        "--payer",
+        "medicare",
+        "--date",
+        "2026-03-01",
+    ]);
+    let out = stdout(&o);
+    let missing: Vec<&str> = block
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .filter(|l| !out.lines().any(|o| o == *l))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "README lines the binary does not print: {missing:#?}"
+    );
+}
