@@ -16,30 +16,33 @@ fn rules_of(json: &str) -> Vec<String> {
         .collect()
 }
 
+/// The README's example: a header, an unsupported screening PSA, scoped as Medicare.
+const EXAMPLE: [&str; 18] = [
+    "codes",
+    "check",
+    "E11",
+    "G63",
+    "--proc",
+    "99214:25",
+    "--proc",
+    "G0103",
+    "--sex",
+    "M",
+    "--age",
+    "64",
+    "--pos",
+    "11",
+    "--payer",
+    "medicare",
+    "--date",
+    "2026-03-01",
+];
+
 #[test]
 fn a_header_and_an_unsupported_psa_are_found_and_nothing_else() {
-    let o = cli(&[
-        "codes",
-        "check",
-        "E11",
-        "G63",
-        "--proc",
-        "99214:25",
-        "--proc",
-        "G0103",
-        "--sex",
-        "M",
-        "--age",
-        "64",
-        "--pos",
-        "11",
-        "--payer",
-        "medicare",
-        "--date",
-        "2026-03-01",
-        "--format",
-        "json",
-    ]);
+    let mut args = EXAMPLE.to_vec();
+    args.extend(["--format", "json"]);
+    let o = cli(&args);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let rules = rules_of(&stdout(&o));
     assert_eq!(rules, ["ICD002", "MN001"], "{}", stdout(&o));
@@ -133,26 +136,7 @@ fn the_readme_sample_matches_the_binary() {
         .and_then(|(_, rest)| rest.split_once("```"))
         .map(|(b, _)| b)
         .expect("README shows a codes check sample");
-    let o = cli(&[
-        "codes",
-        "check",
-        "E11",
-        "G63",
-        "--proc",
-        "99214:25",
-        "--proc",
-        "G0103",
-        "--sex",
-        "M",
-        "--age",
-        "64",
-        "--pos",
-        "11",
-        "--payer",
-        "medicare",
-        "--date",
-        "2026-03-01",
-    ]);
+    let o = cli(&EXAMPLE);
     let out = stdout(&o);
     let missing: Vec<&str> = block
         .lines()
