@@ -55,4 +55,5 @@ pub mod outcome;
 pub mod report;
 pub mod rules;
 pub mod schemas;
+pub mod serve;
 pub mod synth;

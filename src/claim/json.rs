@@ -310,7 +310,7 @@ pub fn parse_claim(doc: &[u8], range: Range<usize>, source: Source) -> Result<Cl
             limit: Some(e.limit),
         });
     }
-    let parsed = parse_plain(slice).map_err(|_| locate_error(slice));
+    let parsed = parse_plain::<Claim>(slice).map_err(|_| locate_error::<Claim>(slice));
     match parsed {
         Ok(mut claim) => {
             claim.source = source;
@@ -330,12 +330,7 @@ pub fn parse_claim(doc: &[u8], range: Range<usize>, source: Source) -> Result<Cl
             Ok(claim)
         }
         Err((path, inner)) => {
-            let mut pointer = pointer_from_path(&path);
-            if inner.to_string().starts_with("unknown field") {
-                // The last step is the unknown key itself: input text, never echoed.
-                let parent = pointer.rfind('/').map_or(0, |i| i);
-                pointer.truncate(parent);
-            }
+            let pointer = error_pointer(&path, &inner);
             let line = source
                 .line
                 .map(|l| l + inner.line().saturating_sub(1) as u32);
@@ -354,29 +349,64 @@ pub fn parse_claim(doc: &[u8], range: Range<usize>, source: Source) -> Result<Cl
     }
 }
 
-/// The claim, parsed without tracking paths: most claims parse, and tracking costs a third of
-/// the reading time.
-fn parse_plain(slice: &[u8]) -> serde_json::Result<Claim> {
+/// A document parsed without tracking paths: most parse, and tracking costs a third of the
+/// reading time.
+fn parse_plain<T: serde::de::DeserializeOwned>(slice: &[u8]) -> serde_json::Result<T> {
     let mut de = serde_json::Deserializer::from_slice(slice);
-    let claim = <Claim as serde::Deserialize>::deserialize(&mut de)?;
+    let value = T::deserialize(&mut de)?;
     de.end()?;
-    Ok(claim)
+    Ok(value)
 }
 
-/// A claim that failed to parse, parsed again with path tracking: where it fails and why.
-fn locate_error(slice: &[u8]) -> (String, serde_json::Error) {
+/// A document that failed to parse, parsed again with path tracking: where it fails and why.
+fn locate_error<T: serde::de::DeserializeOwned>(slice: &[u8]) -> (String, serde_json::Error) {
     let mut de = serde_json::Deserializer::from_slice(slice);
-    match serde_path_to_error::deserialize::<_, Claim>(&mut de) {
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Err(e) => (e.path().to_string(), e.into_inner()),
         Ok(_) => match de.end() {
             Err(e) => (String::new(), e),
             // Both parses see the same bytes; should they disagree, say so at the root.
             Ok(()) => (
                 String::new(),
-                serde::de::Error::custom("the claim could not be read"),
+                serde::de::Error::custom("the document could not be read"),
             ),
         },
     }
+}
+
+/// The JSON pointer of a parse error; for an unknown key, its parent's (the last step is the
+/// key itself: input text, never echoed).
+fn error_pointer(path: &str, inner: &serde_json::Error) -> String {
+    let mut pointer = pointer_from_path(path);
+    if inner.to_string().starts_with("unknown field") {
+        let parent = pointer.rfind('/').map_or(0, |i| i);
+        pointer.truncate(parent);
+    }
+    pointer
+}
+
+/// A JSON document that does not decode as the expected type: where and what, in words that
+/// never quote a value or an unknown key from the input.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct DecodeError {
+    /// JSON pointer of the offending value (empty for the document itself).
+    pub pointer: String,
+    /// What was wrong there and what was expected.
+    pub message: String,
+}
+
+/// Decode one JSON document as `T` (an API request body), with [`DecodeError`]'s value-free
+/// message, as claims are decoded.
+pub fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+    parse_plain::<T>(bytes).map_err(|_| {
+        let (path, inner) = locate_error::<T>(bytes);
+        let pointer = error_pointer(&path, &inner);
+        DecodeError {
+            message: safe_message(&inner, &pointer),
+            pointer,
+        }
+    })
 }
 
 /// serde_path_to_error paths look like `lines[0].units`; turn them into `/lines/0/units`.

@@ -14,6 +14,7 @@ pub mod json_lines;
 pub mod limits;
 pub mod pending;
 pub mod position;
+pub mod quick;
 pub mod source;
 pub mod vocab;
 pub mod x12;

@@ -16,6 +16,7 @@ use jiff::civil::Date;
 )]
 mod cache;
 mod compile;
+pub mod describe;
 mod import;
 mod load;
 mod lookup;

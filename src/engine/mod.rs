@@ -6,6 +6,7 @@
 
 pub mod duplicates;
 pub mod payer;
+pub mod quick;
 mod render;
 pub mod run;
 

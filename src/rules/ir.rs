@@ -455,4 +455,21 @@ impl RuleSet {
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| &*r.id == id)
     }
+
+    /// The rule a person names: its id in any case (`icd002`) or its name; else the closest
+    /// id or name as a "did you mean" hint, if one is close (`explain`, `GET /v1/rules/{id}`).
+    pub fn find(&self, want: &str) -> Result<&Rule, Option<String>> {
+        let want = want.trim();
+        self.rules
+            .iter()
+            .find(|r| r.id.eq_ignore_ascii_case(want) || r.name == want)
+            .ok_or_else(|| {
+                let names = self
+                    .rules
+                    .iter()
+                    .map(|r| &*r.id)
+                    .chain(self.rules.iter().map(|r| r.name.as_str()));
+                super::compile::did_you_mean(want, names)
+            })
+    }
 }

@@ -75,6 +75,14 @@ pub fn builtin_text(path: &str) -> Option<String> {
     BUILTIN.get_file(rel)?.contents_utf8().map(str::to_string)
 }
 
+/// The test file beside a rule file (`<rule>.test.yaml`), built in or on disk: its path and
+/// text, the rule's worked examples.
+pub fn examples_of(rule_file: &str) -> Option<(String, String)> {
+    let path = rule_file.replace(".yaml", ".test.yaml");
+    let text = builtin_text(&path).or_else(|| std::fs::read_to_string(&path).ok())?;
+    Some((path, text))
+}
+
 /// Rule and pack files under a directory on disk, sorted by path.
 pub fn dir_files(root: &Path) -> Result<Vec<RuleFile>, LoadError> {
     walk(root, &|n| is_rule_file(n))

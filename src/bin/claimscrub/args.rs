@@ -29,6 +29,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print a rule's documentation, conditions and examples.
     Explain(ExplainArgs),
+    /// Serve the checks over HTTP: a JSON API under `/v1` and a page for coders at `/`.
+    Serve(ServeArgs),
 }
 
 /// Which findings make `check` exit 1.
@@ -114,6 +116,9 @@ pub struct CodesArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum CodesCommand {
+    /// Check a code combination without a claim: the same findings and formats as `check`
+    /// (`codes check E11.9 G63 --proc 99214:25 --proc G0103 --sex M --age 64`).
+    Check(QuickArgs),
     /// Show a code's record, validity on a date, notes, children or near matches.
     Lookup {
         /// The code, with or without its dot (`E11.9`, `E119`).
@@ -134,6 +139,49 @@ pub enum CodesCommand {
         #[arg(long)]
         all: bool,
     },
+}
+
+/// A code combination for `codes check`.
+#[derive(Debug, Args)]
+pub struct QuickArgs {
+    /// ICD-10-CM diagnoses in claim order, with or without dots; the first is the principal.
+    #[arg(value_name = "DIAGNOSIS")]
+    pub diagnoses: Vec<String>,
+    /// A procedure line: `CODE[:MOD]...[=UNITS]` (`99214:25`, `97110:GP=2`); repeatable.
+    /// Each line points at every diagnosis, up to four.
+    #[arg(long = "proc", value_name = "CODE[:MOD][=UNITS]")]
+    pub procedures: Vec<String>,
+    /// Patient age in years on the date of service.
+    #[arg(long)]
+    pub age: Option<u16>,
+    /// Patient sex: M, F or U.
+    #[arg(long)]
+    pub sex: Option<String>,
+    /// Place of service code (`11` office).
+    #[arg(long = "pos", value_name = "CODE")]
+    pub place_of_service: Option<String>,
+    /// Payer id or payer pack (`medicare`) to scope the combination as.
+    #[arg(long)]
+    pub payer: Option<String>,
+    /// Date of service, YYYY-MM-DD (default: today).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// An institutional claim (837I) instead of a professional one.
+    #[arg(long)]
+    pub institutional: bool,
+    #[command(flatten)]
+    pub sources: Sources,
+    /// Run preview rules too.
+    #[arg(long)]
+    pub preview: bool,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Exit 1 when a finding at or above this severity is reported.
+    #[arg(long, value_enum, default_value = "error")]
+    pub fail_on: FailOn,
+    /// Colour: auto (on a terminal), always or never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: Color,
 }
 
 #[derive(Debug, Args)]
@@ -225,4 +273,22 @@ pub struct ExplainArgs {
     pub rule: String,
     #[command(flatten)]
     pub sources: Sources,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; loopback unless told otherwise. Port 0 takes a free port.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    #[command(flatten)]
+    pub sources: Sources,
+    /// Largest request body in bytes; larger is refused with 413.
+    #[arg(long, value_name = "BYTES", default_value_t = 4 << 20)]
+    pub max_body: usize,
+    /// Seconds a request may take before it is answered 408.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub timeout: u64,
+    /// Milliseconds between checks of the `--rules` directories for edits.
+    #[arg(long, value_name = "MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(10..))]
+    pub reload_every_ms: u64,
 }

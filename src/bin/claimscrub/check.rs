@@ -77,13 +77,7 @@ pub fn run(a: CheckArgs) -> Result<u8> {
     }
 
     let to_terminal = a.output.is_none() && std::io::stdout().is_terminal();
-    let color = match a.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => {
-            to_terminal && a.format.for_people() && std::env::var_os("NO_COLOR").is_none()
-        }
-    };
+    let color = use_color(a.color, to_terminal, a.format);
     let (report, out): (Option<Report>, Box<dyn Write>) = match &a.output {
         Some(p) => {
             let (report, file) = Report::create(p)?;
@@ -162,16 +156,31 @@ pub fn run(a: CheckArgs) -> Result<u8> {
     if input_failed || summary.unreadable > 0 {
         return Ok(2);
     }
-    let threshold = match a.fail_on {
+    Ok(exit_status(a.fail_on, &summary))
+}
+
+/// Whether to colour the report: `--color`, else only a people format on a terminal without
+/// `NO_COLOR`.
+pub fn use_color(color: Color, to_terminal: bool, format: Format) -> bool {
+    match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => to_terminal && format.for_people() && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+/// 1 when a finding at or above `--fail-on` was reported, else 0.
+pub fn exit_status(fail_on: FailOn, summary: &Summary) -> u8 {
+    let threshold = match fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
         FailOn::Info => Some(Severity::Info),
         FailOn::Never => None,
     };
-    Ok(match (threshold, summary.worst()) {
+    match (threshold, summary.worst()) {
         (Some(t), Some(w)) if w >= t => 1,
         _ => 0,
-    })
+    }
 }
 
 /// Machine formats carry unreadable claims in the report; say on stderr that there were

@@ -12,21 +12,12 @@ use crate::{output, setup};
 pub fn run(a: ExplainArgs) -> Result<u8> {
     let codesets = setup::codesets(a.sources.codesets.as_deref())?;
     let set = setup::rules(&a.sources, &codesets)?;
-    let want = a.rule.trim();
-    let Some(r) = set
-        .rules
-        .iter()
-        .find(|r| r.id.eq_ignore_ascii_case(want) || r.name == want)
-    else {
-        let ids = set
-            .rules
-            .iter()
-            .map(|r| &*r.id)
-            .chain(set.rules.iter().map(|r| r.name.as_str()));
-        let hint = claimscrub::rules::compile::did_you_mean(want, ids)
-            .map(|h| format!("; {h}"))
-            .unwrap_or_default();
-        bail!("no rule `{want}`{hint}");
+    let r = match set.find(&a.rule) {
+        Ok(r) => r,
+        Err(hint) => {
+            let hint = hint.map(|h| format!("; {h}")).unwrap_or_default();
+            bail!("no rule `{}`{hint}", a.rule.trim());
+        }
     };
     let mut out = output::stdout();
     writeln!(out, "{} {} — {}", r.id, r.name, r.title)?;
@@ -71,9 +62,7 @@ pub fn run(a: ExplainArgs) -> Result<u8> {
     for l in r.when_text.lines() {
         writeln!(out, "    {l}")?;
     }
-    let test_path = r.source.file.replace(".yaml", ".test.yaml");
-    let test = files::builtin_text(&test_path).or_else(|| std::fs::read_to_string(&test_path).ok());
-    if let Some(t) = test {
+    if let Some((test_path, t)) = files::examples_of(&r.source.file) {
         writeln!(out)?;
         writeln!(out, "  Examples ({test_path}):")?;
         for l in t.lines() {

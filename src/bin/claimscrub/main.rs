@@ -8,7 +8,9 @@ mod explain;
 mod interrupt;
 mod output;
 mod packs;
+mod quick;
 mod rules_cmd;
+mod serve;
 mod setup;
 
 use std::process::ExitCode;
@@ -30,6 +32,7 @@ fn main() -> ExitCode {
         Command::Codesets(a) => codes::run_codesets(a),
         Command::Rules(a) => rules_cmd::run(a),
         Command::Explain(a) => explain::run(a),
+        Command::Serve(a) => serve::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
