@@ -2,7 +2,10 @@
 //!
 //! The file is tokenized in place ([`tokenizer`]) and walked one segment at a time; only the
 //! claim being built is held, so a 1 GB file is never a tree in memory. [`Reader`] yields one
-//! `Result<Claim, ClaimError>` per `CLM`, in file order.
+//! `Result<Claim, ClaimError>` per `CLM`, in file order. Reading has two halves: the split
+//! ([`Reader::next_item`]: envelopes, the 2000A–C loops, where each claim starts and ends) runs
+//! in order, and each claim it locates carries the loops above it, so mapping it
+//! ([`Located::map`]) can run on any thread; the runner maps claims in its pool.
 //!
 //! Decisions:
 //! - **4010 is refused.** A transaction whose guide (ST03, else GS08) is `004010X098A1` or
@@ -35,7 +38,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use elements::{Built, Failed, Fault, check_count, id_str};
-use map::Transaction;
+use map::{Split, Transaction, Unmapped};
 use tokenizer::{IsaError, Segment, TokenError, Tokenizer};
 
 use super::Claim;
@@ -78,14 +81,79 @@ struct OpenTransaction {
     control: Arc<str>,
 }
 
+/// One claim of the file, in file order, as [`Reader::next_item`] gives it.
+#[derive(Debug)]
+pub enum Item {
+    /// Failed while splitting: a claim of a refused transaction, or an error record.
+    Failed(ClaimError),
+    /// Located with the loops above it; [`Located::map`] builds it, on any thread.
+    Located(Located),
+}
+
+/// A claim the sequential split located and numbered, to be mapped from the file's bytes.
+#[derive(Debug)]
+pub struct Located {
+    claim: Box<Unmapped>,
+    file: Option<Arc<str>>,
+    index: usize,
+}
+
+impl Located {
+    /// Map the claim from the bytes the reader read (the same file): the claim, or its error
+    /// record.
+    #[expect(
+        clippy::result_large_err,
+        reason = "ClaimError is an output record, not a propagated error; it is built once per bad claim"
+    )]
+    pub fn map(self, bytes: &[u8]) -> Result<Claim, ClaimError> {
+        let control = self.claim.control().clone();
+        let built = self.claim.map(bytes);
+        numbered(built, self.file, self.index, &control)
+    }
+}
+
+/// A built claim with its file and index, or its failure as an error record.
+#[expect(
+    clippy::result_large_err,
+    reason = "ClaimError is an output record, not a propagated error; it is built once per bad claim"
+)]
+fn numbered(
+    built: Built,
+    file: Option<Arc<str>>,
+    index: usize,
+    transaction: &Arc<str>,
+) -> Result<Claim, ClaimError> {
+    match built {
+        Ok(mut claim) => {
+            claim.source.file = file;
+            claim.source.index = index;
+            Ok(claim)
+        }
+        Err(f) => Err(record(f, file, index, transaction)),
+    }
+}
+
+/// The error record of a claim that failed.
+fn record(f: Failed, file: Option<Arc<str>>, index: usize, transaction: &Arc<str>) -> ClaimError {
+    ClaimError {
+        file,
+        index,
+        claim_id: f.claim_id,
+        location: Some(f.fault.location(transaction)),
+        message: f.fault.message,
+        limit: f.fault.limit,
+    }
+}
+
 /// Streaming 837 reader over a byte slice.
 #[derive(Debug)]
 pub struct Reader<'a> {
+    bytes: &'a [u8],
     tokens: Tokenizer<'a>,
     file: Option<Arc<str>>,
     next_index: usize,
-    out: VecDeque<Result<Claim, ClaimError>>,
-    built: Vec<Built>,
+    out: VecDeque<Item>,
+    built: Vec<Split>,
     warnings: Vec<InputWarning>,
     interchange: Option<Envelope>,
     group: Option<Envelope>,
@@ -108,6 +176,7 @@ impl<'a> Reader<'a> {
             .unwrap_or(body.len());
         tokenizer::read_isa(body.get(start..).unwrap_or_default())?;
         Ok(Reader {
+            bytes,
             tokens: Tokenizer::new(bytes),
             file,
             next_index: 0,
@@ -173,24 +242,17 @@ impl<'a> Reader<'a> {
         });
     }
 
-    /// Move built claims to the output queue, numbering them.
+    /// Move split claims to the output queue, numbering them.
     fn flush(&mut self, transaction: &Arc<str>) {
         for b in self.built.drain(..) {
             let index = self.next_index;
             self.next_index += 1;
             self.out.push_back(match b {
-                Ok(mut claim) => {
-                    claim.source.file = self.file.clone();
-                    claim.source.index = index;
-                    Ok(claim)
-                }
-                Err(f) => Err(ClaimError {
+                Split::Failed(f) => Item::Failed(record(f, self.file.clone(), index, transaction)),
+                Split::Located(claim) => Item::Located(Located {
+                    claim,
                     file: self.file.clone(),
                     index,
-                    claim_id: f.claim_id,
-                    location: Some(f.fault.location(transaction)),
-                    message: f.fault.message,
-                    limit: f.fault.limit,
                 }),
             });
         }
@@ -198,7 +260,7 @@ impl<'a> Reader<'a> {
 
     /// One error record not tied to a claim.
     fn record(&mut self, fault: Fault, transaction: &Arc<str>) {
-        self.built.push(Err(Failed {
+        self.built.push(Split::Failed(Failed {
             claim_id: None,
             fault,
         }));
@@ -475,10 +537,11 @@ impl<'a> Reader<'a> {
     }
 }
 
-impl Iterator for Reader<'_> {
-    type Item = Result<Claim, ClaimError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
+impl Reader<'_> {
+    /// The next claim of the file, located but not yet mapped: the sequential part of
+    /// reading (envelopes, loops above the claims, claim boundaries). The runner maps
+    /// [`Item::Located`] claims in parallel; [`Reader`]'s iterator maps them in place.
+    pub fn next_item(&mut self) -> Option<Item> {
         loop {
             if let Some(r) = self.out.pop_front() {
                 return Some(r);
@@ -505,6 +568,17 @@ impl Iterator for Reader<'_> {
                 }
             }
         }
+    }
+}
+
+impl Iterator for Reader<'_> {
+    type Item = Result<Claim, ClaimError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        Some(match self.next_item()? {
+            Item::Failed(e) => Err(e),
+            Item::Located(c) => c.map(self.bytes),
+        })
     }
 }
 

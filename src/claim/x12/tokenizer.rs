@@ -176,7 +176,42 @@ pub struct Segment<'a> {
     pub delimiters: Delimiters,
 }
 
+/// Where a segment sits in its file, without borrowing it: what a claim located by the
+/// sequential split keeps of each of its segments until a worker maps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SegmentRef {
+    offset: usize,
+    len: usize,
+    number: u32,
+}
+
+impl SegmentRef {
+    /// The segment again, from the same file's bytes and its interchange's delimiters.
+    pub fn segment<'a>(&self, bytes: &'a [u8], delimiters: Delimiters) -> Option<Segment<'a>> {
+        Some(Segment {
+            raw: bytes.get(self.offset..self.offset.checked_add(self.len)?)?,
+            number: self.number,
+            offset: self.offset,
+            delimiters,
+        })
+    }
+
+    /// The segment's 1-based number in the file.
+    pub fn number(&self) -> u32 {
+        self.number
+    }
+}
+
 impl<'a> Segment<'a> {
+    /// Where the segment is, to find it again in the same bytes ([`SegmentRef::segment`]).
+    pub fn locate(&self) -> SegmentRef {
+        SegmentRef {
+            offset: self.offset,
+            len: self.raw.len(),
+            number: self.number,
+        }
+    }
+
     /// The segment id (`CLM`, `SV1`).
     pub fn id(&self) -> &'a [u8] {
         let end = memchr(self.delimiters.element, self.raw).unwrap_or(self.raw.len());
