@@ -406,3 +406,57 @@ fn a_fifo_is_read() {
         .unwrap();
     assert_eq!(summary["data"]["claims"], 5, "{}", stderr(&o));
 }
+
+/// NDJSON on a FIFO is split as it streams in (a block of lines at a time, not read whole):
+/// the report is the one the same claims give from a file, line numbers and all, over
+/// blocks and with broken lines.
+#[cfg(unix)]
+#[test]
+fn ndjson_on_a_fifo_is_streamed_with_the_file_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let claims: Vec<Value> = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/claims.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let mut text = String::new();
+    for i in 0..12_000 {
+        let mut c = claims[i % claims.len()].clone();
+        c["id"] = format!("S-{i}").into();
+        text.push_str(&serde_json::to_string(&c).unwrap());
+        text.push_str(if i % 5000 == 3 {
+            "\n\n{\"id\":\n"
+        } else {
+            "\n"
+        });
+    }
+    assert!(
+        text.len() > 4 << 20,
+        "{} bytes: more than a block",
+        text.len()
+    );
+    let file = dir.path().join("claims.ndjson");
+    std::fs::write(&file, &text).unwrap();
+    let fifo = dir.path().join("fifo.ndjson");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        return; // no mkfifo on this machine: nothing to test
+    }
+    let report = |path: &std::path::Path| {
+        let path = path.to_str().unwrap();
+        let args = ["check", path, "--format", "ndjson", "--as-of", "2026-07-01"];
+        stdout(&cli(&args)).replace(path, "INPUT")
+    };
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, text))
+    };
+    let streamed = report(&fifo);
+    writer.join().unwrap().unwrap();
+    let from_file = report(&file);
+    assert!(
+        from_file.contains("\"type\":\"error\""),
+        "the broken lines are reported"
+    );
+    assert_eq!(streamed, from_file);
+}
