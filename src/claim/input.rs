@@ -94,7 +94,7 @@ pub enum InputError {
         message: String,
     },
     /// A stream (standard input, a FIFO) in a format that is split whole (a JSON array, a
-    /// FHIR bundle, X12) is larger than [`MAX_DOCUMENT_BYTES`](super::pipe::MAX_DOCUMENT_BYTES).
+    /// FHIR bundle) is larger than [`MAX_DOCUMENT_BYTES`](super::pipe::MAX_DOCUMENT_BYTES).
     #[error(
         "`{path}` is a stream of more than {limit} bytes in a format read whole ({format}): \
          save it to a file (files are mapped, not held) or send NDJSON, which is streamed"
@@ -243,7 +243,8 @@ pub fn read_with_warnings(path: &str, format: Option<InputFormat>) -> Result<Inp
     split(doc, path, format)
 }
 
-/// A stream's claims: NDJSON split as it is read; any other format read whole, up to
+/// A stream's claims: NDJSON and X12 split as they are read; a JSON array or FHIR bundle
+/// read whole, up to
 /// [`MAX_DOCUMENT_BYTES`](super::pipe::MAX_DOCUMENT_BYTES). The format is detected from the
 /// stream's head when absent.
 fn read_stream(path: &str, s: Stream, format: Option<InputFormat>) -> Result<Input, InputError> {
@@ -253,11 +254,25 @@ fn read_stream(path: &str, s: Stream, format: Option<InputFormat>) -> Result<Inp
             path: path.to_string(),
         })?,
     };
-    if format == InputFormat::Ndjson {
-        return Ok(Input {
-            pending: s.ndjson(Some(Arc::from(path))),
-            warnings: Warnings::default(),
-        });
+    let file = Some(Arc::from(path));
+    match format {
+        InputFormat::Ndjson => {
+            return Ok(Input {
+                pending: s.ndjson(file),
+                warnings: Warnings::default(),
+            });
+        }
+        InputFormat::X12 => {
+            let warnings = Warnings::default();
+            let pending = x12::stream_claims(s, file, &warnings).map_err(|message| {
+                InputError::Malformed {
+                    path: path.to_string(),
+                    message,
+                }
+            })?;
+            return Ok(Input { pending, warnings });
+        }
+        InputFormat::Json | InputFormat::Fhir => {}
     }
     let whole = s.whole().map_err(|source| InputError::Io {
         path: path.to_string(),

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::de::IgnoredAny;
 
-use super::bytes::Bytes;
+use super::bytes::{Bytes, RELEASE_STEP};
 use super::limits::{self, Exceeded, Limit};
 use super::pending::{ClaimError, Claims, Head, Pending, Warnings};
 use super::position::Position;
@@ -176,7 +176,7 @@ impl Iterator for ArraySplit {
             Ok(end) => {
                 let index = self.index;
                 self.index += 1;
-                if start >> 25 != end >> 25 {
+                if start / RELEASE_STEP != end / RELEASE_STEP {
                     self.doc.release_before(start);
                 }
                 self.pos = end;
@@ -292,7 +292,7 @@ impl Iterator for NdjsonSplit {
             let rest = bytes.get(start..).unwrap_or_default();
             let end = memchr::memchr(b'\n', rest).map_or(bytes.len(), |i| start + i);
             let range = start..end;
-            if start >> 25 != (end + 1) >> 25 {
+            if start / RELEASE_STEP != (end + 1) / RELEASE_STEP {
                 doc.release_before(start);
             }
             self.start = end + 1;

@@ -1,7 +1,7 @@
 //! Inputs that cannot be mapped (standard input, a FIFO, `<(…)`): read as a stream so memory
-//! does not grow with the input. NDJSON is split one block of whole lines at a time; formats
-//! that are one document (a JSON array, a FHIR bundle) and X12 are read whole, up to
-//! [`MAX_DOCUMENT_BYTES`].
+//! does not grow with the input. NDJSON is split one block of whole lines at a time (X12 one
+//! block of claims at a time, in the X12 reader); formats that are one document (a JSON
+//! array, a FHIR bundle) are read whole, up to [`MAX_DOCUMENT_BYTES`].
 
 use std::io::{self, Read};
 use std::sync::Arc;
@@ -11,9 +11,10 @@ use super::json::NdjsonSplit;
 use super::limits;
 use super::pending::{ClaimError, Claims, Pending};
 
-/// Bytes of a streamed input read whole: a JSON array, a FHIR bundle or an X12 file on a
-/// pipe is held in memory to be split, so it is refused past this size (a file on disk is
-/// mapped instead, whatever its size; NDJSON on a pipe is streamed).
+/// Bytes of a streamed input read whole: a JSON array or a FHIR bundle on a pipe is held in
+/// memory to be split, so it is refused past this size (a file on disk is mapped instead,
+/// whatever its size; NDJSON and X12 on a pipe are streamed). Also the most an X12 stream may
+/// hold between two claim boundaries.
 pub const MAX_DOCUMENT_BYTES: usize = 256 << 20;
 
 /// Bytes read before the format is detected: enough for every reader's `detect`.

@@ -135,11 +135,12 @@ impl Unmapped {
         &self.control
     }
 
-    /// Map the claim from the bytes it was located in: the same claim, spans and first fault
+    /// Map the claim from the bytes it was located in (which start at byte `base` of the
+    /// file): the same claim, spans and first fault
     /// as walking the segments in order would give.
-    pub fn map(self, bytes: &[u8]) -> Built {
+    pub fn map(self, bytes: &[u8], base: usize) -> Built {
         let txn = &self.control;
-        let Some(clm) = self.clm.segment(bytes, self.delimiters) else {
+        let Some(clm) = self.clm.segment(bytes, base, self.delimiters) else {
             return Err(Failed {
                 claim_id: None,
                 fault: Fault::new(self.clm.number(), "2300", "CLM", "the claim's bytes moved"),
@@ -154,7 +155,7 @@ impl Unmapped {
                 // The first fault is the claim's; later segments change nothing.
                 break;
             }
-            let Some(seg) = r.segment(bytes, self.delimiters) else {
+            let Some(seg) = r.segment(bytes, base, self.delimiters) else {
                 continue;
             };
             if let Err(f) =

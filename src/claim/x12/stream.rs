@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::{Item, Located, Reader};
 use crate::claim::Claim;
-use crate::claim::bytes::Bytes;
+use crate::claim::bytes::{Bytes, RELEASE_STEP};
 use crate::claim::pending::{ClaimError, Claims, Job, Pending, Warnings};
 
 /// Split an X12 file into claims lazily: a 1 GB file is never held as claims.
@@ -58,7 +58,7 @@ impl Iterator for X12Claims {
             .with_dependent_mut(|_, r| r.next_item().map(|c| (c, Reader::position(r))));
         if let Some((item, at)) = next {
             let doc = self.stream.borrow_owner();
-            if at > self.released + (32 << 20) {
+            if at > self.released + RELEASE_STEP {
                 doc.release_before(at);
                 self.released = at;
             }
@@ -90,11 +90,11 @@ impl Iterator for X12Claims {
     }
 }
 
-/// One located X12 claim and the file it is mapped from.
+/// One located X12 claim and the bytes (a file, or a stream's block) it is mapped from.
 #[derive(Debug)]
-struct X12Job {
-    doc: Arc<Bytes>,
-    claim: Located,
+pub(super) struct X12Job {
+    pub(super) doc: Arc<Bytes>,
+    pub(super) claim: Located,
 }
 
 impl Job for X12Job {

@@ -186,10 +186,17 @@ pub struct SegmentRef {
 }
 
 impl SegmentRef {
-    /// The segment again, from the same file's bytes and its interchange's delimiters.
-    pub fn segment<'a>(&self, bytes: &'a [u8], delimiters: Delimiters) -> Option<Segment<'a>> {
+    /// The segment again, from the same bytes (which start at byte `base` of the file) and
+    /// its interchange's delimiters.
+    pub fn segment<'a>(
+        &self,
+        bytes: &'a [u8],
+        base: usize,
+        delimiters: Delimiters,
+    ) -> Option<Segment<'a>> {
+        let at = self.offset.checked_sub(base)?;
         Some(Segment {
-            raw: bytes.get(self.offset..self.offset.checked_add(self.len)?)?,
+            raw: bytes.get(at..at.checked_add(self.len)?)?,
             number: self.number,
             offset: self.offset,
             delimiters,
@@ -312,14 +319,28 @@ pub enum TokenError {
     },
 }
 
-/// Iterator over the segments of a whole file, switching delimiters at every `ISA`.
+/// Iterator over the segments of a whole file (or of one block of it, read from a stream),
+/// switching delimiters at every `ISA`.
 #[derive(Debug, Clone)]
 pub struct Tokenizer<'a> {
     bytes: &'a [u8],
+    /// Offset of `bytes` in the file: segment offsets are the file's.
+    base: usize,
     pos: usize,
     number: u32,
     delimiters: Option<Delimiters>,
     done: bool,
+}
+
+/// Where a tokenizer stopped at the end of a block, to go on in the next block.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Resume {
+    /// Offset in the file of the next block's first byte.
+    pub base: usize,
+    /// Segments read so far.
+    pub number: u32,
+    /// The delimiters of the interchange in progress.
+    pub delimiters: Option<Delimiters>,
 }
 
 impl<'a> Tokenizer<'a> {
@@ -332,6 +353,7 @@ impl<'a> Tokenizer<'a> {
         };
         Tokenizer {
             bytes,
+            base: 0,
             pos,
             number: 0,
             delimiters: None,
@@ -339,9 +361,35 @@ impl<'a> Tokenizer<'a> {
         }
     }
 
-    /// Byte offset of the next segment.
+    /// A tokenizer over the block of the file after the one `at` was taken from.
+    pub fn resume(bytes: &'a [u8], at: Resume) -> Self {
+        Tokenizer {
+            bytes,
+            base: at.base,
+            pos: 0,
+            number: at.number,
+            delimiters: at.delimiters,
+            done: false,
+        }
+    }
+
+    /// Where the next block goes on, once this one is read to its end.
+    pub fn suspend(&self) -> Resume {
+        Resume {
+            base: self.base + self.bytes.len(),
+            number: self.number,
+            delimiters: self.delimiters,
+        }
+    }
+
+    /// Byte offset of the next segment in the bytes given.
     pub fn position(&self) -> usize {
         self.pos
+    }
+
+    /// Offset in the file of the bytes given: 0, or a block's start.
+    pub fn base(&self) -> usize {
+        self.base
     }
 
     fn skip_space(&mut self) {
@@ -371,7 +419,7 @@ impl<'a> Iterator for Tokenizer<'a> {
         }
         self.number = self.number.saturating_add(1);
         let number = self.number;
-        let offset = self.pos;
+        let offset = self.base + self.pos;
         if rest.starts_with(b"ISA") && rest.get(3).is_some_and(|b| !b.is_ascii_alphanumeric()) {
             match read_isa(rest) {
                 Ok((d, len)) => {
