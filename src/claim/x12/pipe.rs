@@ -6,8 +6,8 @@
 use std::io::Read;
 use std::sync::Arc;
 
-use super::tokenizer::{Delimiters, read_isa};
 use super::stream::X12Job;
+use super::tokenizer::{Delimiters, read_isa};
 use super::{Item, Reader};
 use crate::claim::bytes::Bytes;
 use crate::claim::pending::{ClaimError, Claims, Pending, Warnings};
