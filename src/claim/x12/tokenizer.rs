@@ -164,6 +164,9 @@ fn byte_name(b: u8) -> String {
     }
 }
 
+/// Component separators senders use in place of the declared one, in the order tried.
+const COMMON_COMPONENT: [u8; 3] = [b':', b'>', b'^'];
+
 /// One segment, borrowed from the input, without its terminator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Segment<'a> {
@@ -237,10 +240,24 @@ impl<'a> Segment<'a> {
 
     /// Element `n` (1-based, as `CLM01`), empty when absent.
     pub fn element(&self, n: usize) -> &'a [u8] {
-        self.raw
-            .split(|b| *b == self.delimiters.element)
-            .nth(n)
-            .unwrap_or_default()
+        // One pass to the element's end, not a split that builds every element before it.
+        let sep = self.delimiters.element;
+        let mut start = 0;
+        let mut seen = 0;
+        for (i, b) in self.raw.iter().enumerate() {
+            if *b == sep {
+                if seen == n {
+                    return self.raw.get(start..i).unwrap_or_default();
+                }
+                seen += 1;
+                start = i + 1;
+            }
+        }
+        if seen == n {
+            self.raw.get(start..).unwrap_or_default()
+        } else {
+            &[]
+        }
     }
 
     /// Element `n` as text; X12 basic and extended character sets are ASCII, anything else
@@ -291,14 +308,23 @@ impl<'a> Segment<'a> {
 
     fn component_separator(&self, el: &[u8]) -> u8 {
         let declared = self.delimiters.component;
-        if memchr(declared, el).is_some() {
-            return declared;
+        // One pass over the (short) element for the declared separator and the usual ones.
+        let mut seen = [false; 3];
+        for b in el {
+            if *b == declared {
+                return declared;
+            }
+            if let Some(i) = COMMON_COMPONENT.iter().position(|c| c == b)
+                && let Some(s) = seen.get_mut(i)
+            {
+                *s = true;
+            }
         }
-        [b':', b'>', b'^']
-            .into_iter()
-            .filter(|c| *c != declared && *c != self.delimiters.element)
-            .find(|c| memchr(*c, el).is_some())
-            .unwrap_or(declared)
+        COMMON_COMPONENT
+            .iter()
+            .zip(seen)
+            .find(|(c, seen)| *seen && **c != self.delimiters.element)
+            .map_or(declared, |(c, _)| *c)
     }
 }
 
