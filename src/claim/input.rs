@@ -10,6 +10,7 @@ use serde::Serialize;
 
 pub use super::bytes::Bytes;
 pub use super::pending::{ClaimError, Claims, Head, InputWarning, Pending, Split, Warnings};
+pub use super::pipe::Stream;
 use super::{fhir, json, x12};
 
 /// The claim formats claimscrub reads.
@@ -92,6 +93,20 @@ pub enum InputError {
         /// What is not supported, naming no claim value.
         message: String,
     },
+    /// A stream (standard input, a FIFO) in a format that is split whole (a JSON array, a
+    /// FHIR bundle) is larger than [`MAX_DOCUMENT_BYTES`](super::pipe::MAX_DOCUMENT_BYTES).
+    #[error(
+        "`{path}` is a stream of more than {limit} bytes in a format read whole ({format}): \
+         save it to a file (files are mapped, not held) or send NDJSON, which is streamed"
+    )]
+    TooLarge {
+        /// The input as named on the command line.
+        path: String,
+        /// The format it was read as.
+        format: &'static str,
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// The file is in the format but broken beyond reading (no ISA, unreadable delimiters).
     #[error("`{path}`: {message}")]
     Malformed {
@@ -102,34 +117,49 @@ pub enum InputError {
     },
 }
 
-/// Read an input file (or `-` for stdin) into bytes; files are memory-mapped.
-pub fn open(path: &str) -> Result<Arc<Bytes>, InputError> {
+/// An opened input: a file's bytes, mapped, or a stream that has no length to map.
+pub enum Opened {
+    /// A regular file (memory-mapped), or a stream that ended within its head.
+    Whole(Arc<Bytes>),
+    /// Standard input, a FIFO, `<(…)` or a device, read as it comes.
+    Stream(Stream),
+}
+
+/// Open an input file (or `-` for stdin); files are memory-mapped, streams are not read
+/// past their head.
+pub fn open(path: &str) -> Result<Opened, InputError> {
     let io = |source| InputError::Io {
         path: path.to_string(),
         source,
     };
+    let stream = |src: Box<dyn std::io::Read + Send>| {
+        let s = Stream::open(src).map_err(io)?;
+        Ok(if s.ended {
+            Opened::Whole(Arc::new(Bytes::Owned(s.head)))
+        } else {
+            Opened::Stream(s)
+        })
+    };
     if path == "-" {
-        let mut v = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut v).map_err(io)?;
-        return Ok(Arc::new(Bytes::Owned(v)));
+        return stream(Box::new(std::io::stdin()));
     }
     if Path::new(path).is_dir() {
         return Err(InputError::Directory {
             path: path.to_string(),
         });
     }
-    let mut file = File::open(Path::new(path)).map_err(io)?;
+    let file = File::open(Path::new(path)).map_err(io)?;
     let meta = file.metadata().map_err(io)?;
     if !meta.is_file() {
         // A FIFO, `<(…)` or a device has no length to map: read it as a stream.
-        let mut v = Vec::new();
-        std::io::Read::read_to_end(&mut file, &mut v).map_err(io)?;
-        return Ok(Arc::new(Bytes::Owned(v)));
+        return stream(Box::new(file));
     }
     if meta.len() == 0 {
-        return Ok(Arc::new(Bytes::Owned(Vec::new())));
+        return Ok(Opened::Whole(Arc::new(Bytes::Owned(Vec::new()))));
     }
-    Ok(Arc::new(Bytes::Mapped(map(&file).map_err(io)?)))
+    Ok(Opened::Whole(Arc::new(Bytes::Mapped(
+        map(&file).map_err(io)?,
+    ))))
 }
 
 #[allow(
@@ -195,7 +225,10 @@ pub fn read(path: &str, format: Option<InputFormat>) -> Result<Claims, InputErro
 
 /// Open `path`, detect (or take) its format and split it into pending claims and warnings.
 pub fn read_with_warnings(path: &str, format: Option<InputFormat>) -> Result<Input, InputError> {
-    let doc = open(path)?;
+    let doc = match open(path)? {
+        Opened::Whole(doc) => doc,
+        Opened::Stream(s) => return read_stream(path, s, format),
+    };
     if doc.iter().all(u8::is_ascii_whitespace) {
         return Err(InputError::Empty {
             path: path.to_string(),
@@ -208,6 +241,51 @@ pub fn read_with_warnings(path: &str, format: Option<InputFormat>) -> Result<Inp
         })?,
     };
     split(doc, path, format)
+}
+
+/// A stream's claims: NDJSON and X12 split as they are read; a JSON array or FHIR bundle
+/// read whole, up to
+/// [`MAX_DOCUMENT_BYTES`](super::pipe::MAX_DOCUMENT_BYTES). The format is detected from the
+/// stream's head when absent.
+fn read_stream(path: &str, s: Stream, format: Option<InputFormat>) -> Result<Input, InputError> {
+    let format = match format {
+        Some(f) => f,
+        None => detect(&s.head).ok_or_else(|| InputError::UnknownFormat {
+            path: path.to_string(),
+        })?,
+    };
+    let file = Some(Arc::from(path));
+    match format {
+        InputFormat::Ndjson => {
+            return Ok(Input {
+                pending: s.ndjson(file),
+                warnings: Warnings::default(),
+            });
+        }
+        InputFormat::X12 => {
+            let warnings = Warnings::default();
+            let pending = x12::stream_claims(s, file, &warnings).map_err(|message| {
+                InputError::Malformed {
+                    path: path.to_string(),
+                    message,
+                }
+            })?;
+            return Ok(Input { pending, warnings });
+        }
+        InputFormat::Json | InputFormat::Fhir => {}
+    }
+    let whole = s.whole().map_err(|source| InputError::Io {
+        path: path.to_string(),
+        source,
+    })?;
+    let Some(bytes) = whole else {
+        return Err(InputError::TooLarge {
+            path: path.to_string(),
+            format: format.name(),
+            limit: super::pipe::MAX_DOCUMENT_BYTES,
+        });
+    };
+    split(Arc::new(Bytes::Owned(bytes)), path, format)
 }
 
 /// Split bytes already in memory, reported under `path`; the format is detected when absent.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::de::IgnoredAny;
 
-use super::bytes::Bytes;
+use super::bytes::{Bytes, RELEASE_STEP};
 use super::limits::{self, Exceeded, Limit};
 use super::pending::{ClaimError, Claims, Head, Pending, Warnings};
 use super::position::Position;
@@ -176,7 +176,7 @@ impl Iterator for ArraySplit {
             Ok(end) => {
                 let index = self.index;
                 self.index += 1;
-                if start >> 25 != end >> 25 {
+                if start / RELEASE_STEP != end / RELEASE_STEP {
                     self.doc.release_before(start);
                 }
                 self.pos = end;
@@ -244,44 +244,83 @@ pub fn split_ndjson(
     doc: Arc<Bytes>,
     file: Option<Arc<str>>,
 ) -> impl Iterator<Item = Pending> + Send {
-    let mut start = 0usize;
-    let mut line_no = 0u32;
-    let mut index = 0usize;
-    std::iter::from_fn(move || {
-        let bytes: &[u8] = &doc;
-        while start < bytes.len() {
+    NdjsonSplit::new(doc, file, 0, 0)
+}
+
+/// The NDJSON split of one block of lines; a stream read in blocks goes on numbering lines
+/// and claims where the previous block stopped ([`NdjsonSplit::new`]).
+pub struct NdjsonSplit {
+    doc: Arc<Bytes>,
+    file: Option<Arc<str>>,
+    start: usize,
+    line_no: u32,
+    index: usize,
+}
+
+impl NdjsonSplit {
+    /// Split `doc`, whose first line follows line `line_no` of the input and whose first
+    /// claim is the input's claim number `index` (0-based).
+    pub fn new(doc: Arc<Bytes>, file: Option<Arc<str>>, line_no: u32, index: usize) -> Self {
+        NdjsonSplit {
+            doc,
+            file,
+            start: 0,
+            line_no,
+            index,
+        }
+    }
+
+    /// Lines read so far, counted from the input's start.
+    pub fn lines(&self) -> u32 {
+        self.line_no
+    }
+
+    /// Claims split so far, counted from the input's start.
+    pub fn claims(&self) -> usize {
+        self.index
+    }
+}
+
+impl Iterator for NdjsonSplit {
+    type Item = Pending;
+
+    fn next(&mut self) -> Option<Pending> {
+        let doc = &self.doc;
+        let bytes: &[u8] = doc;
+        while self.start < bytes.len() {
+            let start = self.start;
             let rest = bytes.get(start..).unwrap_or_default();
             let end = memchr::memchr(b'\n', rest).map_or(bytes.len(), |i| start + i);
             let range = start..end;
-            if start >> 25 != (end + 1) >> 25 {
+            if start / RELEASE_STEP != (end + 1) / RELEASE_STEP {
                 doc.release_before(start);
             }
-            start = end + 1;
-            line_no += 1;
+            self.start = end + 1;
+            self.line_no += 1;
             if !bytes
                 .get(range.clone())
                 .unwrap_or_default()
                 .iter()
                 .all(u8::is_ascii_whitespace)
             {
-                let i = index;
-                index += 1;
+                let i = self.index;
+                self.index += 1;
                 return Some(Pending::Deferred {
                     parse: parse_claim,
                     doc: doc.clone(),
                     range,
                     source: json_source(
                         SourceFormat::Ndjson,
-                        file.clone(),
+                        self.file.clone(),
                         i,
                         String::new(),
-                        Some(line_no),
+                        Some(self.line_no),
                     ),
                 });
             }
         }
         None
-    })
+    }
 }
 
 /// Parse one located claim. Error messages never echo input values (they may be PHI).

@@ -13,6 +13,7 @@ pub mod json;
 pub mod json_lines;
 pub mod limits;
 pub mod pending;
+pub mod pipe;
 pub mod position;
 pub mod quick;
 pub mod source;

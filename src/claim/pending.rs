@@ -73,6 +73,20 @@ pub enum Pending {
         /// The reader's parser for the range.
         parse: Parse,
     },
+    /// A claim the split located with context it needs (an X12 claim and the loops above
+    /// it), mapped later, in parallel, by the job itself.
+    Job(Box<dyn Job>),
+}
+
+/// The parallel half of reading one claim, made by a sequential split that had to carry
+/// context to it (X12's 2000A–C loops and envelope). It owns what it needs.
+pub trait Job: Send + std::fmt::Debug {
+    /// Build the claim, or its error record.
+    #[expect(
+        clippy::result_large_err,
+        reason = "ClaimError is an output record, not a propagated error; it is built once per bad claim"
+    )]
+    fn run(self: Box<Self>) -> Result<Claim, ClaimError>;
 }
 
 impl Pending {
@@ -90,6 +104,7 @@ impl Pending {
                 source,
                 parse,
             } => parse(&doc, range, source),
+            Pending::Job(job) => job.run(),
         }
     }
 }

@@ -16,8 +16,9 @@ pub const CHUNK: usize = 2048;
 
 /// Parse and check every pending claim, calling `emit` in input order.
 ///
-/// A producer thread splits the input into chunks (X12 is parsed there, sequentially) while
-/// the pool checks the previous chunk; at most two chunks wait, so memory stays bounded.
+/// A producer thread splits the input into chunks (X12's envelopes and the loops above each
+/// claim are read there, in order; the claims themselves are mapped in the pool) while the
+/// pool checks the previous chunk; at most two chunks wait, so memory stays bounded.
 pub fn run<I, F>(engine: &Engine, inputs: I, chunk: usize, mut emit: F)
 where
     I: Iterator<Item = Pending> + Send,

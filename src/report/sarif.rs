@@ -1,5 +1,8 @@
 //! `--format sarif`: SARIF 2.1.0, so findings show in code-scanning tools. Results are
-//! collected and written at the end (SARIF is one document with the rule table first).
+//! written as the claims arrive; the rule table, the notifications and the summary, known only
+//! at the end, follow them (JSON object members are unordered, so `results` may come before
+//! `tool`). Only the descriptors of the rules that fired are held, so memory does not grow with
+//! the input; a run stopped by a signal still closes the document.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -15,12 +18,13 @@ use crate::rules::{load, schema};
 /// The rule id of unreadable-claim results, described in the rule table like any rule.
 const UNREADABLE: &str = "unreadable-claim";
 
-/// SARIF 2.1.0 for code-scanning tools: one result per finding.
+/// SARIF 2.1.0 for code-scanning tools: one result per finding, streamed.
 pub struct Sarif<'w> {
     out: Box<dyn Write + 'w>,
     meta: Option<RunMeta>,
     rules: BTreeMap<String, Value>,
-    results: Vec<Value>,
+    /// Results written so far: the first needs no comma before it.
+    results: usize,
 }
 
 impl<'w> Sarif<'w> {
@@ -30,8 +34,54 @@ impl<'w> Sarif<'w> {
             out,
             meta: None,
             rules: BTreeMap::new(),
-            results: Vec::new(),
+            results: 0,
         }
+    }
+
+    /// Write one result as an element of `runs[0].results`, pretty-printed at its depth.
+    fn result(&mut self, result: &Value) -> io::Result<()> {
+        self.out
+            .write_all(if self.results == 0 { b"\n" } else { b",\n" })?;
+        self.results += 1;
+        pretty(&mut self.out, RESULT_INDENT, result)
+    }
+}
+
+/// Indentation of an element of `runs[0].results`.
+const RESULT_INDENT: &[u8] = b"        ";
+
+/// Indentation of a member of `runs[0]`.
+const RUN_INDENT: &[u8] = b"      ";
+
+/// Write `value` pretty-printed as if nested at `indent`: the opening is not indented (it
+/// follows a key or a line start the caller wrote), every later line is.
+fn pretty(out: &mut dyn Write, indent: &[u8], value: &Value) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut Indented { out, indent }, value)?;
+    Ok(())
+}
+
+/// A writer that indents every line after the first by `indent`. JSON strings escape their
+/// line breaks, so every raw newline the pretty printer writes is between two tokens.
+struct Indented<'a, 'w> {
+    out: &'a mut (dyn Write + 'w),
+    indent: &'a [u8],
+}
+
+impl Write for Indented<'_, '_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut rest = buf;
+        while let Some(i) = memchr::memchr(b'\n', rest) {
+            let (line, tail) = rest.split_at(i + 1);
+            self.out.write_all(line)?;
+            self.out.write_all(self.indent)?;
+            rest = tail;
+        }
+        self.out.write_all(rest)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
     }
 }
 
@@ -133,7 +183,11 @@ fn notification(n: &super::Notice) -> Value {
 impl Emitter for Sarif<'_> {
     fn begin(&mut self, meta: &RunMeta) -> io::Result<()> {
         self.meta = Some(meta.clone());
-        Ok(())
+        // Members in the order the whole-document writer sorted them, but `results` first
+        // in the run: it is the only part known before the end.
+        self.out.write_all(
+            b"{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"runs\": [\n    {\n      \"results\": [",
+        )
     }
 
     fn claim(&mut self, r: &ClaimResult) -> io::Result<()> {
@@ -144,7 +198,7 @@ impl Emitter for Sarif<'_> {
                         .entry(f.rule.to_string())
                         .or_insert_with(|| rule_descriptor(f));
                     let logical = json!([{ "fullyQualifiedName": format!("{}#{}", f.claim_id, f.path), "kind": "element" }]);
-                    self.results.push(json!({
+                    let result = json!({
                         "ruleId": &*f.rule,
                         "level": level(f.severity),
                         "message": { "text": format!("{} ({})", f.message, f.help) },
@@ -160,20 +214,22 @@ impl Emitter for Sarif<'_> {
                             "rarc": f.rarc.as_deref(),
                             "location": f.location.as_ref().map(|l| l.to_string()),
                         },
-                    }));
+                    });
+                    self.result(&result)?;
                 }
             }
             Outcome::Unreadable(e) => {
                 self.rules
                     .entry(UNREADABLE.to_string())
                     .or_insert_with(unreadable_descriptor);
-                self.results.push(json!({
+                let result = json!({
                     "ruleId": UNREADABLE,
                     "level": "error",
                     "message": { "text": e.message },
                     "locations": [{ "physicalLocation": physical(e.file.as_deref(), e.location.as_ref()) }],
                     "properties": { "index": r.seq, "claim_id": e.claim_id, "location": e.location.as_ref().map(|l| l.to_string()) },
-                }));
+                });
+                self.result(&result)?;
             }
         }
         Ok(())
@@ -181,26 +237,38 @@ impl Emitter for Sarif<'_> {
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         let version = self.meta.as_ref().map_or("", |m| m.version);
-        let doc = json!({
-            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-            "version": "2.1.0",
-            "runs": [{
-                "tool": { "driver": {
+        self.out.write_all(if self.results == 0 {
+            b"]"
+        } else {
+            b"\n      ]"
+        })?;
+        let tail = [
+            (
+                "invocations",
+                json!([{
+                    "executionSuccessful": !summary.interrupted,
+                    "toolExecutionNotifications": summary.notices.iter().map(notification).collect::<Vec<_>>(),
+                }]),
+            ),
+            ("properties", json!({ "summary": summary })),
+            (
+                "tool",
+                json!({ "driver": {
                     "name": "claimscrub",
                     "version": version,
                     "informationUri": "https://github.com/claimscrub/claimscrub",
                     "rules": self.rules.values().collect::<Vec<_>>(),
-                }},
-                "results": self.results,
-                "invocations": [{
-                    "executionSuccessful": !summary.interrupted,
-                    "toolExecutionNotifications": summary.notices.iter().map(notification).collect::<Vec<_>>(),
-                }],
-                "properties": { "summary": summary },
-            }],
-        });
-        serde_json::to_writer_pretty(&mut self.out, &doc)?;
-        self.out.write_all(b"\n")?;
+                }}),
+            ),
+        ];
+        for (key, value) in &tail {
+            self.out.write_all(b",\n")?;
+            self.out.write_all(RUN_INDENT)?;
+            write!(self.out, "\"{key}\": ")?;
+            pretty(&mut self.out, RUN_INDENT, value)?;
+        }
+        self.out
+            .write_all(b"\n    }\n  ],\n  \"version\": \"2.1.0\"\n}\n")?;
         self.out.flush()
     }
 }
@@ -268,6 +336,69 @@ mod tests {
             "{md}"
         );
         assert_eq!(d["help"]["text"], d["help"]["markdown"]);
+    }
+
+    /// A writer whose bytes the test can read while the emitter still holds it.
+    #[derive(Clone, Default)]
+    struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn results_are_written_as_claims_arrive() {
+        let buf = Shared::default();
+        let mut e = Sarif::new(Box::new(buf.clone()));
+        let results = super::super::fixture::results();
+        assert!(e.begin(&super::super::fixture::meta()).is_ok());
+        let mut written = Vec::new();
+        for r in &results {
+            assert!(e.claim(r).is_ok());
+            written.push(buf.0.borrow().len());
+        }
+        // Every claim with a finding or a read error grew the output before the end.
+        let grew = written.windows(2).filter(|w| w[1] > w[0]).count();
+        assert!(grew >= 3, "{written:?}");
+        assert_eq!(e.results, 8);
+        // Stopped after two claims (a signal), the document is still whole.
+        let buf = Shared::default();
+        let mut e = Sarif::new(Box::new(buf.clone()));
+        let mut summary = Summary::default();
+        assert!(e.begin(&super::super::fixture::meta()).is_ok());
+        for r in results.iter().take(2) {
+            summary.add(r);
+            assert!(e.claim(r).is_ok());
+        }
+        summary.interrupted = true;
+        assert!(e.finish(&summary).is_ok());
+        let text = String::from_utf8(buf.0.borrow().clone()).unwrap_or_default();
+        let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+        let run = &doc["runs"][0];
+        assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+        assert_eq!(run["properties"]["summary"]["claims"], 2);
+        let n = run["results"].as_array().map_or(0, Vec::len);
+        assert_eq!(n, e.results);
+    }
+
+    #[test]
+    fn an_empty_run_is_a_whole_document() {
+        let buf = Shared::default();
+        let mut e = Sarif::new(Box::new(buf.clone()));
+        assert!(e.begin(&super::super::fixture::meta()).is_ok());
+        assert!(e.finish(&Summary::default()).is_ok());
+        let text = String::from_utf8(buf.0.borrow().clone()).unwrap_or_default();
+        let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+        assert_eq!(doc["version"], "2.1.0");
+        assert_eq!(doc["runs"][0]["results"], json!([]));
+        assert_eq!(doc["runs"][0]["tool"]["driver"]["rules"], json!([]));
+        assert!(text.contains("\"results\": [],\n"), "{text}");
     }
 
     #[test]

@@ -406,3 +406,82 @@ fn a_fifo_is_read() {
         .unwrap();
     assert_eq!(summary["data"]["claims"], 5, "{}", stderr(&o));
 }
+
+/// The report of `text` read from a FIFO and from a file (input paths replaced by
+/// `INPUT`); `None` without `mkfifo`.
+#[cfg(unix)]
+fn from_fifo_and_file(text: String, name: &str) -> Option<(String, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(name);
+    std::fs::write(&file, &text).unwrap();
+    let fifo = dir.path().join(format!("fifo-{name}"));
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        return None; // no mkfifo on this machine: nothing to test
+    }
+    let report = |path: &std::path::Path| {
+        let path = path.to_str().unwrap();
+        let args = ["check", path, "--format", "ndjson", "--as-of", "2026-07-01"];
+        stdout(&cli(&args)).replace(path, "INPUT")
+    };
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, text))
+    };
+    let streamed = report(&fifo);
+    writer.join().unwrap().unwrap();
+    Some((streamed, report(&file)))
+}
+
+/// NDJSON on a FIFO is split as it streams in (a block of lines at a time, not read whole):
+/// the report is the one the same claims give from a file, line numbers and all, over
+/// blocks and with broken lines.
+#[cfg(unix)]
+#[test]
+fn ndjson_on_a_fifo_is_streamed_with_the_file_report() {
+    let claims: Vec<Value> = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/claims.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let mut text = String::new();
+    for i in 0..12_000 {
+        let mut c = claims[i % claims.len()].clone();
+        c["id"] = format!("S-{i}").into();
+        text.push_str(&serde_json::to_string(&c).unwrap());
+        text.push_str(if i % 5000 == 3 {
+            "\n\n{\"id\":\n"
+        } else {
+            "\n"
+        });
+    }
+    assert!(
+        text.len() > 4 << 20,
+        "{} bytes: more than a block",
+        text.len()
+    );
+    let Some((streamed, from_file)) = from_fifo_and_file(text, "claims.ndjson") else {
+        return;
+    };
+    assert!(
+        from_file.contains("\"type\":\"error\""),
+        "the broken lines are reported"
+    );
+    assert_eq!(streamed, from_file);
+}
+
+/// X12 on a FIFO is split as it streams in, past the head the format is told from: the
+/// report is the one from a file, segment numbers and all.
+#[cfg(unix)]
+#[test]
+fn x12_on_a_fifo_is_streamed_with_the_file_report() {
+    let mut text = Vec::new();
+    claimscrub::synth::x12_837p(1_000, &mut text).unwrap();
+    assert!(text.len() > 64 << 10, "past the head");
+    let text = String::from_utf8(text).unwrap();
+    let Some((streamed, from_file)) = from_fifo_and_file(text, "claims.x12") else {
+        return;
+    };
+    assert!(from_file.matches("\"type\":\"finding\"").count() > 100);
+    assert_eq!(streamed, from_file);
+}

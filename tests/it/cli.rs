@@ -116,6 +116,27 @@ fn output_is_identical_with_one_and_two_threads() {
     assert_eq!(one, run("2"));
 }
 
+/// X12 claims are split in order and mapped in the pool: the report is the same whatever
+/// the thread count.
+#[test]
+fn x12_output_is_identical_with_one_and_two_threads() {
+    let mut files: Vec<String> = std::fs::read_dir("tests/fixtures/x12")
+        .unwrap()
+        .filter_map(|e| Some(e.ok()?.path().to_string_lossy().into_owned()))
+        .filter(|p| p.ends_with(".edi"))
+        .collect();
+    files.sort();
+    let run = |threads: &str| {
+        let mut args = vec!["check", "--as-of", "2026-07-01", "--format", "ndjson"];
+        args.extend(["--fail-on", "never", "--threads", threads]);
+        args.extend(files.iter().map(String::as_str));
+        stdout(&cli(&args))
+    };
+    let one = run("1");
+    assert!(one.matches("\"type\":\"finding\"").count() > 20, "{one}");
+    assert_eq!(one, run("2"));
+}
+
 fn check_file(path: &str, format: &str) -> String {
     let o = cli(&["check", path, "--as-of", "2026-07-01", "--format", format]);
     assert!(o.status.code().is_some_and(|c| c <= 1), "{}", stderr(&o));

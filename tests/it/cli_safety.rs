@@ -251,7 +251,15 @@ fn summary_of(text: &str, format: &str) -> serde_json::Value {
                 doc["runs"][0]["invocations"][0]["executionSuccessful"],
                 false
             );
-            doc["runs"][0]["properties"]["summary"].clone()
+            // Every result written before the stop is in the closed document, and only those.
+            let summary = doc["runs"][0]["properties"]["summary"].clone();
+            let results = doc["runs"][0]["results"].as_array().unwrap().len();
+            let counted = ["errors", "warnings", "infos", "unreadable"]
+                .iter()
+                .map(|k| summary[k].as_u64().unwrap())
+                .sum::<u64>();
+            assert_eq!(results as u64, counted);
+            summary
         }
         _ => {
             let records: Vec<serde_json::Value> = text
@@ -277,6 +285,7 @@ fn a_signal_stops_the_run_with_a_closed_report() {
         ("TERM", "json", true, 143),
         ("INT", "ndjson", true, 130),
         ("TERM", "sarif", true, 143),
+        ("INT", "sarif", false, 130),
         ("INT", "ndjson", false, 130),
         ("TERM", "human", true, 143),
     ];

@@ -84,7 +84,7 @@ impl PersonCtx {
 }
 
 /// 2000A/2010AA: the billing provider.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(super) struct Billing {
     pub(super) provider: Provider,
     pub(super) spans: Spans,
@@ -94,7 +94,7 @@ pub(super) struct Billing {
 }
 
 /// 2000B/2010BA/2010BB: subscriber and payer.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(super) struct Subscriber {
     pub(super) person: PersonCtx,
     pub(super) payer: Payer,
@@ -104,7 +104,7 @@ pub(super) struct Subscriber {
 }
 
 /// 2000C/2010CA: the patient when not the subscriber.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(super) struct Patient {
     pub(super) person: PersonCtx,
     pub(super) loop_id: &'static str,

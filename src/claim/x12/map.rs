@@ -22,7 +22,7 @@ use super::header::{
     Billing, Patient, Subscriber, billing_segment, patient_segment, subscriber_segment,
 };
 use super::line::{line_level, sv1, sv2};
-use super::tokenizer::Segment;
+use super::tokenizer::{Delimiters, Segment, SegmentRef};
 use crate::claim::limits::{self, Exceeded, Limit};
 use crate::claim::position::{ClaimField, PersonRole, Position};
 use crate::claim::source::{Location, Spans};
@@ -73,6 +73,24 @@ pub(super) struct ClaimBuilder {
     pub(super) line_has_service: bool,
 }
 
+/// The loops above a claim as they stood at its `CLM`: what every claim below them copies.
+/// The loops are shared (`Arc`), so carrying them with each claim to the worker that maps it
+/// costs a few reference counts, not a copy.
+#[derive(Debug, Clone, Default)]
+struct Header {
+    submission: Option<(Date, Location)>,
+    billing: Option<Arc<Billing>>,
+    subscriber: Option<Arc<Subscriber>>,
+    patient: Option<Arc<Patient>>,
+    /// A broken `HL` poisons the claims below it until the next one.
+    hl_fault: Option<Fault>,
+}
+
+/// The loop [`Transaction::loop_id`] names while a claim is in progress: which loop of the
+/// claim the last segment was in is known only once the claim is mapped, so a fault that cuts
+/// the claim short is given its loop then ([`Unmapped::map`]).
+pub const CLAIM_LOOP: &str = "(claim)";
+
 /// One `ST`…`SE` 837 transaction.
 #[derive(Debug)]
 pub struct Transaction {
@@ -81,13 +99,108 @@ pub struct Transaction {
     kind: Option<ClaimKind>,
     /// Why the whole transaction is refused (4010, another 837 guide).
     refused: Option<String>,
-    submission: Option<(Date, Location)>,
-    billing: Option<Billing>,
-    subscriber: Option<Subscriber>,
-    patient: Option<Patient>,
-    /// A broken `HL` poisons the claims below it until the next one.
-    hl_fault: Option<Fault>,
-    claim: Option<ClaimBuilder>,
+    header: Header,
+    /// The claim in progress: located, mapped later.
+    claim: Option<Unmapped>,
+}
+
+/// A claim located by the sequential split: its `CLM`, the segments after it up to the next
+/// `CLM`, `HL` or `SE`, and the loops above it. Mapping it needs nothing else but the file's
+/// bytes, so the runner's workers map claims in parallel ([`Unmapped::map`]).
+#[derive(Debug)]
+pub struct Unmapped {
+    header: Header,
+    control: Arc<str>,
+    kind: Option<ClaimKind>,
+    delimiters: Delimiters,
+    clm: SegmentRef,
+    segments: Vec<SegmentRef>,
+    /// The fault that cut the claim short (the file ends or breaks inside it), if one did.
+    cut: Option<Fault>,
+}
+
+/// A transaction's output, in file order: a claim failed while splitting (refused, or an
+/// error record), or one located to be mapped later.
+#[derive(Debug)]
+pub enum Split {
+    /// Failed already.
+    Failed(Failed),
+    /// Located; [`Unmapped::map`] builds it.
+    Located(Box<Unmapped>),
+}
+
+impl Unmapped {
+    /// The transaction set's control number (ST02), for the claim's locations.
+    pub fn control(&self) -> &Arc<str> {
+        &self.control
+    }
+
+    /// Map the claim from the bytes it was located in (which start at byte `base` of the
+    /// file): the same claim, spans and first fault
+    /// as walking the segments in order would give.
+    pub fn map(self, bytes: &[u8], base: usize) -> Built {
+        let txn = &self.control;
+        let Some(clm) = self.clm.segment(bytes, base, self.delimiters) else {
+            return Err(Failed {
+                claim_id: None,
+                fault: Fault::new(self.clm.number(), "2300", "CLM", "the claim's bytes moved"),
+            });
+        };
+        let mut b = start_claim(&self.header, &clm, self.kind, txn);
+        if let Err(f) = long_element(&clm, "2300") {
+            b.fault.get_or_insert(f);
+        }
+        for r in &self.segments {
+            if b.fault.is_some() {
+                // The first fault is the claim's; later segments change nothing.
+                break;
+            }
+            let Some(seg) = r.segment(bytes, base, self.delimiters) else {
+                continue;
+            };
+            if let Err(f) =
+                long_element(&seg, b.at.id()).and_then(|()| claim_segment(&mut b, &seg, txn))
+            {
+                b.fault = Some(f);
+            }
+        }
+        match self.cut {
+            Some(mut cut) => {
+                if cut.loop_id == CLAIM_LOOP {
+                    cut.loop_id = b.at.id();
+                }
+                Err(Failed {
+                    claim_id: limits::claim_id(&b.claim.id),
+                    fault: b.fault.unwrap_or(cut),
+                })
+            }
+            None => built(b),
+        }
+    }
+}
+
+/// A claim whose segments all arrived: built, or failed with its first fault or a limit.
+fn built(b: ClaimBuilder) -> Built {
+    match b.fault {
+        Some(fault) => Err(Failed {
+            claim_id: limits::claim_id(&b.claim.id),
+            fault,
+        }),
+        None if let Err(e) = limits::check(&b.claim) => Err(Failed {
+            claim_id: limits::claim_id(&b.claim.id),
+            fault: Fault::over_at(&b.spans, e),
+        }),
+        None => {
+            let mut claim = b.claim;
+            claim.normalize();
+            claim.source = Source {
+                format: SourceFormat::X12,
+                spans: b.spans,
+                ..Source::default()
+            };
+            Ok(claim)
+        }
+    }
 }
 
 impl Transaction {
@@ -99,29 +212,26 @@ impl Transaction {
             control,
             kind,
             refused,
-            submission: None,
-            billing: None,
-            subscriber: None,
-            patient: None,
-            hl_fault: None,
+            header: Header::default(),
             claim: None,
         }
     }
 
-    /// The loop the last segment was in, for locations of envelope faults.
+    /// The loop the last segment was in, for locations of envelope faults: [`CLAIM_LOOP`]
+    /// while a claim is in progress (resolved when it is mapped).
     pub fn loop_id(&self) -> &'static str {
         match &self.claim {
-            Some(b) => b.at.id(),
+            Some(_) => CLAIM_LOOP,
             None => "header",
         }
     }
 
     /// Feed one segment between ST and SE.
-    pub fn segment(&mut self, seg: &Segment, out: &mut Vec<Built>) {
+    pub fn segment(&mut self, seg: &Segment, out: &mut Vec<Split>) {
         let id = seg.id();
         if let Some(why) = &self.refused {
             if id == b"CLM" {
-                out.push(Err(Failed {
+                out.push(Split::Failed(Failed {
                     claim_id: opt(seg.text(1)),
                     fault: Fault::new(seg.number, "2300", "CLM", why.clone()),
                 }));
@@ -136,12 +246,15 @@ impl Transaction {
             }
             b"CLM" => {
                 self.finish(out);
-                self.start_claim(seg);
-                if let Some(b) = &mut self.claim
-                    && let Err(f) = long_element(seg, "2300")
-                {
-                    b.fault.get_or_insert(f);
-                }
+                self.claim = Some(Unmapped {
+                    header: self.header.clone(),
+                    control: self.control.clone(),
+                    kind: self.kind,
+                    delimiters: seg.delimiters,
+                    clm: seg.locate(),
+                    segments: Vec::with_capacity(32),
+                    cut: None,
+                });
                 return;
             }
             b"BHT" => {
@@ -150,74 +263,55 @@ impl Transaction {
             }
             _ => {}
         }
-        if let Some(b) = &mut self.claim {
-            if b.fault.is_none()
-                && let Err(f) =
-                    long_element(seg, b.at.id()).and_then(|()| claim_segment(b, seg, &self.control))
-            {
-                b.fault = Some(f);
-            }
+        if let Some(c) = &mut self.claim {
+            c.segments.push(seg.locate());
             return;
         }
         let txn = &self.control;
-        if let Some(p) = &mut self.patient {
-            if p.fault.is_none()
-                && let Err(f) =
+        let h = &mut self.header;
+        if let Some(p) = &mut h.patient {
+            if p.fault.is_none() {
+                let p = Arc::make_mut(p);
+                if let Err(f) =
                     long_element(seg, "2000C").and_then(|()| patient_segment(p, seg, txn))
-            {
-                p.fault = Some(f);
+                {
+                    p.fault = Some(f);
+                }
             }
-        } else if let Some(s) = &mut self.subscriber {
-            if s.fault.is_none()
-                && let Err(f) =
+        } else if let Some(s) = &mut h.subscriber {
+            if s.fault.is_none() {
+                let s = Arc::make_mut(s);
+                if let Err(f) =
                     long_element(seg, "2000B").and_then(|()| subscriber_segment(s, seg, txn))
-            {
-                s.fault = Some(f);
+                {
+                    s.fault = Some(f);
+                }
             }
-        } else if let Some(b) = &mut self.billing
+        } else if let Some(b) = &mut h.billing
             && b.fault.is_none()
-            && let Err(f) = long_element(seg, "2000A").and_then(|()| billing_segment(b, seg, txn))
         {
-            b.fault = Some(f);
+            let b = Arc::make_mut(b);
+            if let Err(f) = long_element(seg, "2000A").and_then(|()| billing_segment(b, seg, txn)) {
+                b.fault = Some(f);
+            }
         }
     }
 
     /// Close the claim in progress (at the next CLM, HL or SE).
-    pub fn finish(&mut self, out: &mut Vec<Built>) {
-        let Some(b) = self.claim.take() else {
-            return;
-        };
-        out.push(match b.fault {
-            Some(fault) => Err(Failed {
-                claim_id: limits::claim_id(&b.claim.id),
-                fault,
-            }),
-            None if let Err(e) = limits::check(&b.claim) => Err(Failed {
-                claim_id: limits::claim_id(&b.claim.id),
-                fault: Fault::over_at(&b.spans, e),
-            }),
-            None => {
-                let mut claim = b.claim;
-                claim.normalize();
-                claim.source = Source {
-                    format: SourceFormat::X12,
-                    spans: b.spans,
-                    ..Source::default()
-                };
-                Ok(claim)
-            }
-        });
+    pub fn finish(&mut self, out: &mut Vec<Split>) {
+        if let Some(c) = self.claim.take() {
+            out.push(Split::Located(Box::new(c)));
+        }
     }
 
     /// The file ends (or breaks) inside this transaction: the claim in progress fails with
-    /// `fault`. Returns false when no claim was in progress to carry it.
-    pub fn abort(&mut self, fault: Fault, out: &mut Vec<Built>) -> bool {
+    /// `fault` (unless it failed earlier). Returns false when no claim was in progress to
+    /// carry it.
+    pub fn abort(&mut self, fault: Fault, out: &mut Vec<Split>) -> bool {
         match self.claim.take() {
-            Some(b) => {
-                out.push(Err(Failed {
-                    claim_id: limits::claim_id(&b.claim.id),
-                    fault: b.fault.unwrap_or(fault),
-                }));
+            Some(mut c) => {
+                c.cut = Some(fault);
+                out.push(Split::Located(Box::new(c)));
                 true
             }
             None => false,
@@ -229,36 +323,37 @@ impl Transaction {
             return;
         }
         if let Some(d) = parse_d8(seg.text(4)) {
-            self.submission = Some((d, loc(seg, "header", el(seg, 4), &self.control)));
+            self.header.submission = Some((d, loc(seg, "header", el(seg, 4), &self.control)));
         }
     }
 
     fn hl(&mut self, seg: &Segment) {
-        self.hl_fault = check_count(seg, "2000").err();
+        let h = &mut self.header;
+        h.hl_fault = check_count(seg, "2000").err();
         match seg.text(3) {
             "20" => {
-                self.billing = Some(Billing {
+                h.billing = Some(Arc::new(Billing {
                     loop_id: "2000A",
                     ..Billing::default()
-                });
-                self.subscriber = None;
-                self.patient = None;
+                }));
+                h.subscriber = None;
+                h.patient = None;
             }
             "22" => {
-                self.subscriber = Some(Subscriber {
+                h.subscriber = Some(Arc::new(Subscriber {
                     loop_id: "2000B",
                     ..Subscriber::default()
-                });
-                self.patient = None;
+                }));
+                h.patient = None;
             }
             "23" => {
-                self.patient = Some(Patient {
+                h.patient = Some(Arc::new(Patient {
                     loop_id: "2000C",
                     ..Patient::default()
-                });
+                }));
             }
             _ => {
-                self.hl_fault.get_or_insert_with(|| {
+                h.hl_fault.get_or_insert_with(|| {
                     Fault::new(
                         seg.number,
                         "2000",
@@ -269,9 +364,16 @@ impl Transaction {
             }
         }
     }
+}
 
-    fn start_claim(&mut self, seg: &Segment) {
-        let txn = &self.control;
+/// Open the claim of `seg` (a `CLM`) below the loops of `header`.
+fn start_claim(
+    header: &Header,
+    seg: &Segment,
+    kind: Option<ClaimKind>,
+    txn: &Arc<str>,
+) -> ClaimBuilder {
+    {
         let mut claim = Claim {
             id: seg.text(1).to_string(),
             ..Claim::default()
@@ -282,12 +384,12 @@ impl Transaction {
             Position::Field(ClaimField::Id),
             loc(seg, "2300", el(seg, 1), txn),
         );
-        let mut fault = self.hl_fault.clone();
-        if let Some((d, l)) = &self.submission {
+        let mut fault = header.hl_fault.clone();
+        if let Some((d, l)) = &header.submission {
             claim.submission_date = Some(*d);
             spans.record(Position::Field(ClaimField::SubmissionDate), l.clone());
         }
-        match &self.billing {
+        match &header.billing {
             Some(b) if b.named => {
                 claim.billing_provider = b.provider.clone();
                 spans.extend(&b.spans);
@@ -304,12 +406,12 @@ impl Transaction {
                 });
             }
         }
-        match &self.subscriber {
+        match &header.subscriber {
             Some(s) => {
                 claim.payer = s.payer.clone();
                 spans.extend(&s.payer_spans);
                 fault = fault.or_else(|| s.fault.clone());
-                match &self.patient {
+                match &header.patient {
                     Some(p) => {
                         claim.subscriber = Some(
                             s.person
@@ -338,15 +440,15 @@ impl Transaction {
             }
         }
         if fault.is_none() {
-            fault = clm(&mut claim, &mut spans, seg, self.kind, txn).err();
+            fault = clm(&mut claim, &mut spans, seg, kind, txn).err();
         }
-        self.claim = Some(ClaimBuilder {
+        ClaimBuilder {
             claim,
             spans,
             fault,
             at: ClaimLoop::Claim,
             line_has_service: false,
-        });
+        }
     }
 }
 

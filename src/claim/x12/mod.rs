@@ -2,7 +2,10 @@
 //!
 //! The file is tokenized in place ([`tokenizer`]) and walked one segment at a time; only the
 //! claim being built is held, so a 1 GB file is never a tree in memory. [`Reader`] yields one
-//! `Result<Claim, ClaimError>` per `CLM`, in file order.
+//! `Result<Claim, ClaimError>` per `CLM`, in file order. Reading has two halves: the split
+//! ([`Reader::next_item`]: envelopes, the 2000A–C loops, where each claim starts and ends) runs
+//! in order, and each claim it locates carries the loops above it, so mapping it
+//! ([`Located::map`]) can run on any thread; the runner maps claims in its pool.
 //!
 //! Decisions:
 //! - **4010 is refused.** A transaction whose guide (ST03, else GS08) is `004010X098A1` or
@@ -28,6 +31,7 @@ pub mod elements;
 mod header;
 mod line;
 pub mod map;
+mod pipe;
 mod stream;
 pub mod tokenizer;
 
@@ -35,12 +39,13 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use elements::{Built, Failed, Fault, check_count, id_str};
-use map::Transaction;
-use tokenizer::{IsaError, Segment, TokenError, Tokenizer};
+use map::{Split, Transaction, Unmapped};
+use tokenizer::{IsaError, Resume, Segment, TokenError, Tokenizer};
 
 use super::Claim;
 use super::pending::{ClaimError, Head, InputWarning};
 
+pub use pipe::stream_claims;
 pub use stream::claims;
 
 /// An X12 interchange starts with its `ISA` segment.
@@ -78,14 +83,91 @@ struct OpenTransaction {
     control: Arc<str>,
 }
 
-/// Streaming 837 reader over a byte slice.
+/// One claim of the file, in file order, as [`Reader::next_item`] gives it.
+#[derive(Debug)]
+pub enum Item {
+    /// Failed while splitting: a claim of a refused transaction, or an error record.
+    Failed(ClaimError),
+    /// Located with the loops above it; [`Located::map`] builds it, on any thread.
+    Located(Located),
+}
+
+/// A claim the sequential split located and numbered, to be mapped from the file's bytes.
+#[derive(Debug)]
+pub struct Located {
+    claim: Box<Unmapped>,
+    file: Option<Arc<str>>,
+    index: usize,
+    /// Offset in the file of the bytes the claim was located in (a stream's block).
+    base: usize,
+}
+
+impl Located {
+    /// Map the claim from the bytes the reader read (the same file): the claim, or its error
+    /// record.
+    #[expect(
+        clippy::result_large_err,
+        reason = "ClaimError is an output record, not a propagated error; it is built once per bad claim"
+    )]
+    pub fn map(self, bytes: &[u8]) -> Result<Claim, ClaimError> {
+        let control = self.claim.control().clone();
+        let built = self.claim.map(bytes, self.base);
+        numbered(built, self.file, self.index, &control)
+    }
+}
+
+/// A built claim with its file and index, or its failure as an error record.
+#[expect(
+    clippy::result_large_err,
+    reason = "ClaimError is an output record, not a propagated error; it is built once per bad claim"
+)]
+fn numbered(
+    built: Built,
+    file: Option<Arc<str>>,
+    index: usize,
+    transaction: &Arc<str>,
+) -> Result<Claim, ClaimError> {
+    match built {
+        Ok(mut claim) => {
+            claim.source.file = file;
+            claim.source.index = index;
+            Ok(claim)
+        }
+        Err(f) => Err(record(f, file, index, transaction)),
+    }
+}
+
+/// The error record of a claim that failed.
+fn record(f: Failed, file: Option<Arc<str>>, index: usize, transaction: &Arc<str>) -> ClaimError {
+    ClaimError {
+        file,
+        index,
+        claim_id: f.claim_id,
+        location: Some(f.fault.location(transaction)),
+        message: f.fault.message,
+        limit: f.fault.limit,
+    }
+}
+
+/// Streaming 837 reader over a byte slice (a whole file, or one block of a stream after
+/// another: [`Reader::suspend`], [`Reader::resume`]).
 #[derive(Debug)]
 pub struct Reader<'a> {
+    bytes: &'a [u8],
     tokens: Tokenizer<'a>,
+    /// Whether `bytes` run to the end of the file; a block of a stream does not.
+    last: bool,
+    st: State,
+}
+
+/// What a reader knows past the bytes it reads: envelopes, the transaction in progress,
+/// claims numbered and queued, warnings. A stream's blocks hand it on.
+#[derive(Debug, Default)]
+pub struct State {
     file: Option<Arc<str>>,
     next_index: usize,
-    out: VecDeque<Result<Claim, ClaimError>>,
-    built: Vec<Built>,
+    out: VecDeque<Item>,
+    built: Vec<Split>,
     warnings: Vec<InputWarning>,
     interchange: Option<Envelope>,
     group: Option<Envelope>,
@@ -108,21 +190,49 @@ impl<'a> Reader<'a> {
             .unwrap_or(body.len());
         tokenizer::read_isa(body.get(start..).unwrap_or_default())?;
         Ok(Reader {
+            bytes,
             tokens: Tokenizer::new(bytes),
-            file,
-            next_index: 0,
-            out: VecDeque::new(),
-            built: Vec::new(),
-            warnings: Vec::new(),
-            interchange: None,
-            group: None,
-            txn: None,
-            skipping: false,
-            last_segment: 0,
-            claim_transactions: 0,
-            other_transactions: Vec::new(),
-            done: false,
+            last: true,
+            st: State {
+                file,
+                ..State::default()
+            },
         })
+    }
+
+    /// A reader going on from `st` over the next block of a stream, which starts at `at`
+    /// (from [`Reader::suspend`]); `last` when the block runs to the end of the input.
+    pub fn resume(bytes: &'a [u8], at: Resume, st: State, last: bool) -> Reader<'a> {
+        Reader {
+            bytes,
+            tokens: Tokenizer::resume(bytes, at),
+            last,
+            st,
+        }
+    }
+
+    /// The end of a block that is not the input's last: close the claim in progress (the
+    /// block was cut just before the `CLM`, `HL` or `SE` that ends it), so that
+    /// [`Reader::next_item`] gives it while its bytes are still this block's. True when
+    /// there was one.
+    pub fn close_claim(&mut self) -> bool {
+        if let Some(open) = &mut self.st.txn
+            && let Some(t) = &mut open.txn
+        {
+            let before = self.st.built.len();
+            t.finish(&mut self.st.built);
+            let control = open.control.clone();
+            let closed = self.st.built.len() > before;
+            self.flush(&control);
+            return closed;
+        }
+        false
+    }
+
+    /// Hand on where reading stopped and what the reader knows, for the next block
+    /// ([`Reader::resume`]), once [`Reader::next_item`] has given every claim of this one.
+    pub fn suspend(&mut self) -> (Resume, State) {
+        (self.tokens.suspend(), std::mem::take(&mut self.st))
     }
 
     /// Byte offset the reader has reached.
@@ -132,7 +242,7 @@ impl<'a> Reader<'a> {
 
     /// Envelope warnings so far (control numbers, counts, skipped transaction sets).
     pub fn warnings(&self) -> &[InputWarning] {
-        &self.warnings
+        &self.st.warnings
     }
 
     /// Finish: the warnings, or an error when the file held transactions but no 837.
@@ -143,14 +253,14 @@ impl<'a> Reader<'a> {
     /// [`Reader::finish`] for a reader that cannot be moved (it is owned with its bytes);
     /// takes the warnings out.
     pub fn end(&mut self) -> Result<Vec<InputWarning>, X12Error> {
-        if self.claim_transactions == 0 && !self.other_transactions.is_empty() {
-            let mut found = std::mem::take(&mut self.other_transactions);
+        if self.st.claim_transactions == 0 && !self.st.other_transactions.is_empty() {
+            let mut found = std::mem::take(&mut self.st.other_transactions);
             found.sort();
             found.dedup();
             let found = found.join(", ");
             return Err(X12Error::NotClaims { found });
         }
-        Ok(std::mem::take(&mut self.warnings))
+        Ok(std::mem::take(&mut self.st.warnings))
     }
 
     fn warn(
@@ -161,11 +271,12 @@ impl<'a> Reader<'a> {
         message: String,
     ) {
         let transaction = self
+            .st
             .txn
             .as_ref()
             .map_or_else(|| Arc::from(""), |t| t.control.clone());
-        self.warnings.push(InputWarning {
-            file: self.file.clone(),
+        self.st.warnings.push(InputWarning {
+            file: self.st.file.clone(),
             location: Some(
                 Fault::new(segment, loop_id, element, String::new()).location(&transaction),
             ),
@@ -173,24 +284,20 @@ impl<'a> Reader<'a> {
         });
     }
 
-    /// Move built claims to the output queue, numbering them.
+    /// Move split claims to the output queue, numbering them.
     fn flush(&mut self, transaction: &Arc<str>) {
-        for b in self.built.drain(..) {
-            let index = self.next_index;
-            self.next_index += 1;
-            self.out.push_back(match b {
-                Ok(mut claim) => {
-                    claim.source.file = self.file.clone();
-                    claim.source.index = index;
-                    Ok(claim)
+        for b in self.st.built.drain(..) {
+            let index = self.st.next_index;
+            self.st.next_index += 1;
+            self.st.out.push_back(match b {
+                Split::Failed(f) => {
+                    Item::Failed(record(f, self.st.file.clone(), index, transaction))
                 }
-                Err(f) => Err(ClaimError {
-                    file: self.file.clone(),
+                Split::Located(claim) => Item::Located(Located {
+                    claim,
+                    file: self.st.file.clone(),
                     index,
-                    claim_id: f.claim_id,
-                    location: Some(f.fault.location(transaction)),
-                    message: f.fault.message,
-                    limit: f.fault.limit,
+                    base: self.tokens.base(),
                 }),
             });
         }
@@ -198,7 +305,7 @@ impl<'a> Reader<'a> {
 
     /// One error record not tied to a claim.
     fn record(&mut self, fault: Fault, transaction: &Arc<str>) {
-        self.built.push(Err(Failed {
+        self.st.built.push(Split::Failed(Failed {
             claim_id: None,
             fault,
         }));
@@ -208,12 +315,12 @@ impl<'a> Reader<'a> {
     /// Something broke the file at `fault`: fail the claim in progress (or emit one record)
     /// and skip to the next ST or ISA.
     fn abort(&mut self, fault: Fault) {
-        let open = self.txn.take();
+        let open = self.st.txn.take();
         let control = open
             .as_ref()
             .map_or_else(|| Arc::from(""), |t| t.control.clone());
         let carried = match open.and_then(|t| t.txn) {
-            Some(mut t) => t.abort(fault.clone(), &mut self.built),
+            Some(mut t) => t.abort(fault.clone(), &mut self.st.built),
             None => false,
         };
         if carried {
@@ -221,14 +328,14 @@ impl<'a> Reader<'a> {
         } else {
             self.record(fault, &control);
         }
-        self.skipping = true;
+        self.st.skipping = true;
     }
 
     fn end_of_file(&mut self, at: u32) {
-        if self.skipping {
+        if self.st.skipping {
             return;
         }
-        if let Some(t) = &self.txn {
+        if let Some(t) = &self.st.txn {
             let loop_id = t.txn.as_ref().map_or("header", Transaction::loop_id);
             self.abort(Fault::new(
                 at,
@@ -236,7 +343,7 @@ impl<'a> Reader<'a> {
                 "SE",
                 "the file ends inside a transaction (no SE): it is truncated",
             ));
-        } else if self.group.is_some() || self.interchange.is_some() {
+        } else if self.st.group.is_some() || self.st.interchange.is_some() {
             self.record(
                 Fault::new(
                     at,
@@ -250,12 +357,13 @@ impl<'a> Reader<'a> {
     }
 
     fn segment(&mut self, seg: Segment<'a>) {
-        self.last_segment = seg.number;
+        self.st.last_segment = seg.number;
         if !seg.id_is_valid() {
-            if !self.skipping {
+            if !self.st.skipping {
                 self.abort(Fault::new(
                     seg.number,
-                    self.txn
+                    self.st
+                        .txn
                         .as_ref()
                         .and_then(|t| t.txn.as_ref())
                         .map_or("envelope", Transaction::loop_id),
@@ -266,11 +374,11 @@ impl<'a> Reader<'a> {
             return;
         }
         let id = seg.id();
-        if self.skipping {
+        if self.st.skipping {
             if id != b"ST" && id != b"ISA" {
                 return;
             }
-            self.skipping = false;
+            self.st.skipping = false;
         }
         match id {
             b"ISA" => self.isa(&seg),
@@ -280,11 +388,11 @@ impl<'a> Reader<'a> {
             b"ST" => self.st(&seg),
             b"SE" => self.se(&seg),
             _ => {
-                let in_txn = match &mut self.txn {
+                let in_txn = match &mut self.st.txn {
                     Some(open) => {
                         open.segments = open.segments.saturating_add(1);
                         if let Some(t) = &mut open.txn {
-                            t.segment(&seg, &mut self.built);
+                            t.segment(&seg, &mut self.st.built);
                         }
                         true
                     }
@@ -297,8 +405,9 @@ impl<'a> Reader<'a> {
                         id_str(&seg).to_string(),
                         "segment outside a transaction set; ignored".into(),
                     );
-                } else if !self.built.is_empty() {
+                } else if !self.st.built.is_empty() {
                     let control = self
+                        .st
                         .txn
                         .as_ref()
                         .map_or_else(|| Arc::from(""), |t| t.control.clone());
@@ -309,15 +418,15 @@ impl<'a> Reader<'a> {
     }
 
     fn isa(&mut self, seg: &Segment) {
-        if self.txn.is_some() {
+        if self.st.txn.is_some() {
             self.abort(Fault::new(
                 seg.number,
                 "envelope",
                 "SE",
                 "a new interchange starts inside a transaction (no SE): it is truncated",
             ));
-            self.skipping = false;
-        } else if self.interchange.is_some() {
+            self.st.skipping = false;
+        } else if self.st.interchange.is_some() {
             self.warn(
                 seg.number,
                 "envelope",
@@ -325,8 +434,8 @@ impl<'a> Reader<'a> {
                 "a new interchange starts before IEA closed the previous one".into(),
             );
         }
-        self.group = None;
-        self.interchange = Some(Envelope {
+        self.st.group = None;
+        self.st.interchange = Some(Envelope {
             control: seg.text(13).to_string(),
             children: 0,
             version: seg.text(12).to_string(),
@@ -334,7 +443,7 @@ impl<'a> Reader<'a> {
     }
 
     fn iea(&mut self, seg: &Segment) {
-        let Some(env) = self.interchange.take() else {
+        let Some(env) = self.st.interchange.take() else {
             self.warn(seg.number, "envelope", "IEA", "IEA without ISA".into());
             return;
         };
@@ -360,10 +469,10 @@ impl<'a> Reader<'a> {
     }
 
     fn gs(&mut self, seg: &Segment) {
-        if let Some(i) = &mut self.interchange {
+        if let Some(i) = &mut self.st.interchange {
             i.children = i.children.saturating_add(1);
         }
-        self.group = Some(Envelope {
+        self.st.group = Some(Envelope {
             control: seg.text(6).to_string(),
             children: 0,
             version: seg.text(8).to_string(),
@@ -371,7 +480,7 @@ impl<'a> Reader<'a> {
     }
 
     fn ge(&mut self, seg: &Segment) {
-        let Some(env) = self.group.take() else {
+        let Some(env) = self.st.group.take() else {
             self.warn(seg.number, "envelope", "GE", "GE without GS".into());
             return;
         };
@@ -397,41 +506,45 @@ impl<'a> Reader<'a> {
     }
 
     fn st(&mut self, seg: &Segment) {
-        if self.txn.is_some() {
+        if self.st.txn.is_some() {
             self.abort(Fault::new(
                 seg.number,
                 "envelope",
                 "SE",
                 "a new transaction starts before SE closed the previous one: it is truncated",
             ));
-            self.skipping = false;
+            self.st.skipping = false;
         }
-        if let Some(g) = &mut self.group {
+        if let Some(g) = &mut self.st.group {
             g.children = g.children.saturating_add(1);
         }
         let kind = seg.text(1).to_string();
         let control: Arc<str> = Arc::from(seg.text(2));
         let txn = if kind == "837" {
-            self.claim_transactions += 1;
+            self.st.claim_transactions += 1;
             let mut version = seg.text(3);
             if version.is_empty() {
-                version = self.group.as_ref().map_or("", |g| g.version.as_str());
+                version = self.st.group.as_ref().map_or("", |g| g.version.as_str());
             }
             if version.is_empty() {
-                version = self.interchange.as_ref().map_or("", |i| i.version.as_str());
+                version = self
+                    .st
+                    .interchange
+                    .as_ref()
+                    .map_or("", |i| i.version.as_str());
             }
             Some(Transaction::new(control.clone(), version))
         } else {
-            self.other_transactions.push(transaction_id(&kind));
+            self.st.other_transactions.push(transaction_id(&kind));
             None
         };
-        self.txn = Some(OpenTransaction {
+        self.st.txn = Some(OpenTransaction {
             kind,
             segments: 1,
             txn,
             control,
         });
-        if let Some(open) = &self.txn
+        if let Some(open) = &self.st.txn
             && open.txn.is_none()
         {
             let msg = format!(
@@ -443,18 +556,18 @@ impl<'a> Reader<'a> {
     }
 
     fn se(&mut self, seg: &Segment) {
-        let Some(mut open) = self.txn.take() else {
+        let Some(mut open) = self.st.txn.take() else {
             self.warn(seg.number, "envelope", "SE", "SE without ST".into());
             return;
         };
         open.segments = open.segments.saturating_add(1);
         if let Some(t) = &mut open.txn {
-            t.finish(&mut self.built);
+            t.finish(&mut self.st.built);
         }
         self.flush(&open.control);
         let count = open.segments;
         let control = open.control.clone();
-        self.txn = Some(open);
+        self.st.txn = Some(open);
         if check_count(seg, "envelope").is_err() || seg.text(1).parse::<u32>().ok() != Some(count) {
             self.warn(
                 seg.number,
@@ -471,7 +584,43 @@ impl<'a> Reader<'a> {
                 "transaction control number does not match ST02".into(),
             );
         }
-        self.txn = None;
+        self.st.txn = None;
+    }
+}
+
+impl Reader<'_> {
+    /// The next claim of the file, located but not yet mapped: the sequential part of
+    /// reading (envelopes, loops above the claims, claim boundaries). The runner maps
+    /// [`Item::Located`] claims in parallel; [`Reader`]'s iterator maps them in place.
+    pub fn next_item(&mut self) -> Option<Item> {
+        loop {
+            if let Some(r) = self.st.out.pop_front() {
+                return Some(r);
+            }
+            if self.st.done {
+                return None;
+            }
+            match self.tokens.next() {
+                Some(Ok(seg)) => self.segment(seg),
+                Some(Err(TokenError::Unterminated { number })) => {
+                    self.st.done = true;
+                    self.end_of_file(number);
+                }
+                Some(Err(TokenError::Isa { number, error })) => {
+                    self.st.done = true;
+                    if !self.st.skipping {
+                        self.abort(Fault::new(number, "envelope", "ISA", error.to_string()));
+                    }
+                }
+                // A block of a stream ends: the next block goes on ([`Reader::suspend`]).
+                None if !self.last => return None,
+                None => {
+                    self.st.done = true;
+                    let at = self.st.last_segment;
+                    self.end_of_file(at);
+                }
+            }
+        }
     }
 }
 
@@ -479,32 +628,10 @@ impl Iterator for Reader<'_> {
     type Item = Result<Claim, ClaimError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some(r) = self.out.pop_front() {
-                return Some(r);
-            }
-            if self.done {
-                return None;
-            }
-            match self.tokens.next() {
-                Some(Ok(seg)) => self.segment(seg),
-                Some(Err(TokenError::Unterminated { number })) => {
-                    self.done = true;
-                    self.end_of_file(number);
-                }
-                Some(Err(TokenError::Isa { number, error })) => {
-                    self.done = true;
-                    if !self.skipping {
-                        self.abort(Fault::new(number, "envelope", "ISA", error.to_string()));
-                    }
-                }
-                None => {
-                    self.done = true;
-                    let at = self.last_segment;
-                    self.end_of_file(at);
-                }
-            }
-        }
+        Some(match self.next_item()? {
+            Item::Failed(e) => Err(e),
+            Item::Located(c) => c.map(self.bytes),
+        })
     }
 }
 

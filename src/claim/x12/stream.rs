@@ -1,10 +1,13 @@
-//! X12 claims streamed from an input's bytes, one at a time, for the input dispatcher.
+//! X12 claims streamed from an input's bytes, one at a time, for the input dispatcher. The
+//! split (envelopes, the loops above each claim, claim boundaries) runs here, in order; each
+//! claim is handed on located, with its context, and mapped by the runner's workers.
 
 use std::sync::Arc;
 
-use super::Reader;
-use crate::claim::bytes::Bytes;
-use crate::claim::pending::{ClaimError, Claims, Pending, Warnings};
+use super::{Item, Located, Reader};
+use crate::claim::Claim;
+use crate::claim::bytes::{Bytes, RELEASE_STEP};
+use crate::claim::pending::{ClaimError, Claims, Job, Pending, Warnings};
 
 /// Split an X12 file into claims lazily: a 1 GB file is never held as claims.
 pub fn claims(
@@ -52,13 +55,20 @@ impl Iterator for X12Claims {
         }
         let next = self
             .stream
-            .with_dependent_mut(|_, r| r.next().map(|c| (c, Reader::position(r))));
-        if let Some((claim, at)) = next {
-            if at > self.released + (32 << 20) {
-                self.stream.borrow_owner().release_before(at);
+            .with_dependent_mut(|_, r| r.next_item().map(|c| (c, Reader::position(r))));
+        if let Some((item, at)) = next {
+            let doc = self.stream.borrow_owner();
+            if at > self.released + RELEASE_STEP {
+                doc.release_before(at);
                 self.released = at;
             }
-            return Some(Pending::Ready(claim));
+            return Some(match item {
+                Item::Failed(e) => Pending::Ready(Err(e)),
+                Item::Located(claim) => Pending::Job(Box::new(X12Job {
+                    doc: doc.clone(),
+                    claim,
+                })),
+            });
         }
         self.finished = true;
         let (warnings, failure) = self.stream.with_dependent_mut(|_, r| match r.end() {
@@ -77,5 +87,18 @@ impl Iterator for X12Claims {
                 limit: None,
             }))
         })
+    }
+}
+
+/// One located X12 claim and the bytes (a file, or a stream's block) it is mapped from.
+#[derive(Debug)]
+pub(super) struct X12Job {
+    pub(super) doc: Arc<Bytes>,
+    pub(super) claim: Located,
+}
+
+impl Job for X12Job {
+    fn run(self: Box<Self>) -> Result<Claim, ClaimError> {
+        self.claim.map(&self.doc)
     }
 }

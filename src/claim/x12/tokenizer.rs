@@ -164,6 +164,9 @@ fn byte_name(b: u8) -> String {
     }
 }
 
+/// Component separators senders use in place of the declared one, in the order tried.
+const COMMON_COMPONENT: [u8; 3] = [b':', b'>', b'^'];
+
 /// One segment, borrowed from the input, without its terminator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Segment<'a> {
@@ -176,7 +179,49 @@ pub struct Segment<'a> {
     pub delimiters: Delimiters,
 }
 
+/// Where a segment sits in its file, without borrowing it: what a claim located by the
+/// sequential split keeps of each of its segments until a worker maps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SegmentRef {
+    offset: usize,
+    len: usize,
+    number: u32,
+}
+
+impl SegmentRef {
+    /// The segment again, from the same bytes (which start at byte `base` of the file) and
+    /// its interchange's delimiters.
+    pub fn segment<'a>(
+        &self,
+        bytes: &'a [u8],
+        base: usize,
+        delimiters: Delimiters,
+    ) -> Option<Segment<'a>> {
+        let at = self.offset.checked_sub(base)?;
+        Some(Segment {
+            raw: bytes.get(at..at.checked_add(self.len)?)?,
+            number: self.number,
+            offset: self.offset,
+            delimiters,
+        })
+    }
+
+    /// The segment's 1-based number in the file.
+    pub fn number(&self) -> u32 {
+        self.number
+    }
+}
+
 impl<'a> Segment<'a> {
+    /// Where the segment is, to find it again in the same bytes ([`SegmentRef::segment`]).
+    pub fn locate(&self) -> SegmentRef {
+        SegmentRef {
+            offset: self.offset,
+            len: self.raw.len(),
+            number: self.number,
+        }
+    }
+
     /// The segment id (`CLM`, `SV1`).
     pub fn id(&self) -> &'a [u8] {
         let end = memchr(self.delimiters.element, self.raw).unwrap_or(self.raw.len());
@@ -195,10 +240,24 @@ impl<'a> Segment<'a> {
 
     /// Element `n` (1-based, as `CLM01`), empty when absent.
     pub fn element(&self, n: usize) -> &'a [u8] {
-        self.raw
-            .split(|b| *b == self.delimiters.element)
-            .nth(n)
-            .unwrap_or_default()
+        // One pass to the element's end, not a split that builds every element before it.
+        let sep = self.delimiters.element;
+        let mut start = 0;
+        let mut seen = 0;
+        for (i, b) in self.raw.iter().enumerate() {
+            if *b == sep {
+                if seen == n {
+                    return self.raw.get(start..i).unwrap_or_default();
+                }
+                seen += 1;
+                start = i + 1;
+            }
+        }
+        if seen == n {
+            self.raw.get(start..).unwrap_or_default()
+        } else {
+            &[]
+        }
     }
 
     /// Element `n` as text; X12 basic and extended character sets are ASCII, anything else
@@ -249,14 +308,23 @@ impl<'a> Segment<'a> {
 
     fn component_separator(&self, el: &[u8]) -> u8 {
         let declared = self.delimiters.component;
-        if memchr(declared, el).is_some() {
-            return declared;
+        // One pass over the (short) element for the declared separator and the usual ones.
+        let mut seen = [false; 3];
+        for b in el {
+            if *b == declared {
+                return declared;
+            }
+            if let Some(i) = COMMON_COMPONENT.iter().position(|c| c == b)
+                && let Some(s) = seen.get_mut(i)
+            {
+                *s = true;
+            }
         }
-        [b':', b'>', b'^']
-            .into_iter()
-            .filter(|c| *c != declared && *c != self.delimiters.element)
-            .find(|c| memchr(*c, el).is_some())
-            .unwrap_or(declared)
+        COMMON_COMPONENT
+            .iter()
+            .zip(seen)
+            .find(|(c, seen)| *seen && **c != self.delimiters.element)
+            .map_or(declared, |(c, _)| *c)
     }
 }
 
@@ -277,14 +345,28 @@ pub enum TokenError {
     },
 }
 
-/// Iterator over the segments of a whole file, switching delimiters at every `ISA`.
+/// Iterator over the segments of a whole file (or of one block of it, read from a stream),
+/// switching delimiters at every `ISA`.
 #[derive(Debug, Clone)]
 pub struct Tokenizer<'a> {
     bytes: &'a [u8],
+    /// Offset of `bytes` in the file: segment offsets are the file's.
+    base: usize,
     pos: usize,
     number: u32,
     delimiters: Option<Delimiters>,
     done: bool,
+}
+
+/// Where a tokenizer stopped at the end of a block, to go on in the next block.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Resume {
+    /// Offset in the file of the next block's first byte.
+    pub base: usize,
+    /// Segments read so far.
+    pub number: u32,
+    /// The delimiters of the interchange in progress.
+    pub delimiters: Option<Delimiters>,
 }
 
 impl<'a> Tokenizer<'a> {
@@ -297,6 +379,7 @@ impl<'a> Tokenizer<'a> {
         };
         Tokenizer {
             bytes,
+            base: 0,
             pos,
             number: 0,
             delimiters: None,
@@ -304,9 +387,35 @@ impl<'a> Tokenizer<'a> {
         }
     }
 
-    /// Byte offset of the next segment.
+    /// A tokenizer over the block of the file after the one `at` was taken from.
+    pub fn resume(bytes: &'a [u8], at: Resume) -> Self {
+        Tokenizer {
+            bytes,
+            base: at.base,
+            pos: 0,
+            number: at.number,
+            delimiters: at.delimiters,
+            done: false,
+        }
+    }
+
+    /// Where the next block goes on, once this one is read to its end.
+    pub fn suspend(&self) -> Resume {
+        Resume {
+            base: self.base + self.bytes.len(),
+            number: self.number,
+            delimiters: self.delimiters,
+        }
+    }
+
+    /// Byte offset of the next segment in the bytes given.
     pub fn position(&self) -> usize {
         self.pos
+    }
+
+    /// Offset in the file of the bytes given: 0, or a block's start.
+    pub fn base(&self) -> usize {
+        self.base
     }
 
     fn skip_space(&mut self) {
@@ -336,7 +445,7 @@ impl<'a> Iterator for Tokenizer<'a> {
         }
         self.number = self.number.saturating_add(1);
         let number = self.number;
-        let offset = self.pos;
+        let offset = self.base + self.pos;
         if rest.starts_with(b"ISA") && rest.get(3).is_some_and(|b| !b.is_ascii_alphanumeric()) {
             match read_isa(rest) {
                 Ok((d, len)) => {
