@@ -13,6 +13,7 @@ mod cli_safety;
 mod corpus;
 mod duplicates;
 mod engine;
+mod generate;
 mod golden;
 mod lint;
 mod phi;

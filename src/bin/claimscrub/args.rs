@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use claimscrub::authoring::report::Format as LintFormat;
 use claimscrub::claim::input::InputFormat;
 use claimscrub::report::Format;
+use claimscrub::synth;
 
 /// Rule-based medical claim scrubber: finds the lines a payer will reject or deny, says why,
 /// which denial code (CARC) to expect, and how to fix it.
@@ -29,6 +30,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print a rule's documentation, conditions and examples.
     Explain(ExplainArgs),
+    /// Generate synthetic claims (or, with `gen tables`, NCCI tables) for benchmarks.
+    Gen(GenArgs),
 }
 
 /// Which findings make `check` exit 1.
@@ -225,4 +228,50 @@ pub struct ExplainArgs {
     pub rule: String,
     #[command(flatten)]
     pub sources: Sources,
+}
+
+/// `claimscrub gen`: synthetic claims from the loaded code sets, deterministic for a seed.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct GenArgs {
+    #[command(subcommand)]
+    pub command: Option<GenCommand>,
+    /// How many claims.
+    #[arg(long, value_name = "N", required = true)]
+    pub claims: Option<u64>,
+    /// Seed of the random streams: the same seed gives the same bytes.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Professional (837P), inpatient institutional (837I), or mixed (three to one).
+    #[arg(long, value_enum, default_value = "professional")]
+    pub kind: synth::Kind,
+    /// Share of claims with one injected defect, 0 to 1.
+    #[arg(long, value_name = "R", default_value_t = 0.05)]
+    pub error_rate: f64,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "ndjson")]
+    pub format: synth::Format,
+    /// Write here instead of standard output (replaced only when complete).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Compiled code-set directory to draw codes from, over the built-in sets.
+    #[arg(long, value_name = "DIR")]
+    pub codesets: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GenCommand {
+    /// Write full-size synthetic NCCI practitioner PTP files and an MUE file in the official
+    /// CMS layouts into DIR, for `codesets build --from DIR` (random pairs, not CMS's data).
+    Tables {
+        /// Directory to write into (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// PTP pairs in all.
+        #[arg(long, value_name = "N", default_value_t = 2_500_000)]
+        pairs: u64,
+        /// Seed of the tables' random stream.
+        #[arg(long, value_name = "S", default_value_t = 1)]
+        seed: u64,
+    },
 }
