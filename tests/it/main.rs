@@ -16,6 +16,7 @@ mod engine;
 mod generate;
 mod golden;
 mod lint;
+mod parse_only;
 mod phi;
 mod rules;
 mod util;

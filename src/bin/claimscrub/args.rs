@@ -86,6 +86,10 @@ pub struct CheckArgs {
     /// Input format; detected from content when absent.
     #[arg(long, value_enum)]
     pub input_format: Option<InputFormat>,
+    /// Read and map every claim and summarize them, running no rule: the floor a full
+    /// check's speed is measured against. The summary says so.
+    #[arg(long, conflicts_with_all = ["rules", "no_default_rules", "payer", "preview"])]
+    pub parse_only: bool,
     /// Worker threads, 1 to 256 (default: one per core).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
     pub threads: Option<u16>,
