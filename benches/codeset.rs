@@ -1,5 +1,7 @@
 //! Exact lookups per second on the fst versus a `HashMap<String, u32>` over the same codes,
-//! plus build time and compiled size versus source size (printed before the measurements).
+//! plus build time and compiled size versus source size (printed before the measurements),
+//! and NCCI PTP / MUE lookups with full-size synthetic tables (`claimscrub gen tables`;
+//! `NCCI_BENCH_PAIRS` pairs, default 2,500,000) built and loaded.
 //!
 //! `cargo bench --bench codeset`
 
@@ -9,6 +11,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use claimscrub::codeset::{CodeSets, System, build_dir};
+use claimscrub::synth::{TableOptions, write_tables};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use jiff::civil::date;
 
@@ -127,5 +130,92 @@ fn lookups(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, lookups);
+/// Synthetic PTP and MUE tables of production size: build them, print time and size, then
+/// look pairs up (half that are in the table, half that are not) and MUE values.
+fn ncci(c: &mut Criterion) {
+    let pairs: u64 = std::env::var("NCCI_BENCH_PAIRS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2_500_000);
+    let (Ok(sets), Ok(src), Ok(out)) = (
+        CodeSets::builtin(),
+        tempfile::tempdir(),
+        tempfile::tempdir(),
+    ) else {
+        return;
+    };
+    let Ok(report) = write_tables(&sets, TableOptions { pairs, seed: 1 }, src.path()) else {
+        println!("cannot write the synthetic tables");
+        return;
+    };
+    let t = Instant::now();
+    let Ok(built) = build_dir(src.path(), out.path()) else {
+        println!("cannot build the synthetic tables");
+        return;
+    };
+    println!(
+        "synthetic NCCI: {} PTP rows, {} MUE rows; build_dir {:.2} s; compiled {}",
+        report.ptp_rows,
+        report.mue_rows,
+        t.elapsed().as_secs_f64(),
+        built
+            .built
+            .iter()
+            .map(|b| format!("{} {} B", b.name, b.bytes))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let Ok(user) = CodeSets::load_dir(out.path()) else {
+        return;
+    };
+    let sets = sets.overlay(user);
+    // Pairs from the table itself (hits) and the same column 1 codes with a shifted column 2.
+    let mut sample: Vec<(String, String)> = Vec::with_capacity(10_000);
+    for path in &report.ptp_files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let rows: Vec<(String, String)> = text
+            .lines()
+            .skip(2)
+            .step_by(97)
+            .filter_map(|l| {
+                let mut f = l.split('\t');
+                Some((f.next()?.to_string(), f.next()?.to_string()))
+            })
+            .collect();
+        sample.extend(rows);
+        if sample.len() >= 5_000 {
+            break;
+        }
+    }
+    sample.truncate(5_000);
+    let misses: Vec<(String, String)> = sample
+        .iter()
+        .map(|(a, b)| (a.clone(), format!("{b}X")))
+        .collect();
+    sample.extend(misses);
+    let d = date(2026, 5, 1);
+    let mut g = c.benchmark_group("ncci");
+    g.throughput(Throughput::Elements(sample.len() as u64));
+    g.bench_function("ptp_lookup", |b| {
+        b.iter(|| {
+            sample
+                .iter()
+                .filter(|(a, c2)| sets.ptp(black_box(a), black_box(c2), d).is_some())
+                .count()
+        })
+    });
+    g.bench_function("mue_lookup", |b| {
+        b.iter(|| {
+            sample
+                .iter()
+                .filter(|(a, _)| sets.mue(black_box(a), d).is_some())
+                .count()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, lookups, ncci);
 criterion_main!(benches);

@@ -1,6 +1,7 @@
-//! Engine throughput: claims/s with the built-in rules, and per-claim time as the rule count
-//! grows (100, 10,000, 100,000 synthetic rules keyed on procedure codes): with the trigger
-//! index, per-claim cost should stay flat.
+//! Engine throughput: claims/s with the built-in rules, per-claim time on `claimscrub gen`'s
+//! professional and inpatient claims, compiling the built-in rules, and per-claim time as the
+//! rule count grows (100, 10,000, 100,000 synthetic rules keyed on procedure codes): with the
+//! trigger index, per-claim cost should stay flat.
 
 #![allow(
     clippy::unwrap_used,
@@ -22,6 +23,7 @@ use claimscrub::engine::run;
 use claimscrub::engine::{Engine, Options};
 use claimscrub::rules::compile::{RuleFile, load};
 use claimscrub::rules::load as files;
+use claimscrub::synth::{Generator, Kind, Options as GenOptions};
 
 fn example_claims() -> Vec<Claim> {
     let text = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/claims.json")).unwrap();
@@ -90,6 +92,38 @@ fn bench(c: &mut Criterion) {
             count
         })
     });
+    g.finish();
+
+    let mut g = c.benchmark_group("compile");
+    g.sample_size(10);
+    g.bench_function("builtin_rules", |b| {
+        b.iter(|| {
+            load(black_box(&files::builtin_files()), &files::read_list, &sets)
+                .0
+                .map(|s| s.rules.len())
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("check_per_claim");
+    for kind in [Kind::Professional, Kind::Institutional] {
+        let opts = GenOptions {
+            claims: 0,
+            seed: 1,
+            kind,
+            error_rate: 0.05,
+        };
+        let generator = Generator::new(&sets, opts).unwrap();
+        let claims: Vec<Claim> = (0..2_000).map(|i| generator.claim(i).claim).collect();
+        g.throughput(Throughput::Elements(claims.len() as u64));
+        g.bench_function(format!("{kind:?}").to_lowercase(), |b| {
+            b.iter(|| {
+                for cl in &claims {
+                    black_box(engine.check(cl));
+                }
+            })
+        });
+    }
     g.finish();
 
     let claims = example_claims();

@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # End-to-end throughput of the release binary: generate N synthetic claims (NDJSON and X12
-# 837P), run `claimscrub check --format ndjson` over them, print claims/s, MB/s and peak memory.
+# 837P) with `claimscrub gen`, run `claimscrub check --format ndjson` over them, print
+# claims/s, MB/s and peak memory. `scripts/bench` is the full side-by-side benchmark.
 # Usage: scripts/throughput.sh [N]   (default 1,000,000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-1000000}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-cargo build --release --quiet --bin claimscrub --example gen_claims
+cargo build --release --quiet --bin claimscrub
 for kind in ndjson x12; do
   file="$dir/claims.$kind"
-  ./target/release/examples/gen_claims "$kind" "$n" "$file"
+  ./target/release/claimscrub gen --claims "$n" --seed 1 --format "$kind" -o "$file" 2>/dev/null
   bytes=$(stat -c %s "$file")
   start=$(date +%s.%N)
   if [ -x /usr/bin/time ]; then

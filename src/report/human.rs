@@ -169,6 +169,12 @@ impl Emitter for Human<'_> {
             )?;
         }
         writeln!(self.out, "{}", self.paint("Summary", bold))?;
+        if s.parse_only {
+            writeln!(
+                self.out,
+                "  parse only:      every claim was read and mapped; no rule was run"
+            )?;
+        }
         if s.interrupted {
             writeln!(
                 self.out,

@@ -96,6 +96,10 @@ pub struct Summary {
     /// complete run's summary is unchanged.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub interrupted: bool,
+    /// `check --parse-only`: every claim was read and mapped, and no rule was run, so the
+    /// totals count claims, not findings. Written only when true (`"parse_only": true`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub parse_only: bool,
 }
 
 /// A notice rule's hits over the run: what it says once, and how many lines and claims it

@@ -2,20 +2,11 @@
 //! corpus, the examples, synthetic claims, and every case of the shipped rule tests. A
 //! refactor leaves these snapshots untouched; a change of behaviour shows up here as a diff.
 
-use crate::util::{cli, stdout};
+use crate::util::{check_ndjson, cli, stdout};
 
 /// Findings of `check --format ndjson` on one file, as of the suite's fixed date.
 fn findings(path: &str) -> String {
-    let o = cli(&[
-        "check",
-        path,
-        "--format",
-        "ndjson",
-        "--as-of",
-        "2026-07-01",
-        "--fail-on",
-        "never",
-    ]);
+    let o = check_ndjson(path, &[]);
     assert_eq!(o.status.code(), Some(0), "{path}");
     // The begin record names the input path, which differs for temporary files.
     stdout(&o)
@@ -56,18 +47,31 @@ fn corpus_findings_are_unchanged() {
 #[test]
 fn synthetic_findings_are_unchanged() {
     let dir = tempfile::tempdir().unwrap();
-    let nd = dir.path().join("claims.ndjson");
-    let x12 = dir.path().join("claims.x12");
-    let mut buf = Vec::new();
-    claimscrub::synth::ndjson(120, &mut buf).unwrap();
-    std::fs::write(&nd, &buf).unwrap();
-    buf.clear();
-    claimscrub::synth::x12_837p(50, &mut buf).unwrap();
-    std::fs::write(&x12, &buf).unwrap();
-    let mut out = String::from("## ndjson\n");
-    out.push_str(&findings(&nd.to_string_lossy()));
-    out.push_str("## x12\n");
-    out.push_str(&findings(&x12.to_string_lossy()));
+    let mut out = String::new();
+    for (name, kind, format, n) in [
+        ("ndjson", "mixed", "ndjson", "120"),
+        ("x12", "mixed", "x12", "50"),
+    ] {
+        let path = dir.path().join(format!("claims.{name}"));
+        let o = cli(&[
+            "gen",
+            "--claims",
+            n,
+            "--seed",
+            "13",
+            "--kind",
+            kind,
+            "--error-rate",
+            "0.25",
+            "--format",
+            format,
+            "-o",
+            &path.to_string_lossy(),
+        ]);
+        assert_eq!(o.status.code(), Some(0));
+        out.push_str(&format!("## {name}\n"));
+        out.push_str(&findings(&path.to_string_lossy()));
+    }
     insta::assert_snapshot!(out);
 }
 

@@ -21,6 +21,23 @@ pub fn cli(args: &[&str]) -> Output {
     }
 }
 
+/// `check PATH --format ndjson` as of the suite's fixed date, never failing on findings,
+/// with extra arguments.
+pub fn check_ndjson(path: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "check",
+        path,
+        "--format",
+        "ndjson",
+        "--as-of",
+        "2026-07-01",
+        "--fail-on",
+        "never",
+    ];
+    args.extend_from_slice(extra);
+    cli(&args)
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }

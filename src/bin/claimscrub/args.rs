@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use claimscrub::authoring::report::Format as LintFormat;
 use claimscrub::claim::input::InputFormat;
 use claimscrub::report::Format;
+use claimscrub::synth;
 
 /// Rule-based medical claim scrubber: finds the lines a payer will reject or deny, says why,
 /// which denial code (CARC) to expect, and how to fix it.
@@ -31,6 +32,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Serve the checks over HTTP: a JSON API under `/v1` and a page for coders at `/`.
     Serve(ServeArgs),
+    /// Generate synthetic claims (or, with `gen tables`, NCCI tables) for benchmarks.
+    Gen(GenArgs),
 }
 
 /// Which findings make `check` exit 1.
@@ -85,6 +88,10 @@ pub struct CheckArgs {
     /// Input format; detected from content when absent.
     #[arg(long, value_enum)]
     pub input_format: Option<InputFormat>,
+    /// Read and map every claim and summarize them, running no rule: the floor a full
+    /// check's speed is measured against. The summary says so.
+    #[arg(long, conflicts_with_all = ["rules", "no_default_rules", "payer", "preview"])]
+    pub parse_only: bool,
     /// Worker threads, 1 to 256 (default: one per core).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
     pub threads: Option<u16>,
@@ -291,4 +298,50 @@ pub struct ServeArgs {
     /// Milliseconds between checks of the `--rules` directories for edits.
     #[arg(long, value_name = "MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(10..))]
     pub reload_every_ms: u64,
+}
+
+/// `claimscrub gen`: synthetic claims from the loaded code sets, deterministic for a seed.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct GenArgs {
+    #[command(subcommand)]
+    pub command: Option<GenCommand>,
+    /// How many claims.
+    #[arg(long, value_name = "N", required = true)]
+    pub claims: Option<u64>,
+    /// Seed of the random streams: the same seed gives the same bytes.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Professional (837P), inpatient institutional (837I), or mixed (three to one).
+    #[arg(long, value_enum, default_value = "professional")]
+    pub kind: synth::Kind,
+    /// Share of claims with one injected defect, 0 to 1.
+    #[arg(long, value_name = "R", default_value_t = 0.05)]
+    pub error_rate: f64,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "ndjson")]
+    pub format: synth::Format,
+    /// Write here instead of standard output (replaced only when complete).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Compiled code-set directory to draw codes from, over the built-in sets.
+    #[arg(long, value_name = "DIR")]
+    pub codesets: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GenCommand {
+    /// Write full-size synthetic NCCI practitioner PTP files and an MUE file in the official
+    /// CMS layouts into DIR, for `codesets build --from DIR` (random pairs, not CMS's data).
+    Tables {
+        /// Directory to write into (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// PTP pairs in all.
+        #[arg(long, value_name = "N", default_value_t = 2_500_000)]
+        pairs: u64,
+        /// Seed of the tables' random stream.
+        #[arg(long, value_name = "S", default_value_t = 1)]
+        seed: u64,
+    },
 }

@@ -5,6 +5,7 @@ mod args;
 mod check;
 mod codes;
 mod explain;
+mod generate;
 mod interrupt;
 mod output;
 mod packs;
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
         Command::Rules(a) => rules_cmd::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Serve(a) => serve::run(a),
+        Command::Gen(a) => generate::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
