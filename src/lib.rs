@@ -47,6 +47,7 @@
 
 pub mod authoring;
 pub mod claim;
+pub mod codes;
 pub mod codeset;
 pub mod engine;
 pub mod finding;
@@ -55,4 +56,5 @@ pub mod outcome;
 pub mod report;
 pub mod rules;
 pub mod schemas;
+pub mod setup;
 pub mod synth;
