@@ -3,8 +3,8 @@
 Both run on ``DataFrame.mapInArrow``: each Arrow batch goes to the Rust engine whole (never a
 call per row), and each Python worker builds its engine once (a lazy singleton) and keeps it
 for every batch it is given. Rule directories and a compiled code-set directory named on the
-driver are shipped to the executors with ``SparkContext.addFile`` and loaded from there (the
-code-set files are memory-mapped). Unreadable claims become error rows, never a failed task.
+driver are shipped to the executors (``SparkContext.addArchive`` for a directory,
+``addFile`` for a file) and loaded from there (the code-set files are memory-mapped). Unreadable claims become error rows, never a failed task.
 
 Findings match ``claimscrub check`` on the same claims, with one difference: a repeated
 claim (same id twice) is recognised within an Arrow batch, not across the whole DataFrame.
@@ -12,8 +12,11 @@ claim (same id twice) is recognised within an Arrow batch, not across the whole 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
+import tempfile
 import threading
 from datetime import date
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
@@ -30,6 +33,8 @@ __all__ = ["scrub", "scrub_summary", "read_x12"]
 OUTPUT_ROWS = 8192
 
 _ENGINES: dict[str, Engine] = {}
+#: Archives this driver has added to its SparkContext.
+_SHIPPED: set[str] = set()
 _LOCK = threading.Lock()
 
 
@@ -82,11 +87,35 @@ def _options(df: "DataFrame", engine_options: dict[str, Any], ship: bool) -> dic
         sc = df.sparkSession.sparkContext
         shipped: dict[str, str] = {}
         for p in opts["rules"] + ([opts["codesets"]] if opts.get("codesets") else []):
-            absolute = os.path.abspath(p)
-            sc.addFile(absolute, recursive=os.path.isdir(absolute))
-            shipped[p] = os.path.basename(absolute.rstrip(os.sep))
+            shipped[p] = _ship(sc, os.path.abspath(p))
         opts["shipped"] = shipped
     return opts
+
+
+def _ship(sc: Any, path: str) -> str:
+    """Send a file (``addFile``) or a directory to every executor, and return the name
+    ``SparkFiles.get`` finds it by there. Spark's ``addFile`` takes directories on local
+    masters only, so a directory goes as a zip with ``addArchive``, unpacked on each node;
+    the zip is named by the directory's content, so a changed directory is sent again."""
+    if not os.path.isdir(path):
+        sc.addFile(path)
+        return os.path.basename(path)
+    entries = []
+    for root, dirs, files in os.walk(path):
+        dirs.sort()
+        for f in sorted(files):
+            st = os.stat(os.path.join(root, f))
+            entries.append(f"{os.path.relpath(os.path.join(root, f), path)}:{st.st_size}:{st.st_mtime_ns}")
+    digest = hashlib.sha256("\n".join([path, *entries]).encode()).hexdigest()[:16]
+    name = f"{os.path.basename(path.rstrip(os.sep))}-{digest}"
+    archive = os.path.join(tempfile.gettempdir(), "claimscrub-spark", name)
+    if not os.path.exists(archive + ".zip"):
+        os.makedirs(os.path.dirname(archive), exist_ok=True)
+        shutil.make_archive(archive, "zip", root_dir=path)
+    if name + ".zip" not in _SHIPPED:
+        sc.addArchive(archive + ".zip")
+        _SHIPPED.add(name + ".zip")
+    return name + ".zip"
 
 
 def _spark_type(arrow_type: str) -> Any:

@@ -20,7 +20,7 @@ from conftest import AS_OF, cli_json, finding_key, run_cli  # noqa: E402
 from test_arrow import as_record  # noqa: E402
 from test_engine import CLAIM  # noqa: E402
 
-MASTERS = os.environ.get("CLAIMSCRUB_SPARK_MASTERS", "local[2],local-cluster[2,1,1024]").split(",")
+MASTERS = os.environ.get("CLAIMSCRUB_SPARK_MASTERS", "local[2];local-cluster[2,1,1024]").split(";")
 
 
 @pytest.fixture(scope="module", params=MASTERS)
@@ -95,7 +95,7 @@ def test_broken_claims_are_error_rows(spark, cli, tmp_path):
     assert {r["claim_id"] for r in rows if r["status"] == "checked"} == {f"OK-{i}" for i in range(20)}
 
 
-def test_user_code_sets_are_shipped_with_add_file(spark, cli, generated, tmp_path):
+def test_user_code_sets_are_shipped_to_the_executors(spark, cli, generated, tmp_path):
     # A CPT file of our own (generated here, never committed) that lacks 99214 and 93000.
     src = tmp_path / "cms"
     src.mkdir()
@@ -109,10 +109,19 @@ def test_user_code_sets_are_shipped_with_add_file(spark, cli, generated, tmp_pat
     want = cli_records(cli_json(cli, "--codesets", str(sets), str(generated["ndjson"])), row_lines=True)
     assert got == want
     assert got != records(cs.scrub(df, claim_col="value", as_of=AS_OF))
-    # The executors read the shipped copy.
+    # The executors read the shipped copy: the directory, unpacked in their SparkFiles root.
     sc = spark.sparkContext
-    seen = sc.parallelize(range(2), 2).map(lambda _: os.path.isdir(SparkFiles.get("my-codesets"))).collect()
-    assert seen == [True, True]
+
+    def shipped(_):
+        root = SparkFiles.getRootDirectory()
+        return sorted(
+            sorted(os.listdir(os.path.join(root, d)))
+            for d in os.listdir(root)
+            if d.startswith("my-codesets-") and os.path.isdir(os.path.join(root, d))
+        )
+
+    want_files = sorted(os.listdir(sets))
+    assert sc.parallelize(range(2), 2).map(shipped).collect() == [[want_files], [want_files]]
 
 
 def test_summary_matches_the_cli(spark, cli, generated):
