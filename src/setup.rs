@@ -176,7 +176,9 @@ mod tests {
 
     #[test]
     fn errors_read_as_the_command_line_says_them() {
-        let e = date("--as-of", Some("2026-13-01")).err().map(|e| e.to_string());
+        let e = date("--as-of", Some("2026-13-01"))
+            .err()
+            .map(|e| e.to_string());
         assert_eq!(
             e.as_deref(),
             Some("--as-of `2026-13-01` is not a date (YYYY-MM-DD)")
