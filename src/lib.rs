@@ -56,4 +56,5 @@ pub mod report;
 pub mod rules;
 pub mod schemas;
 pub mod serve;
+pub mod setup;
 pub mod synth;

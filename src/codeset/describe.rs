@@ -39,6 +39,52 @@ fn known_systems() -> String {
 #[error("the {} code set is not loaded{}", .0.name(), if *.0 == System::Cpt { "; CPT belongs to the AMA: load your own with `codesets build`" } else { "" })]
 pub struct NotLoaded(pub System);
 
+/// Why a typed code cannot be looked up.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LookupError {
+    /// Nothing was given.
+    #[error("give a code to look up, e.g. `claimscrub codes lookup E11.9`")]
+    Empty,
+    /// The system named is not one claimscrub knows.
+    #[error(transparent)]
+    UnknownSystem(#[from] UnknownSystem),
+    /// The system's code set is not loaded.
+    #[error(transparent)]
+    NotLoaded(#[from] NotLoaded),
+}
+
+/// `codes lookup --json` of a typed code, for every surface that shows it (command line,
+/// Python): its status (1 when unknown in a system looked in, or an ICD-9-CM code) and the
+/// JSON (one object, or an array for a code in two systems).
+pub fn lookup_json(
+    sets: &CodeSets,
+    typed: &str,
+    date: Date,
+    system: Option<&str>,
+) -> Result<(u8, Value), LookupError> {
+    if typed.trim().is_empty() {
+        return Err(LookupError::Empty);
+    }
+    let system = system.map(system_named).transpose()?;
+    let systems = match resolve(sets, typed, system) {
+        Resolved::Icd9 => return Ok((1, icd9_json(typed))),
+        Resolved::Systems(v) => v,
+    };
+    let code = normalize(typed);
+    let mut worst = 0;
+    let mut shown = Vec::new();
+    for s in systems {
+        let d = describe(sets, s, &code, date)?;
+        worst = worst.max(u8::from(d.record.is_none()));
+        shown.push(d.to_json());
+    }
+    let v = match <[Value; 1]>::try_from(shown) {
+        Ok([one]) => one,
+        Err(many) => Value::Array(many),
+    };
+    Ok((worst, v))
+}
+
 /// The system named `name`, or [`UnknownSystem`].
 pub fn system_named(name: &str) -> Result<System, UnknownSystem> {
     System::from_name(name).ok_or_else(|| UnknownSystem {

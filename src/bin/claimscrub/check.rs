@@ -3,15 +3,14 @@
 use std::io::{IsTerminal, Write};
 use std::ops::ControlFlow;
 
-use anyhow::{Context, Result, bail};
-use jiff::civil::Date;
+use anyhow::{Context, Result};
 
 use claimscrub::claim::input::{self, ClaimError, Pending};
 use claimscrub::engine::run::{self, CHUNK};
-use claimscrub::engine::{Engine, ForcedPayer, Options};
 use claimscrub::finding::Severity;
 use claimscrub::outcome::Outcome;
 use claimscrub::report::{self, Format, RunMeta, Summary};
+use claimscrub::setup::Settings;
 
 use crate::args::{CheckArgs, Color, FailOn};
 use crate::output::{self, Report};
@@ -28,40 +27,15 @@ pub fn run(a: CheckArgs) -> Result<u8> {
             .build_global()
             .context("cannot start the worker threads")?;
     }
-    let as_of = match &a.as_of {
-        Some(s) => s
-            .parse::<Date>()
-            .with_context(|| format!("--as-of `{s}` is not a date (YYYY-MM-DD)"))?,
-        None => jiff::Zoned::now().date(),
-    };
-    let codesets = setup::codesets(a.sources.codesets.as_deref())?;
-    let rules = if a.parse_only {
-        claimscrub::rules::RuleSet::default()
-    } else {
-        setup::rules(&a.sources, &codesets)?
-    };
-    let rule_count = rules.rules.len();
-    if rule_count == 0 && !a.parse_only {
-        // Checking with no rules would report every claim clean.
-        bail!(
-            "no rules loaded, so nothing would be checked: `--no-default-rules` turns off the \
-             built-in packs; name rule directories with `--rules DIR`"
-        );
-    }
-    let payer = match &a.payer {
-        Some(p) => Some(ForcedPayer::resolve(&rules, p)?),
-        None => None,
-    };
-    let engine = Engine::new(
-        rules,
-        codesets,
-        Options {
-            as_of,
-            payer,
-            preview: a.preview,
-            per_line_notices: a.per_line_notices,
-        },
-    );
+    let engine = setup::shown(claimscrub::setup::engine(&Settings {
+        sources: setup::sources(&a.sources),
+        as_of: a.as_of.clone(),
+        payer: a.payer.clone(),
+        preview: a.preview,
+        per_line_notices: a.per_line_notices,
+        parse_only: a.parse_only,
+    }))?;
+    let rule_count = engine.rules.rules.len();
 
     // An input that cannot be opened at all is reported and counted, and the rest still run.
     let mut input_failed = false;

@@ -48,16 +48,7 @@ fn main() -> ExitCode {
     }
 }
 
-/// The error and its causes, skipping a cause whose text the message already carries
-/// (error types that print their source would otherwise say it twice).
+/// The error and its causes as [`claimscrub::setup::chain`] says them.
 fn chain(e: &anyhow::Error) -> String {
-    let mut out = e.to_string();
-    for cause in e.chain().skip(1) {
-        let text = cause.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
-    }
-    out
+    claimscrub::setup::chain(e.as_ref())
 }

@@ -1,51 +1,46 @@
-//! Loading code sets and rules for a command, with errors that say which file is at fault.
+//! Loading code sets and rules for a command through [`claimscrub::setup`], printing the rule
+//! compile's diagnostics to stderr.
 
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 
 use claimscrub::codeset::CodeSets;
-use claimscrub::rules::compile::{Diagnostic, DiagnosticLevel, RuleFile, load};
-use claimscrub::rules::{RuleSet, load as files};
+use claimscrub::rules::RuleSet;
+use claimscrub::rules::compile::Diagnostic;
+use claimscrub::setup::{self, SetupError};
 
 use crate::args::Sources;
 
-/// Built-in code sets, overlaid with a compiled directory when given.
-pub fn codesets(dir: Option<&std::path::Path>) -> Result<CodeSets> {
-    let builtin = CodeSets::builtin().context("the built-in code sets are damaged")?;
-    match dir {
-        None => Ok(builtin),
-        Some(d) => {
-            let user = CodeSets::load_dir(d)?;
-            Ok(builtin.overlay(user))
-        }
+/// The library's view of `--rules`, `--no-default-rules` and `--codesets`.
+pub fn sources(s: &Sources) -> setup::Sources {
+    setup::Sources {
+        rules: s.rules.clone(),
+        no_default_rules: s.no_default_rules,
+        codesets: s.codesets.clone(),
     }
 }
 
-/// All rule files the sources name.
-pub fn rule_files(s: &Sources) -> Result<Vec<RuleFile>> {
-    let mut out = if s.no_default_rules {
-        Vec::new()
-    } else {
-        files::builtin_files()
-    };
-    for d in &s.rules {
-        out.extend(files::dir_files(d)?);
-    }
-    Ok(out)
+/// Built-in code sets, overlaid with a compiled directory when given.
+pub fn codesets(dir: Option<&std::path::Path>) -> Result<CodeSets> {
+    Ok(setup::codesets(dir)?)
 }
 
 /// Compile rules; print diagnostics to stderr; fail when any is an error.
 pub fn rules(s: &Sources, codesets: &CodeSets) -> Result<RuleSet> {
-    let files = rule_files(s)?;
-    let (set, diags) = load(&files, &files::read_list, codesets);
-    print_diagnostics(&diags);
-    match set {
-        Some(set) => Ok(set),
-        None => {
-            let n = diags
-                .iter()
-                .filter(|d| d.level == DiagnosticLevel::Error)
-                .count();
-            bail!("{n} error(s) in rule files; nothing was checked")
+    Ok(shown(setup::rules(&sources(s), codesets))?)
+}
+
+/// Print a setup's diagnostics, whether it succeeded or failed on them.
+pub fn shown<T>(r: Result<(T, Vec<Diagnostic>), SetupError>) -> Result<T, SetupError> {
+    match r {
+        Ok((v, diags)) => {
+            print_diagnostics(&diags);
+            Ok(v)
+        }
+        Err(e) => {
+            if let SetupError::Rules { diagnostics, .. } = &e {
+                print_diagnostics(diagnostics);
+            }
+            Err(e)
         }
     }
 }
