@@ -59,6 +59,19 @@ pub enum Format {
     Fhir,
 }
 
+/// `claims` professional 837P claims (seed 1, the default defect rate) from the built-in code
+/// sets: the sample file tests and examples read.
+pub fn x12_837p(claims: u64, out: &mut dyn Write) -> Result<Stats, SynthError> {
+    let sets = CodeSets::builtin()?;
+    let opts = Options {
+        claims,
+        seed: 1,
+        kind: Kind::Professional,
+        error_rate: 0.05,
+    };
+    Generator::new(&sets, opts)?.write(Format::X12, out)
+}
+
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Options {
@@ -87,6 +100,9 @@ pub enum SynthError {
     /// Writing the output failed.
     #[error("cannot write the generated claims")]
     Io(#[from] io::Error),
+    /// The built-in code sets did not load.
+    #[error(transparent)]
+    Codesets(#[from] crate::codeset::CodesetError),
 }
 
 /// What was written.
