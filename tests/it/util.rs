@@ -54,6 +54,7 @@ pub fn engine() -> Engine {
             payer: None,
             preview: false,
             per_line_notices: true,
+            redact: false,
         },
     )
 }

@@ -56,6 +56,7 @@ pub fn run(a: CheckArgs) -> Result<u8> {
             payer,
             preview: a.preview,
             per_line_notices: a.per_line_notices,
+            redact: a.redact,
         },
     );
 
