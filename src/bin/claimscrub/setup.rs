@@ -52,6 +52,6 @@ pub fn rules(s: &Sources, codesets: &CodeSets) -> Result<RuleSet> {
 
 pub fn print_diagnostics(diags: &[Diagnostic]) {
     for d in diags {
-        eprintln!("{d}");
+        say!("{d}");
     }
 }
