@@ -1,5 +1,11 @@
 //! Hostile and broken input, one table row per case: the run ends with the expected status,
 //! accounts for every claim, names the limit or error, and its output stays small.
+//!
+//! Every case issue 14 lists under "Found" has its row here, except those about how the
+//! command is run rather than what it reads, which are rows of `cli_safety.rs`: `check F -o F`
+//! (`an_output_that_is_an_input…`), closed pipes on stdout and stderr, SIGINT/SIGTERM and
+//! `--threads`; FIFO input is [`a_fifo_is_read`] below, echoed PHI is `phi.rs`, and memory
+//! per input byte (SARIF included) is `tests/memory_bound.rs`.
 
 use std::fmt::Write as _;
 
