@@ -51,6 +51,7 @@ fn options() -> Options {
         payer: None,
         preview: false,
         per_line_notices: false,
+        redact: false,
     }
 }
 

@@ -133,6 +133,8 @@ pub struct Settings {
     pub per_line_notices: bool,
     /// `--parse-only`: compile no rule (the reading floor); the code sets still load.
     pub parse_only: bool,
+    /// `--redact`: mask claim ids and member-derived values in the findings.
+    pub redact: bool,
 }
 
 /// Build the engine `check` runs, and the rule compile's warnings (which the caller shows).
@@ -156,6 +158,7 @@ pub fn engine(s: &Settings) -> Result<(Engine, Vec<Diagnostic>), SetupError> {
         payer,
         preview: s.preview,
         per_line_notices: s.per_line_notices,
+        redact: s.redact,
     };
     Ok((Engine::new(rules, codesets, options), diagnostics))
 }

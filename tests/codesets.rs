@@ -56,6 +56,44 @@ mod fixture {
         assert!(info[0].bytes > 0);
     }
 
+    /// Sources compiled from memory give the bytes `codesets build` writes from disk.
+    #[test]
+    fn sources_in_memory_compile_as_from_disk() {
+        let (dir, report, _) = build("codesets");
+        for built in &report.built {
+            let sub = if built.name == "modifier" {
+                "modifiers"
+            } else {
+                &built.name
+            };
+            let src = fixtures("codesets").join(sub);
+            let texts: Vec<(String, String)> = std::fs::read_dir(&src)
+                .unwrap()
+                .map(|e| {
+                    let p = e.unwrap().path();
+                    let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                    (name, std::fs::read_to_string(&p).unwrap())
+                })
+                .collect();
+            let files: Vec<(&str, &str)> = texts
+                .iter()
+                .map(|(n, t)| (n.as_str(), t.as_str()))
+                .collect();
+            let bytes = claimscrub::codeset::compile_sources(&built.name, &files).unwrap();
+            let on_disk = std::fs::read(&built.path).unwrap();
+            assert!(
+                bytes == on_disk,
+                "{}: in-memory compile differs",
+                built.name
+            );
+        }
+        drop(dir);
+        assert!(matches!(
+            claimscrub::codeset::compile_sources("cpt", &[]),
+            Err(CodesetError::Kind { .. })
+        ));
+    }
+
     #[test]
     fn exact_lookups_by_date() {
         let (_dir, _, sets) = build("codesets");

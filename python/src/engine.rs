@@ -99,6 +99,7 @@ impl PyEngine {
             preview,
             per_line_notices,
             parse_only: false,
+            redact: false,
         };
         let (engine, diags) = py
             .detach(|| setup::engine(&settings))

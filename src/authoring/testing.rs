@@ -244,6 +244,7 @@ pub fn run(set: &Arc<RuleSet>, tests: &[RuleFile], codesets: &Arc<CodeSets>) -> 
                     payer: None,
                     preview: true,
                     per_line_notices: true,
+                    redact: false,
                 },
             );
             let mut actual = Vec::new();

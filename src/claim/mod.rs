@@ -126,6 +126,20 @@ pub struct Claim {
     #[serde(skip)]
     #[schemars(skip)]
     pub duplicate: Option<Duplicate>,
+    /// What findings print in place of the claim's ids under `check --redact`; set by the
+    /// runner (`engine::redact`), not part of the JSON format.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub masks: Option<Masks>,
+}
+
+/// The masks of one claim's ids under `check --redact`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Masks {
+    /// Printed for the claim's own id (`claim-3`).
+    pub id: String,
+    /// Printed for the id of the claim it replaces or voids, when it names one.
+    pub original: Option<String>,
 }
 
 /// How a claim repeats an earlier claim of the same run.

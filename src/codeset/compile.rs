@@ -448,48 +448,60 @@ pub fn read_source_dir(dir: &Path) -> Result<Vec<SetSource>, CompileError> {
     let mut out = Vec::new();
     for (sub, main, system) in SOURCE_DIRS {
         let d = dir.join(sub);
-        let main_path = d.join(main);
-        if !main_path.is_file() {
+        if !d.join(main).is_file() {
             continue;
         }
-        let mut set = SetSource::new(system);
-        read_codes(&main_path, &mut set)?;
-        let release = d.join("RELEASE");
-        if release.is_file() {
-            set.meta = read_release(&release)?;
-        }
-        if system == "icd10cm" {
-            for (name, f) in [
-                (
-                    "notes.tsv",
-                    read_notes as fn(&Path, &mut SetSource) -> Result<(), CompileError>,
-                ),
-                ("seventh.tsv", read_seventh),
-                ("attributes.tsv", read_attributes),
-                ("mce.tsv", read_mce),
-                ("ioce_ages.tsv", read_ioce_ages),
-            ] {
-                let p = d.join(name);
-                if p.is_file() {
-                    f(&p, &mut set)?;
-                }
+        let fetch = |name: &str| {
+            let p = d.join(name);
+            match p.is_file() {
+                true => read(&p).map(|text| Some((p.display().to_string(), text))),
+                false => Ok(None),
             }
-        }
-        if system == "icd10pcs" {
-            let p = d.join("mce.tsv");
-            if p.is_file() {
-                read_mce(&p, &mut set)?;
-            }
-        }
-        out.push(set);
+        };
+        out.push(read_system(system, main, &fetch)?);
     }
     Ok(out)
 }
 
+/// A source file's name for errors and its text, or `None` when the system has no such file.
+pub type Fetched = Result<Option<(String, String)>, CompileError>;
+
+/// One system's sources, whichever store `fetch` reads them from (a `codesets/<system>/`
+/// directory, memory): the main file `main`, then `RELEASE` and the side files the system
+/// takes, in this order. A missing main file reads as an empty one.
+pub fn read_system(
+    system: &str,
+    main: &str,
+    fetch: &dyn Fn(&str) -> Fetched,
+) -> Result<SetSource, CompileError> {
+    let mut set = SetSource::new(system);
+    let (name, text) = fetch(main)?.unwrap_or_else(|| (main.to_string(), String::new()));
+    parse_codes(&name, &text, &mut set)?;
+    if let Some((name, text)) = fetch("RELEASE")? {
+        set.meta = parse_release(&name, &text)?;
+    }
+    type Parse = fn(&str, &str, &mut SetSource) -> Result<(), CompileError>;
+    let side: &[(&str, Parse)] = match system {
+        "icd10cm" => &[
+            ("notes.tsv", parse_notes),
+            ("seventh.tsv", parse_seventh),
+            ("attributes.tsv", parse_attributes),
+            ("mce.tsv", parse_mce),
+            ("ioce_ages.tsv", parse_ioce_ages),
+        ],
+        "icd10pcs" => &[("mce.tsv", parse_mce)],
+        _ => &[],
+    };
+    for (file, parse) in side {
+        if let Some((name, text)) = fetch(file)? {
+            parse(&name, &text, &mut set)?;
+        }
+    }
+    Ok(set)
+}
+
 /// `key=value` lines; blank lines and `#` comments are ignored.
-pub fn read_release(path: &Path) -> Result<Vec<(String, String)>, CompileError> {
-    let text = read(path)?;
-    let p = path.display().to_string();
+pub fn parse_release(p: &str, text: &str) -> Result<Vec<(String, String)>, CompileError> {
     let mut meta = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -498,11 +510,11 @@ pub fn read_release(path: &Path) -> Result<Vec<(String, String)>, CompileError> 
         }
         let (k, v) = line
             .split_once('=')
-            .ok_or_else(|| CompileError::new(&p, i + 1, "expected `key=value`"))?;
+            .ok_or_else(|| CompileError::new(p, i + 1, "expected `key=value`"))?;
         let (k, v) = (k.trim(), v.trim());
         if k.starts_with("coverage_") && !v.is_empty() && parse_iso_date(v).is_none() {
             return Err(CompileError::new(
-                &p,
+                p,
                 i + 1,
                 format!("`{k}` must be a YYYY-MM-DD date, found `{v}`"),
             ));
@@ -514,9 +526,8 @@ pub fn read_release(path: &Path) -> Result<Vec<(String, String)>, CompileError> 
 
 /// A `codes.tsv`-style file: code, optional billable, valid_from, valid_to, then titles under
 /// any of `short_title`, `long_title`, `title`, `name`, and an optional `status`.
-pub fn read_codes(path: &Path, set: &mut SetSource) -> Result<(), CompileError> {
-    let text = read(path)?;
-    let mut t = Tsv::new(&path.display().to_string(), &text)?;
+pub fn parse_codes(name: &str, text: &str, set: &mut SetSource) -> Result<(), CompileError> {
+    let mut t = Tsv::new(name, text)?;
     let c_code = t.column("code")?;
     let c_from = t.column("valid_from")?;
     let c_to = t.column("valid_to")?;
@@ -594,9 +605,8 @@ fn date_field(t: &Tsv<'_>, line: usize, name: &str, v: &str) -> Result<u32, Comp
 }
 
 /// `notes.tsv`: code (or range), kind, targets, text.
-pub fn read_notes(path: &Path, set: &mut SetSource) -> Result<(), CompileError> {
-    let text = read(path)?;
-    let mut t = Tsv::new(&path.display().to_string(), &text)?;
+pub fn parse_notes(name: &str, text: &str, set: &mut SetSource) -> Result<(), CompileError> {
+    let mut t = Tsv::new(name, text)?;
     let (c_code, c_kind, c_targets, c_text) = (
         t.column("code")?,
         t.column("kind")?,
@@ -658,9 +668,8 @@ fn is_pattern(p: &str) -> bool {
 }
 
 /// `seventh.tsv`: code, character, meaning.
-pub fn read_seventh(path: &Path, set: &mut SetSource) -> Result<(), CompileError> {
-    let text = read(path)?;
-    let mut t = Tsv::new(&path.display().to_string(), &text)?;
+pub fn parse_seventh(name: &str, text: &str, set: &mut SetSource) -> Result<(), CompileError> {
+    let mut t = Tsv::new(name, text)?;
     let (c_code, c_char, c_mean) = (
         t.column("code")?,
         t.column("character")?,
@@ -693,9 +702,8 @@ pub fn read_seventh(path: &Path, set: &mut SetSource) -> Result<(), CompileError
 }
 
 /// `attributes.tsv`: code, sex, age_group, age_low, age_high, flags.
-pub fn read_attributes(path: &Path, set: &mut SetSource) -> Result<(), CompileError> {
-    let text = read(path)?;
-    let mut t = Tsv::new(&path.display().to_string(), &text)?;
+pub fn parse_attributes(name: &str, text: &str, set: &mut SetSource) -> Result<(), CompileError> {
+    let mut t = Tsv::new(name, text)?;
     let cols = [
         t.column("code")?,
         t.column("sex")?,
@@ -760,9 +768,8 @@ pub fn read_attributes(path: &Path, set: &mut SetSource) -> Result<(), CompileEr
 }
 
 /// `mce.tsv`: code, valid_from, valid_to, attributes (comma-separated MCE names).
-pub fn read_mce(path: &Path, set: &mut SetSource) -> Result<(), CompileError> {
-    let text = read(path)?;
-    let mut t = Tsv::new(&path.display().to_string(), &text)?;
+pub fn parse_mce(name: &str, text: &str, set: &mut SetSource) -> Result<(), CompileError> {
+    let mut t = Tsv::new(name, text)?;
     let cols = [
         t.column("code")?,
         t.column("valid_from")?,
@@ -803,9 +810,8 @@ pub fn read_mce(path: &Path, set: &mut SetSource) -> Result<(), CompileError> {
 }
 
 /// `ioce_ages.tsv`: code, valid_from (empty = since always), valid_to, age_low, age_high.
-pub fn read_ioce_ages(path: &Path, set: &mut SetSource) -> Result<(), CompileError> {
-    let text = read(path)?;
-    let mut t = Tsv::new(&path.display().to_string(), &text)?;
+pub fn parse_ioce_ages(name: &str, text: &str, set: &mut SetSource) -> Result<(), CompileError> {
+    let mut t = Tsv::new(name, text)?;
     let cols = [
         t.column("code")?,
         t.column("valid_from")?,

@@ -502,6 +502,31 @@ pub enum CodesetError {
     },
 }
 
+/// Compile one system's plain sources held in memory into the bytes of a `*.csfst` file, as
+/// `build.rs` compiles `codesets/<system>/` from disk: `files` maps file names (the system's
+/// main file such as `codes.tsv`, `RELEASE`, `notes.tsv`, `mce.tsv`…) to their text.
+pub fn compile_sources(system: &str, files: &[(&str, &str)]) -> Result<Vec<u8>, CodesetError> {
+    let main = compile::SOURCE_DIRS
+        .iter()
+        .find(|(_, _, s)| *s == system)
+        .map(|(_, main, _)| *main)
+        .ok_or_else(|| CodesetError::Kind {
+            path: "<sources>".to_string(),
+            kind: system.to_string(),
+        })?;
+    let fetch = |name: &str| -> compile::Fetched {
+        Ok(files
+            .iter()
+            .find(|(f, _)| *f == name)
+            .map(|(f, text)| (f.to_string(), text.to_string())))
+    };
+    let set = compile::read_system(system, main, &fetch)?;
+    compile::write_set(&set).map_err(|message| CodesetError::Write {
+        path: format!("{system}.{}", compile::EXTENSION),
+        message,
+    })
+}
+
 impl From<CompileError> for CodesetError {
     fn from(e: CompileError) -> CodesetError {
         CodesetError::Source {

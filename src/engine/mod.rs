@@ -7,6 +7,7 @@
 pub mod duplicates;
 pub mod payer;
 pub mod quick;
+pub mod redact;
 mod render;
 pub mod run;
 
@@ -39,6 +40,9 @@ pub struct Options {
     /// Report a notice rule's hits as findings, one per line, instead of counting them into
     /// its run-level notice ([`Engine::check_with_notices`]).
     pub per_line_notices: bool,
+    /// Mask claim ids and member-derived values in findings and error records
+    /// (`check --redact`, see [`redact`]).
+    pub redact: bool,
 }
 
 impl Default for Options {
@@ -48,6 +52,7 @@ impl Default for Options {
             payer: None,
             preview: false,
             per_line_notices: false,
+            redact: false,
         }
     }
 }

@@ -3,11 +3,12 @@
 
 use std::borrow::Cow;
 
+use super::redact::REDACTED;
 use crate::claim::Position;
 use crate::codeset::System;
 use crate::codeset::normalize::dotted;
 use crate::finding::Finding;
-use crate::rules::cond::{Env, Facts};
+use crate::rules::cond::{Env, Fact, Facts};
 use crate::rules::field::{Field, Scope, Value, age_shown};
 use crate::rules::{Each, Piece, Rule, Special, Template};
 
@@ -30,6 +31,10 @@ impl Render<'_, '_> {
             Some(v) if v.is_present() => Some(v.render()),
             _ => None,
         };
+        let code = match rule.target.and_then(|t| masked(t, s)) {
+            Some(mask) if code.is_some() => Some(mask),
+            _ => code,
+        };
         let path = match rule.target {
             Some(t) => t.pointer(s),
             None => default_pointer(rule.each, s),
@@ -41,7 +46,11 @@ impl Render<'_, '_> {
         };
         let display_code = code.as_deref().map(|c| shown(rule.target, c).into_owned());
         Finding {
-            claim_id: s.claim.id.clone(),
+            claim_id: s
+                .claim
+                .masks
+                .as_ref()
+                .map_or_else(|| s.claim.id.clone(), |m| m.id.clone()),
             rule: rule.id.clone(),
             category: rule.category,
             severity: rule.severity,
@@ -75,6 +84,15 @@ impl Render<'_, '_> {
     ) -> String {
         let mut out = String::new();
         for piece in &t.0 {
+            let mask = match piece {
+                Piece::Field(f) => masked(*f, s),
+                Piece::Fact(Fact::Age) => s.claim.masks.as_ref().map(|_| REDACTED.to_string()),
+                _ => None,
+            };
+            if let Some(mask) = mask {
+                out.push_str(&mask);
+                continue;
+            }
             match piece {
                 Piece::Text(x) => out.push_str(x),
                 Piece::Field(Field::Age) => {
@@ -129,6 +147,18 @@ impl Render<'_, '_> {
                 }
             }
         }
+    }
+}
+
+/// What `check --redact` prints for a field ([`Field::redacted`]): the claim's masks for its
+/// ids, [`REDACTED`] for the rest; `None` when the run does not redact or the field is shown.
+fn masked(f: Field, s: &Scope<'_>) -> Option<String> {
+    let masks = s.claim.masks.as_ref()?;
+    match f {
+        Field::ClaimId => Some(masks.id.clone()),
+        Field::OriginalClaimId => Some(masks.original.clone().unwrap_or_default()),
+        f if f.redacted() => Some(REDACTED.to_string()),
+        _ => None,
     }
 }
 

@@ -7,6 +7,7 @@ use rayon::prelude::*;
 
 use super::Engine;
 use super::duplicates::{Fingerprint, Tracker};
+use super::redact::Redactor;
 use crate::claim::Claim;
 use crate::claim::input::{ClaimError, Pending};
 use crate::outcome::{Checked, ClaimResult, Outcome};
@@ -52,6 +53,7 @@ where
             }
         });
         let mut repeats = Tracker::default();
+        let mut redactor = engine.options.redact.then(Redactor::default);
         // Leaving the loop drops the receiver, so the producer's next send fails and it stops.
         'chunks: for batch in rx {
             // Parse in parallel, mark repeats in input order, then check in parallel.
@@ -64,8 +66,18 @@ where
                 })
                 .collect();
             for (claim, print) in &mut claims {
-                if let Ok(c) = claim {
-                    repeats.mark(c, *print);
+                match claim {
+                    Ok(c) => {
+                        repeats.mark(c, *print);
+                        if let Some(r) = &mut redactor {
+                            r.claim(c);
+                        }
+                    }
+                    Err(e) => {
+                        if let Some(r) = &mut redactor {
+                            r.error(e);
+                        }
+                    }
                 }
             }
             let results: Vec<Outcome> = claims
@@ -77,7 +89,7 @@ where
                             findings,
                             notices,
                             file: claim.source.file.clone(),
-                            claim_id: claim.id,
+                            claim_id: claim.masks.map_or(claim.id, |m| m.id),
                             total_charge: claim.total_charge,
                             line_charges: claim.lines.iter().filter_map(|l| l.charge).sum(),
                             line_count: claim.lines.len(),

@@ -75,6 +75,27 @@ pub enum Needs {
     Pointer,
 }
 
+impl Field {
+    /// Whether `check --redact` masks the field in findings: the PHI fields, the claim's own
+    /// numbers (claim, original claim, prior authorization, referral), every date, and what
+    /// comes from the member (age, sex, relationship).
+    pub fn redacted(self) -> bool {
+        self.is_phi()
+            || self.kind() == Kind::Date
+            || matches!(
+                self,
+                Field::ClaimId
+                    | Field::OriginalClaimId
+                    | Field::PriorAuth
+                    | Field::Referral
+                    | Field::LinePriorAuth
+                    | Field::Age
+                    | Field::Sex
+                    | Field::Relationship
+            )
+    }
+}
+
 macro_rules! fields {
     ($($variant:ident => $name:literal, $kind:ident, $needs:ident, $phi:literal;)*) => {
         /// A named field of the claim model or a value derived from it.

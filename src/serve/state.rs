@@ -117,6 +117,7 @@ impl State {
                 payer,
                 preview: false,
                 per_line_notices: false,
+                redact: false,
             },
         )
     }

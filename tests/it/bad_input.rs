@@ -1,5 +1,11 @@
 //! Hostile and broken input, one table row per case: the run ends with the expected status,
 //! accounts for every claim, names the limit or error, and its output stays small.
+//!
+//! Every case issue 14 lists under "Found" has its row here, except those about how the
+//! command is run rather than what it reads, which are rows of `cli_safety.rs`: `check F -o F`
+//! (`an_output_that_is_an_input…`), closed pipes on stdout and stderr, SIGINT/SIGTERM and
+//! `--threads`; FIFO input is [`a_fifo_is_read`] below, echoed PHI is `phi.rs`, and memory
+//! per input byte (SARIF included) is `tests/memory_bound.rs`.
 
 use std::fmt::Write as _;
 
@@ -128,7 +134,80 @@ fn rows() -> Vec<Row> {
         "[".repeat(200),
         "]".repeat(200)
     );
+    let broken_third = {
+        let mut claims = vec![one.clone(); 10];
+        if let Some(c) = claims.get_mut(2) {
+            *c = broken.clone();
+        }
+        format!("[{}]", claims.join(",\n"))
+    };
+    let x12_outside = {
+        let (head, tail) = x12_one.split_once("~GE*").unwrap();
+        format!("{head}~CLM*C9*50***11:B:1*Y*A*Y*Y~SV1*HC:99213*50*UN*1***1~GE*{tail}")
+    };
+    let code_1mb = json("professional", 1, LINE, &[&"9".repeat(1_000_000)]);
+    let fhir_claim = |id: &str, note: &str| {
+        format!(
+            r#"{{"resourceType":"Claim","id":"{id}","type":{{"coding":[{{"code":"professional"}}]}},"text":{{"div":"{note}"}},"diagnosis":[{{"sequence":1,"diagnosisCodeableConcept":{{"coding":[{{"code":"J06.9"}}]}}}}]}}"#
+        )
+    };
+    let fhir_big_entry = format!(
+        r#"{{"resourceType":"Bundle","entry":[{{"resource":{}}},{{"resource":{}}}]}}"#,
+        fhir_claim("F1", &"N".repeat(2 << 20)),
+        fhir_claim("F2", "")
+    );
+    let fhir_big_claim = fhir_claim("F1", &"N".repeat(2 << 20));
     vec![
+        Row {
+            name: "a syntax error in claim 3 of a 10-claim JSON array loses claim 3 only",
+            input: broken_third.into_bytes(),
+            format: "json",
+            status: 2,
+            counts: (10, 9, 1),
+            error: Some("invalid JSON"),
+            rule_findings: None,
+            max_output: 64 << 10,
+        },
+        Row {
+            name: "a CLM outside any ST/SE is an unreadable claim, not dropped",
+            input: x12_outside.into_bytes(),
+            format: "x12",
+            status: 2,
+            counts: (2, 1, 1),
+            error: Some("outside any transaction set"),
+            rule_findings: None,
+            max_output: 32_768,
+        },
+        Row {
+            name: "a 1,000,000-character code in JSON",
+            input: code_1mb.into_bytes(),
+            format: "json",
+            status: 2,
+            counts: (1, 0, 1),
+            error: Some("code-length"),
+            rule_findings: None,
+            max_output: 4096,
+        },
+        Row {
+            name: "a 2 MB Claim in a FHIR Bundle, then a good claim",
+            input: fhir_big_entry.into_bytes(),
+            format: "fhir",
+            status: 2,
+            counts: (2, 1, 1),
+            error: Some("claim-size"),
+            rule_findings: None,
+            max_output: 64 << 10,
+        },
+        Row {
+            name: "a 2 MB FHIR Claim document",
+            input: fhir_big_claim.into_bytes(),
+            format: "fhir",
+            status: 2,
+            counts: (1, 0, 1),
+            error: Some("claim-size"),
+            rule_findings: None,
+            max_output: 4096,
+        },
         Row {
             name: "a FHIR bundle nested too deep says so, not \"invalid JSON\"",
             input: deep_bundle.into_bytes(),

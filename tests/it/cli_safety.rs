@@ -358,3 +358,55 @@ fn thread_counts_out_of_range_are_usage_errors() {
         assert!(stderr(&o).contains(expected), "{n}: {}", stderr(&o));
     }
 }
+
+/// A closed stderr (its reader gone, as under `2> >(head -0)`) does not make a message panic:
+/// the run ends with its own status, not 101. Cases: an input that cannot be opened (the
+/// error path), an unreadable claim logged by `check`, an X12 envelope warning.
+#[test]
+fn a_closed_stderr_does_not_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.ndjson");
+    std::fs::write(&broken, "{\"id\":\"C1\",\"lines\":[]}\nnot json\n").unwrap();
+    let warned = dir.path().join("warned.edi");
+    let sample = crate::util::x12_sample("openx12-minimal-837p.edi");
+    std::fs::write(&warned, sample.replace("SE*15*", "SE*99*")).unwrap();
+    let s = |p: &Path| p.to_string_lossy().into_owned();
+    // (arguments, exit status)
+    let cases: [(Vec<String>, i32); 3] = [
+        (vec!["check".into(), "/nonexistent/claims.json".into()], 2),
+        (
+            vec![
+                "check".into(),
+                s(&broken),
+                "--format".into(),
+                "ndjson".into(),
+            ],
+            2,
+        ),
+        (
+            vec![
+                "check".into(),
+                s(&warned),
+                "--format".into(),
+                "ndjson".into(),
+                "--fail-on".into(),
+                "never".into(),
+            ],
+            0,
+        ),
+    ];
+    for (args, code) in cases {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_claimscrub"))
+            .args(&args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the read end at once: every message the run writes meets a broken pipe.
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(code), "{args:?}");
+    }
+}

@@ -71,6 +71,7 @@ pub fn engine() -> Engine {
             payer: None,
             preview: false,
             per_line_notices: true,
+            redact: false,
         },
     )
 }

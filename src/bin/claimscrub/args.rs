@@ -85,6 +85,11 @@ pub struct CheckArgs {
     /// loaded) instead of once per run with a count of the lines.
     #[arg(long)]
     pub per_line_notices: bool,
+    /// Mask claim ids (`claim-1`, `claim-2`… in input order, one mask per distinct id) and
+    /// every value findings copy from the member or the claim (dates, age, sex, member and
+    /// authorization numbers) in every output format, for sharing findings.
+    #[arg(long)]
+    pub redact: bool,
     /// Input format; detected from content when absent.
     #[arg(long, value_enum)]
     pub input_format: Option<InputFormat>,

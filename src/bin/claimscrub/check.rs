@@ -34,6 +34,7 @@ pub fn run(a: CheckArgs) -> Result<u8> {
         preview: a.preview,
         per_line_notices: a.per_line_notices,
         parse_only: a.parse_only,
+        redact: a.redact,
     }))?;
     let rule_count = engine.rules.rules.len();
 
@@ -48,7 +49,7 @@ pub fn run(a: CheckArgs) -> Result<u8> {
                 warnings.push(i.warnings);
             }
             Err(e) => {
-                eprintln!("claimscrub: error: {e}");
+                say!("claimscrub: error: {e}");
                 input_failed = true;
             }
         }
@@ -128,7 +129,7 @@ pub fn run(a: CheckArgs) -> Result<u8> {
     report_warnings(&warnings);
 
     if let Some((name, status)) = stopped {
-        eprintln!(
+        say!(
             "claimscrub: interrupted by {name}: the report covers the {} claims read before it",
             summary.claims
         );
@@ -178,13 +179,13 @@ fn log_unreadable(e: &ClaimError, logged: &mut usize, format: Format) {
             .map(|l| format!(" ({l})"))
             .unwrap_or_default();
         let file = e.file.as_deref().unwrap_or("-");
-        eprintln!(
+        say!(
             "claimscrub: {file}: claim #{} unreadable{at}: {}",
             e.index + 1,
             e.message
         );
     } else if *logged == 6 {
-        eprintln!("claimscrub: more unreadable claims; see the report");
+        say!("claimscrub: more unreadable claims; see the report");
     }
 }
 
@@ -198,13 +199,13 @@ fn report_warnings(all: &[input::Warnings]) {
             .as_ref()
             .map(|l| format!(" ({l})"))
             .unwrap_or_default();
-        eprintln!(
+        say!(
             "claimscrub: warning: {}{at}: {}",
             w.file.as_deref().unwrap_or("-"),
             w.message
         );
     }
     if list.len() > 5 {
-        eprintln!("claimscrub: {} more input warnings", list.len() - 5);
+        say!("claimscrub: {} more input warnings", list.len() - 5);
     }
 }

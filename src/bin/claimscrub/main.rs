@@ -1,6 +1,15 @@
 //! The `claimscrub` command line. Exit codes: 0 clean, 1 findings at or above `--fail-on`,
 //! 2 usage, configuration or input error.
 
+/// `eprintln!` that cannot panic: a message to a closed stderr (a pipe whose reader left)
+/// is dropped, where `eprintln!` would panic and exit 101.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod args;
 mod check;
 mod codes;
@@ -42,7 +51,7 @@ fn main() -> ExitCode {
             if output::is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("claimscrub: error: {}", chain(&e));
+            say!("claimscrub: error: {}", chain(&e));
             ExitCode::from(2)
         }
     }

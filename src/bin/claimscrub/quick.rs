@@ -34,6 +34,7 @@ pub fn run(a: QuickArgs) -> Result<u8> {
             payer: None,
             preview: a.preview,
             per_line_notices: false,
+            redact: false,
         },
     );
     let result = quick::check(&engine, &combination, today)?;

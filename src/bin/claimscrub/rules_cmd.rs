@@ -71,7 +71,7 @@ pub fn run(a: RulesArgs) -> Result<u8> {
                 .filter(|d| d.level == DiagnosticLevel::Error)
                 .count();
             if format.for_people() {
-                eprintln!(
+                say!(
                     "{} rule files, {} errors, {} warnings",
                     rules.len(),
                     errors,

@@ -47,6 +47,6 @@ pub fn shown<T>(r: Result<(T, Vec<Diagnostic>), SetupError>) -> Result<T, SetupE
 
 pub fn print_diagnostics(diags: &[Diagnostic]) {
     for d in diags {
-        eprintln!("{d}");
+        say!("{d}");
     }
 }

@@ -32,6 +32,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::bytes::Bytes;
 use super::limits;
@@ -124,66 +125,99 @@ fn resource_name(kind: &str) -> String {
     }
 }
 
-/// Read every Claim of a FHIR document, in entry order.
+/// Read every Claim of a FHIR document, in entry order. Each resource is parsed on its own
+/// and only when it is at most [`limits::MAX_CLAIM_BYTES`]: a Claim past it is an error
+/// record naming the `claim-size` limit, another resource past it is not read (references
+/// to it resolve to nothing, so rules flag what is missing).
 pub fn read_all(
     bytes: &[u8],
     file: Option<Arc<str>>,
 ) -> Result<Vec<Result<Claim, ClaimError>>, FhirError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let root: Value = serde_json::from_slice(bytes).map_err(|e| {
-        if e.to_string().starts_with("recursion limit exceeded") {
-            FhirError::TooDeep { line: e.line() }
-        } else {
-            FhirError::Json { line: e.line() }
-        }
-    })?;
-    let kind = str_at(&root, "resourceType").ok_or(FhirError::NoResourceType)?;
-    let found = || resource_name(kind);
-    // Strings past the field limit are looked for only in a file that may hold one.
-    let long_text = limits::may_have_long_text(bytes);
+    // Checks the whole document is JSON, building nothing: resources are parsed one by one.
+    let raw: &RawValue = serde_json::from_slice(bytes).map_err(|e| json_error(bytes, 0, e))?;
+    // Skipping over raw values follows any depth; the parser of each resource would stop
+    // at 128 levels, and only inside a resource, so the whole document is held to it here.
+    if let Some(line) = too_deep(bytes) {
+        return Err(FhirError::TooDeep { line });
+    }
+    let fields = object(raw).ok_or(FhirError::NoResourceType)?;
+    let kind = fields
+        .get("resourceType")
+        .and_then(|v| serde_json::from_str::<Value>(v.get()).ok())
+        .ok_or(FhirError::NoResourceType)?;
+    let kind = kind
+        .as_str()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .ok_or(FhirError::NoResourceType)?;
     match kind {
         "Claim" => {
             let index = Index::default();
+            let Some(root) = parse(bytes, raw)? else {
+                return Ok(vec![Err(oversized(file, 0, "", "Claim"))]);
+            };
             let res = Res {
                 value: &root,
                 path: "Claim",
             };
-            Ok(vec![map_one(&index, res, "", file, 0, long_text)])
+            Ok(vec![map_one(
+                &index,
+                res,
+                "",
+                file,
+                0,
+                raw.get().as_bytes(),
+            )])
         }
         "Bundle" => {
+            // (entry index, resource parsed or `None` past the limit, its text, fullUrl).
+            let mut entries: Vec<(usize, Option<Value>, &RawValue, Option<String>)> = Vec::new();
+            let list = fields
+                .get("entry")
+                .and_then(|e| array(e))
+                .unwrap_or_default();
+            for (i, e) in list.into_iter().enumerate() {
+                let Some(entry) = object(e) else { continue };
+                let Some(r) = entry.get("resource").copied() else {
+                    continue;
+                };
+                let full = entry
+                    .get("fullUrl")
+                    .and_then(|u| serde_json::from_str::<Value>(u.get()).ok())
+                    .and_then(|u| u.as_str().map(str::to_string));
+                entries.push((i, parse(bytes, r)?, r, full));
+            }
             let mut index = Index::default();
-            let entries: Vec<(String, &Value, Option<&str>)> = items(&root, "entry")
-                .filter_map(|(i, e)| {
-                    let r = e.get("resource")?;
-                    Some((
-                        format!("Bundle.entry[{i}].resource"),
-                        r,
-                        str_at(e, "fullUrl"),
-                    ))
-                })
+            let paths: Vec<String> = entries
+                .iter()
+                .map(|(i, ..)| format!("Bundle.entry[{i}].resource"))
                 .collect();
-            for (path, r, full) in &entries {
-                index.add(r, path, *full);
+            for ((_, r, _, full), path) in entries.iter().zip(&paths) {
+                if let Some(r) = r {
+                    index.add(r, path, full.as_deref());
+                }
             }
             let mut out = Vec::new();
-            for (i, e) in items(&root, "entry") {
-                let Some(r) = e.get("resource") else { continue };
+            for ((i, r, text, _), path) in entries.iter().zip(&paths) {
+                let base = format!("/entry/{i}/resource");
+                let Some(r) = r else {
+                    if resource_type(text).as_deref() == Some("Claim") {
+                        out.push(Err(oversized(file.clone(), out.len(), path, "Claim")));
+                    }
+                    continue;
+                };
                 if str_at(r, "resourceType") != Some("Claim") {
                     continue;
                 }
-                let path = format!("Bundle.entry[{i}].resource");
-                let base = format!("/entry/{i}/resource");
-                let res = Res {
-                    value: r,
-                    path: &path,
-                };
+                let res = Res { value: r, path };
                 out.push(map_one(
                     &index,
                     res,
                     &base,
                     file.clone(),
                     out.len(),
-                    long_text,
+                    text.get().as_bytes(),
                 ));
             }
             if out.is_empty() {
@@ -193,7 +227,102 @@ pub fn read_all(
             }
             Ok(out)
         }
-        _ => Err(FhirError::NotClaim { found: found() }),
+        other => Err(FhirError::NotClaim {
+            found: resource_name(other),
+        }),
+    }
+}
+
+/// A JSON error as a [`FhirError`], its line counted from the start of the document `doc`;
+/// `at` is where the text parsed starts in it.
+fn json_error(doc: &[u8], at: usize, e: serde_json::Error) -> FhirError {
+    let before = doc
+        .get(..at)
+        .map_or(0, |b| memchr::memchr_iter(b'\n', b).count());
+    let line = before + e.line();
+    if e.to_string().starts_with("recursion limit exceeded") {
+        FhirError::TooDeep { line }
+    } else {
+        FhirError::Json { line }
+    }
+}
+
+/// The 1-based line where valid JSON text nests deeper than serde_json's 128 levels.
+fn too_deep(json: &[u8]) -> Option<usize> {
+    let (mut depth, mut line) = (0usize, 1usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for &b in json {
+        match b {
+            b'\n' => line += 1,
+            _ if escaped => escaped = false,
+            b'\\' if in_string => escaped = true,
+            b'"' => in_string = !in_string,
+            b'[' | b'{' if !in_string => {
+                depth += 1;
+                if depth > 128 {
+                    return Some(line);
+                }
+            }
+            b']' | b'}' if !in_string => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The members of a JSON object, unparsed; `None` when the text is another JSON value.
+fn object(raw: &RawValue) -> Option<HashMap<String, &RawValue>> {
+    serde_json::from_str(raw.get()).ok()
+}
+
+/// The elements of a JSON array, unparsed; `None` when the text is another JSON value.
+fn array(raw: &RawValue) -> Option<Vec<&RawValue>> {
+    serde_json::from_str(raw.get()).ok()
+}
+
+/// The `resourceType` of a resource left unparsed, read without building the resource.
+fn resource_type(raw: &RawValue) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Kind {
+        #[serde(rename = "resourceType")]
+        kind: Option<String>,
+    }
+    serde_json::from_str::<Kind>(raw.get()).ok()?.kind
+}
+
+/// Parse one resource of `doc` when it is at most [`limits::MAX_CLAIM_BYTES`] (`None`
+/// past it); its errors are placed by their line in the document.
+fn parse(doc: &[u8], raw: &RawValue) -> Result<Option<Value>, FhirError> {
+    let text = raw.get();
+    if text.len() > limits::MAX_CLAIM_BYTES {
+        return Ok(None);
+    }
+    let at = (text.as_ptr() as usize).saturating_sub(doc.as_ptr() as usize);
+    serde_json::from_str(text)
+        .map(Some)
+        .map_err(|e| json_error(doc, at, e))
+}
+
+/// The error record of a resource past [`limits::MAX_CLAIM_BYTES`], at its FHIRPath.
+fn oversized(file: Option<Arc<str>>, index: usize, path: &str, kind: &str) -> ClaimError {
+    let limit = limits::Limit::ClaimSize;
+    ClaimError {
+        file,
+        index,
+        claim_id: None,
+        location: Some(Location::Fhir {
+            path: if path.is_empty() {
+                kind.to_string()
+            } else {
+                path.to_string()
+            },
+        }),
+        message: format!(
+            "the {kind} resource has more than {} bytes (limit `{}`)",
+            limits::MAX_CLAIM_BYTES,
+            limit.name()
+        ),
+        limit: Some(limit),
     }
 }
 
@@ -263,8 +392,10 @@ fn map_one(
     base: &str,
     file: Option<Arc<str>>,
     position: usize,
-    long_text: bool,
+    text: &[u8],
 ) -> Result<Claim, ClaimError> {
+    // Strings past the field limit are looked for only in a resource that may hold one.
+    let long_text = limits::may_have_long_text(text);
     let mut m = Mapper {
         index,
         claim: res,

@@ -398,7 +398,19 @@ impl<'a> Reader<'a> {
                     }
                     None => false,
                 };
-                if !in_txn {
+                if !in_txn && id == b"CLM" {
+                    // A claim that no ST/SE encloses has no transaction to read it in: it is
+                    // counted as unreadable, not left to a warning.
+                    self.record(
+                        Fault::new(
+                            seg.number,
+                            "envelope",
+                            "CLM",
+                            "a claim (CLM) outside any transaction set (ST … SE): it cannot be read",
+                        ),
+                        &Arc::from(""),
+                    );
+                } else if !in_txn {
                     self.warn(
                         seg.number,
                         "envelope",
