@@ -23,9 +23,7 @@ pub fn lookup(
 ) -> PyResult<String> {
     py.detach(|| {
         if code.trim().is_empty() {
-            return Err(errors::CodeError::new_err(chain(
-                &LookupError::Empty,
-            )));
+            return Err(errors::CodeError::new_err(chain(&LookupError::Empty)));
         }
         let sets = setup::codesets(codesets.as_deref()).map_err(|e| errors::setup(&e))?;
         let date = setup::date("--date", date).map_err(|e| errors::setup(&e))?;
