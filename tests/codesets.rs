@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use claimscrub::codeset::{
     AgeGroup, BuildReport, CodePattern, CodeSets, CodeSex, CodesetError, NoteKind, Resolution,
-    Status, System, Unresolved, build_dir,
+    Status, System, Target, Unresolved, build_dir,
 };
 use jiff::civil::{Date, date};
 
@@ -1175,7 +1175,7 @@ mod shipped {
                         _ => cm.matching(p),
                     };
                     for c in under {
-                        if how.matches(s, &c) {
+                        if how.matches(&Target::of(s), &c) {
                             take.insert(c.clone());
                         }
                         near.push(c);

@@ -17,7 +17,7 @@ use super::load::{Container, Slice, str_at, u32_at};
 use super::near::Near;
 use super::{
     AgeGroup, CodePattern, CodeSex, CodesetError, DxAttributes, Excludes1Census, Lookup, MceAttrs,
-    Note, NoteKind, Record, Resolution, Status, System, UnresolvedNote, Validity,
+    Note, NoteKind, Record, Resolution, Status, System, Target, UnresolvedNote, Validity,
 };
 
 /// Most suggestions [`CodeSet::suggest`] returns.
@@ -33,12 +33,21 @@ pub const CHILDREN_CACHE: usize = 16_384;
 /// starts over when full.
 pub const EXCLUDES1_CACHE: usize = 65_536;
 
+/// The node map's range keys (`E08-E13`, blocks and chapters), innermost first, as
+/// `(low, high, key, ord)`; and for each first byte, which of them can hold a code starting
+/// with it, so a code is compared with its own letter's blocks only.
+#[derive(Debug)]
+struct RangeNodes {
+    all: Vec<(String, String, String, u64)>,
+    by_first: Vec<Vec<usize>>,
+}
+
 /// One Excludes1 note that speaks for a code, read once: the node it sits on, its targets
 /// split out, how they read ([`Resolution`]) and its text.
 #[derive(Debug)]
 struct Excl {
     on: String,
-    targets: Vec<String>,
+    targets: Vec<Target>,
     how: Resolution,
     text: String,
 }
@@ -63,7 +72,7 @@ pub struct CodeSet {
     coverage_from: Option<Date>,
     coverage_through: Option<Date>,
     /// Note nodes that are ranges (`A00-B99`), found on first use.
-    range_nodes: OnceLock<Vec<(String, String, String, u64)>>,
+    range_nodes: OnceLock<RangeNodes>,
     /// How each note row reads ([`Resolution::of`]; `Exact` for other kinds), on first use.
     resolutions: OnceLock<Vec<Resolution>>,
     /// "Did you mean" answers by (code, distance), shared by the worker threads: a Levenshtein
@@ -72,6 +81,8 @@ pub struct CodeSet {
     /// The Excludes1 notes of each code asked about (its own, its ancestors', its blocks'),
     /// so a diagnosis pair costs a few string compares, not a walk of the note tables.
     excludes1: Shared<String, [Excl]>,
+    /// Each code's entry read once per run ([`CodeSet::entry`]).
+    entries: Shared<String, Entry>,
     /// Billable children by (code, `yyyymmdd` or 0 for undated): the fix list of every
     /// header-code finding, an fst walk over the whole subtree.
     children: Shared<(String, u32), [String]>,
@@ -107,6 +118,7 @@ impl Clone for CodeSet {
             resolutions: OnceLock::new(),
             suggestions: Shared::new(SUGGESTION_CACHE),
             excludes1: Shared::new(EXCLUDES1_CACHE),
+            entries: Shared::new(ENTRY_CACHE),
             children: Shared::new(CHILDREN_CACHE),
             replacements: Shared::new(CHILDREN_CACHE),
             sevenths: Shared::new(EXCLUDES1_CACHE),
@@ -114,6 +126,14 @@ impl Clone for CodeSet {
         }
     }
 }
+
+/// Distinct codes whose entries (ordinal, intervals, attribute row) a code set keeps read;
+/// starts over when full.
+pub const ENTRY_CACHE: usize = 65_536;
+
+/// A code's entry as a lookup needs it, whatever the date: its ordinal, validity intervals
+/// and attribute row; `None` when the set does not hold the code.
+type Entry = Option<(u64, Vec<Iv>, u32)>;
 
 /// One interval row as stored.
 #[derive(Debug, Clone, Copy)]
@@ -200,6 +220,7 @@ impl CodeSet {
             resolutions: OnceLock::new(),
             suggestions: Shared::new(SUGGESTION_CACHE),
             excludes1: Shared::new(EXCLUDES1_CACHE),
+            entries: Shared::new(ENTRY_CACHE),
             children: Shared::new(CHILDREN_CACHE),
             replacements: Shared::new(CHILDREN_CACHE),
             sevenths: Shared::new(EXCLUDES1_CACHE),
@@ -390,7 +411,30 @@ impl CodeSet {
 
     fn record(&self, code: &str, ord: u64, d: Option<u32>) -> Record<'_> {
         let (ivs, attr) = self.ivs(ord);
-        let chosen = Self::pick(&ivs, d).copied();
+        self.record_of(code, ord, (&ivs, attr), d)
+    }
+
+    /// The entry of normalized `code`, read from the maps once per run: claims repeat codes,
+    /// on other dates, so the date-free part of a lookup is kept.
+    fn entry(&self, code: &str) -> Arc<Entry> {
+        self.entries.get_or_insert(code, || {
+            let e = self.codes.get(code.as_bytes()).map(|ord| {
+                let (ivs, attr) = self.ivs(ord);
+                (ord, ivs, attr)
+            });
+            (code.to_string(), Arc::new(e))
+        })
+    }
+
+    /// [`CodeSet::record`] from the intervals and attribute row already read for `ord`.
+    fn record_of(
+        &self,
+        code: &str,
+        ord: u64,
+        (ivs, attr): (&[Iv], u32),
+        d: Option<u32>,
+    ) -> Record<'_> {
+        let chosen = Self::pick(ivs, d).copied();
         let [short, long, status] = chosen.map(|iv| iv.strs).unwrap_or_default();
         let status = self.text(status);
         Record {
@@ -487,7 +531,8 @@ impl CodeSet {
             through: self.coverage_through.unwrap_or(date),
         };
         let before = self.coverage_from.filter(|f| date < *f);
-        let Some(ord) = self.codes.get(code.as_bytes()) else {
+        let entry = self.entry(&code);
+        let Some((ord, ivs, attr)) = entry.as_ref() else {
             let status = match (past, before) {
                 (true, _) => stale(),
                 (false, Some(from)) => Status::BeforeCoverage { from },
@@ -498,7 +543,7 @@ impl CodeSet {
                 record: None,
             };
         };
-        let (ivs, _) = self.ivs(ord);
+        let ord = *ord;
         let last_end = if ivs.iter().any(|iv| iv.to == 0) {
             None
         } else {
@@ -535,7 +580,7 @@ impl CodeSet {
         };
         Lookup {
             status,
-            record: Some(self.record(&code, ord, Some(d))),
+            record: Some(self.record_of(&code, ord, (ivs, *attr), Some(d))),
         }
     }
 
@@ -711,12 +756,7 @@ impl CodeSet {
         [0, 1, 2, 3].map(|j| u32_at(rows, i.saturating_mul(4).saturating_add(j)))
     }
 
-    /// Node keys of `code` itself and its ancestors, nearest first.
-    fn lineage<'a>(&self, code: &'a str) -> impl Iterator<Item = &'a str> {
-        (1..=code.len()).rev().filter_map(|n| code.get(..n))
-    }
-
-    fn ranges(&self) -> &[(String, String, String, u64)] {
+    fn ranges(&self) -> &RangeNodes {
         self.range_nodes.get_or_init(|| {
             let mut s = self.nodes.stream();
             let mut v = Vec::new();
@@ -728,26 +768,48 @@ impl CodeSet {
             }
             // Innermost first: a section's range sits inside its chapter's.
             v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            v
+            let mut by_first = vec![Vec::new(); 256];
+            for (i, (lo, hi, _, _)) in v.iter().enumerate() {
+                let l = lo.as_bytes().first().copied().unwrap_or(0);
+                let h = hi.as_bytes().first().copied().unwrap_or(u8::MAX);
+                for b in l..=h {
+                    if let Some(slot) = by_first.get_mut(usize::from(b)) {
+                        slot.push(i);
+                    }
+                }
+            }
+            RangeNodes { all: v, by_first }
         })
     }
 
     /// The nodes that speak for `code`: itself, its ancestors, then the blocks holding it.
+    /// Its ancestors are the prefixes the node map holds, found in one walk down the map.
     fn nodes_of(&self, code: &str) -> Vec<(String, u64)> {
-        let mut v: Vec<(String, u64)> = self
-            .lineage(code)
-            .filter_map(|k| Some((k.to_string(), self.nodes.get(k)?)))
-            .collect();
-        let first = code.as_bytes().first().copied().unwrap_or(0);
-        for (lo, hi, key, ord) in self.ranges() {
-            // Most blocks start with another letter: skip them before comparing strings.
-            let (l, h) = (
-                lo.as_bytes().first().copied().unwrap_or(0),
-                hi.as_bytes().first().copied().unwrap_or(u8::MAX),
-            );
-            if first < l || first > h {
-                continue;
+        let fst = self.nodes.as_fst();
+        let mut node = fst.root();
+        let mut out = fst::raw::Output::zero();
+        let mut v: Vec<(String, u64)> = Vec::new();
+        for (n, b) in code.bytes().enumerate() {
+            let Some(i) = node.find_input(b) else {
+                break;
+            };
+            let t = node.transition(i);
+            out = out.cat(t.out);
+            node = fst.node(t.addr);
+            if node.is_final()
+                && let Some(k) = code.get(..=n)
+            {
+                v.push((k.to_string(), out.cat(node.final_output()).value()));
             }
+        }
+        v.reverse();
+        let ranges = self.ranges();
+        let first = code.as_bytes().first().copied().unwrap_or(0);
+        let hits = ranges
+            .by_first
+            .get(usize::from(first))
+            .map_or(&[][..], Vec::as_slice);
+        for (lo, hi, key, ord) in hits.iter().filter_map(|&i| ranges.all.get(i)) {
             if super::range_matches(lo, hi, code) {
                 v.push((key.clone(), *ord));
             }
@@ -820,7 +882,7 @@ impl CodeSet {
                         .split(',')
                         .map(str::trim)
                         .filter(|t| !t.is_empty())
-                        .map(str::to_string)
+                        .map(Target::of)
                         .collect();
                     out.push(Excl {
                         on: on.clone(),

@@ -31,7 +31,7 @@ pub use compile::CompileError;
 pub use import::{BuildOptions, BuildReport, BuiltFile, build_dir, build_dir_with};
 pub use lookup::{CodeSet, MAX_SUGGESTIONS, SUGGESTION_CACHE};
 pub use mce::{MceAgeGroup, MceAttrs, mce_bit};
-pub use qualifier::{Resolution, Unresolved};
+pub use qualifier::{Resolution, Target, Unresolved};
 
 use load::Container;
 use tables::{EditKind, EditTable};
@@ -306,19 +306,6 @@ impl CodePattern {
 pub fn range_matches(lo: &str, hi: &str, code: &str) -> bool {
     let head = |n: usize| code.get(..n.min(code.len())).unwrap_or(code);
     head(lo.len()) >= lo && head(hi.len()) <= hi
-}
-
-/// Does normalized `code` match a pattern in its stored, normalized text form (`E119`,
-/// `O244*`, `E08-E13`)? The allocation-free twin of `CodePattern::parse(..).matches(..)`.
-pub fn pattern_str_matches(pattern: &str, code: &str) -> bool {
-    if let Some(p) = pattern.strip_suffix('*') {
-        return code.starts_with(p);
-    }
-    match pattern.split_once('-') {
-        Some((lo, "")) => code.starts_with(lo),
-        Some((lo, hi)) => range_matches(lo, hi, code),
-        None => pattern == code,
-    }
 }
 
 impl std::fmt::Display for CodePattern {

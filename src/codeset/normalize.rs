@@ -47,6 +47,13 @@ pub fn dotted(code: &str) -> Cow<'_, str> {
 
 /// Trim, drop dots (and white space when `drop_space`), uppercase ASCII letters.
 fn clean(code: &str, drop_space: bool) -> Cow<'_, str> {
+    // The common case, a code already clean: printable ASCII, no dot, no lowercase.
+    if code
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && b != b'.' && !b.is_ascii_lowercase())
+    {
+        return Cow::Borrowed(code);
+    }
     let t = code.trim();
     let keep = |c: char| c != '.' && !(drop_space && c.is_whitespace());
     if t.chars().all(|c| keep(c) && !c.is_ascii_lowercase()) {

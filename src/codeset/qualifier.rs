@@ -21,6 +21,8 @@
 //! T80-T88.6", "(F98.2.-F98.3)", a trailing comma. `codesets info --unresolved` lists the rest.
 //! An unresolved note never makes a finding: a note that cannot be read exactly is not applied.
 
+use super::CodePattern;
+
 /// How an Excludes1 note's text narrows its stored targets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolution {
@@ -97,18 +99,15 @@ impl Resolution {
         r
     }
 
-    /// Does the note take normalized `code` through stored target `pattern`? A qualified
-    /// note takes descendants of an exact target too (`A37 with fifth-character 1`: `A3701`).
-    pub fn matches(&self, pattern: &str, code: &str) -> bool {
-        let under = || {
-            if pattern.contains(['*', '-']) {
-                super::pattern_str_matches(pattern, code)
-            } else {
-                code.starts_with(pattern)
-            }
+    /// Does the note take normalized `code` through `target`? A qualified note takes
+    /// descendants of an exact target too (`A37 with fifth-character 1`: `A3701`).
+    pub fn matches(&self, target: &Target, code: &str) -> bool {
+        let under = || match &target.pattern {
+            CodePattern::Exact(p) if target.bare => code.starts_with(p.as_str()),
+            p => p.matches(code),
         };
         match self {
-            Resolution::Exact => super::pattern_str_matches(pattern, code),
+            Resolution::Exact => target.pattern.matches(code),
             Resolution::At { pos, lo, hi } => {
                 let end = pos.saturating_add(lo.len());
                 // The characters between the category and the named one are digits or the
@@ -125,6 +124,35 @@ impl Resolution {
             }
             Resolution::EndsWith(tail) => code.ends_with(tail.as_str()) && under(),
             Resolution::Unresolved(_) => false,
+        }
+    }
+}
+
+/// An Excludes1 target as the compiled set stores it (normalized: `E119`, `O244*`,
+/// `E08-E13`, `O24-`), split once when a code's notes are resolved rather than per pair.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pattern: CodePattern,
+    /// Written without `*` or `-`: a bare code, which a qualified note extends to its
+    /// descendants.
+    bare: bool,
+}
+
+impl Target {
+    /// Read a stored target.
+    pub fn of(stored: &str) -> Target {
+        let pattern = if let Some(p) = stored.strip_suffix('*') {
+            CodePattern::Prefix(p.to_string())
+        } else {
+            match stored.split_once('-') {
+                Some((lo, "")) => CodePattern::Prefix(lo.to_string()),
+                Some((lo, hi)) => CodePattern::Range(lo.to_string(), hi.to_string()),
+                None => CodePattern::Exact(stored.to_string()),
+            }
+        };
+        Target {
+            pattern,
+            bare: !stored.contains(['*', '-']),
         }
     }
 }
@@ -206,7 +234,7 @@ fn parse(q: &str) -> Option<Resolution> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Resolution, Unresolved};
+    use super::{Resolution, Target, Unresolved};
 
     fn at(pos: usize, lo: &str, hi: &str) -> Resolution {
         Resolution::At {
@@ -314,19 +342,26 @@ mod tests {
     #[test]
     fn narrowed_matching() {
         let g63 = Resolution::of("E08-E13", "diabetes mellitus (E08-E13 with .42)");
-        assert!(g63.matches("E08-E13", "E1142"));
-        assert!(!g63.matches("E08-E13", "E119"));
-        assert!(!g63.matches("E08-E13", "E1143"));
-        assert!(!g63.matches("E08-E13", "E14"));
+        assert!(g63.matches(&Target::of("E08-E13"), "E1142"));
+        assert!(!g63.matches(&Target::of("E08-E13"), "E119"));
+        assert!(!g63.matches(&Target::of("E08-E13"), "E1143"));
+        assert!(!g63.matches(&Target::of("E08-E13"), "E14"));
         let m51 = Resolution::of(
             "M51*",
             "rupture of thoracic disc (M51.- with fifth character 4)",
         );
-        assert!(m51.matches("M51*", "M5124") && !m51.matches("M51*", "M51A4"));
+        assert!(
+            m51.matches(&Target::of("M51*"), "M5124") && !m51.matches(&Target::of("M51*"), "M51A4")
+        );
         let j17 = Resolution::of("A37", "whooping cough (A37 with fifth-character 1)");
-        assert!(j17.matches("A37", "A3701") && !j17.matches("A37", "A3700"));
+        assert!(
+            j17.matches(&Target::of("A37"), "A3701") && !j17.matches(&Target::of("A37"), "A3700")
+        );
         let ends = Resolution::of("I69", "ataxia (I69. with final characters -93)");
-        assert!(ends.matches("I69", "I69193") && !ends.matches("I69", "I69192"));
-        assert!(!Resolution::Unresolved(Unresolved::Header).matches("E119", "E119"));
+        assert!(
+            ends.matches(&Target::of("I69"), "I69193")
+                && !ends.matches(&Target::of("I69"), "I69192")
+        );
+        assert!(!Resolution::Unresolved(Unresolved::Header).matches(&Target::of("E119"), "E119"));
     }
 }

@@ -11,7 +11,6 @@ pub mod redact;
 mod render;
 pub mod run;
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use jiff::civil::Date;
@@ -148,20 +147,14 @@ impl Engine {
 
     /// Does the rule apply to this claim at all (status, scope, effective window, pack
     /// overrides)?
-    fn applies(
-        &self,
-        rule: &Rule,
-        base: &Scope<'_>,
-        disabled: &HashSet<usize>,
-        idx: usize,
-    ) -> bool {
+    fn applies(&self, rule: &Rule, base: &Scope<'_>, disabled: &[usize], idx: usize) -> bool {
         let claim = base.claim;
         match rule.status {
             RuleStatus::Removed => return false,
             RuleStatus::Preview if !self.options.preview => return false,
             _ => {}
         }
-        if disabled.contains(&idx) {
+        if !disabled.is_empty() && disabled.binary_search(&idx).is_ok() {
             return false;
         }
         let (payer, plan) = self.payer_scope(claim);
@@ -177,14 +170,16 @@ impl Engine {
         true
     }
 
-    fn disabled(&self, claim: &Claim) -> HashSet<usize> {
-        let mut off = HashSet::new();
+    /// The rules packs in scope turn off, sorted (empty, and free, when none do).
+    fn disabled(&self, claim: &Claim) -> Vec<usize> {
+        let mut off = Vec::new();
         let (payer, plan) = self.payer_scope(claim);
         for p in &self.rules.packs {
             if !p.disable.is_empty() && p.scope.matches(claim.kind, claim.setting(), payer, plan) {
                 off.extend(p.disable.iter().copied());
             }
         }
+        off.sort_unstable();
         off
     }
 
