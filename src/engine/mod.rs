@@ -64,6 +64,8 @@ pub struct Engine {
     pub codesets: Arc<CodeSets>,
     /// How this run checks.
     pub options: Options,
+    /// Rules that cannot fire with these code sets (they need a table not loaded), by index.
+    idle: Vec<bool>,
 }
 
 impl Engine {
@@ -73,10 +75,18 @@ impl Engine {
         codesets: impl Into<Arc<CodeSets>>,
         options: Options,
     ) -> Engine {
+        let rules: Arc<RuleSet> = rules.into();
+        let codesets: Arc<CodeSets> = codesets.into();
+        let idle = rules
+            .rules
+            .iter()
+            .map(|r| !r.when.possible(&codesets))
+            .collect();
         Engine {
-            rules: rules.into(),
-            codesets: codesets.into(),
+            rules,
+            codesets,
             options,
+            idle,
         }
     }
 
@@ -149,6 +159,9 @@ impl Engine {
     /// overrides)?
     fn applies(&self, rule: &Rule, base: &Scope<'_>, disabled: &[usize], idx: usize) -> bool {
         let claim = base.claim;
+        if self.idle.get(idx).copied().unwrap_or(false) {
+            return false;
+        }
         match rule.status {
             RuleStatus::Removed => return false,
             RuleStatus::Preview if !self.options.preview => return false,

@@ -55,6 +55,10 @@ impl Condition for AddonWithoutPrimary {
     fn show(&self) -> String {
         format!("addon_without_primary: {}", self.field.name())
     }
+
+    fn possible(&self, sets: &CodeSets) -> bool {
+        sets.has_addon()
+    }
 }
 
 #[cfg(test)]

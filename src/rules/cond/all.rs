@@ -50,6 +50,10 @@ impl Condition for All {
         "all: …".into()
     }
 
+    fn possible(&self, sets: &CodeSets) -> bool {
+        self.parts.iter().all(|x| x.possible(sets))
+    }
+
     fn children(&self) -> &[Pred] {
         &self.parts
     }

@@ -29,6 +29,10 @@ impl Condition for Any {
         "any: …".into()
     }
 
+    fn possible(&self, sets: &CodeSets) -> bool {
+        self.parts.iter().any(|x| x.possible(sets))
+    }
+
     fn children(&self) -> &[Pred] {
         &self.parts
     }

@@ -30,6 +30,10 @@ impl Condition for AnyLine {
         "any_line: …".into()
     }
 
+    fn possible(&self, sets: &CodeSets) -> bool {
+        self.inner.possible(sets)
+    }
+
     fn children(&self) -> &[Pred] {
         std::slice::from_ref(&*self.inner)
     }

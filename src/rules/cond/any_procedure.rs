@@ -29,6 +29,10 @@ impl Condition for AnyProcedure {
         "any_procedure: …".into()
     }
 
+    fn possible(&self, sets: &CodeSets) -> bool {
+        self.inner.possible(sets)
+    }
+
     fn children(&self) -> &[Pred] {
         std::slice::from_ref(&*self.inner)
     }

@@ -18,6 +18,7 @@ use super::field::{Needs, Scope};
 use super::index::Trigger;
 use super::ir::Each;
 use super::schema::{Sp, Span};
+use crate::codeset::CodeSets;
 
 /// One condition of the rule language: how it is written, compiled, evaluated and shown.
 pub trait Condition: Sized {
@@ -68,6 +69,13 @@ pub trait Condition: Sized {
     /// The condition that holds exactly when this one does not, if it has a name.
     fn complement(&self) -> Option<Pred> {
         None
+    }
+
+    /// Can the condition hold with these code sets loaded? False only when it needs a table
+    /// they lack (an NCCI table the user has not built), so the engine skips a rule that
+    /// cannot fire instead of evaluating it on every claim.
+    fn possible(&self, _sets: &CodeSets) -> bool {
+        true
     }
 }
 
@@ -146,6 +154,11 @@ macro_rules! conditions {
             /// The named condition that holds exactly when this one does not.
             pub fn complement(&self) -> Option<Pred> {
                 match self { $(Pred::$variant(x) => x.complement(),)* }
+            }
+
+            /// [`Condition::possible`] of the condition.
+            pub fn possible(&self, sets: &CodeSets) -> bool {
+                match self { $(Pred::$variant(x) => x.possible(sets),)* }
             }
 
             fn clash_same(&self, other: &Pred) -> Option<&'static str> {

@@ -103,6 +103,10 @@ impl Condition for MueExceeded {
     fn show(&self) -> String {
         format!("mue_exceeded: {}", self.field.name())
     }
+
+    fn possible(&self, sets: &CodeSets) -> bool {
+        sets.has_mue()
+    }
 }
 
 #[cfg(test)]

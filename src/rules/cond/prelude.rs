@@ -6,6 +6,7 @@ pub(crate) use serde::Deserialize;
 pub(crate) use super::env::Env;
 pub(crate) use super::facts::{Fact, Facts};
 pub(crate) use super::{Cond, Condition, Pred};
+pub(crate) use crate::codeset::CodeSets;
 pub(crate) use crate::rules::compile::{Lower, did_you_mean, did_you_mean_or_list};
 pub(crate) use crate::rules::diagnostic::Code;
 pub(crate) use crate::rules::field::{Field, Kind, Needs, Scope, Value};

@@ -80,6 +80,10 @@ impl Condition for PtpEdit {
     fn show(&self) -> String {
         format!("ptp_edit: {} {}", self.column1.name(), self.column2.name())
     }
+
+    fn possible(&self, sets: &CodeSets) -> bool {
+        sets.has_ptp()
+    }
 }
 
 #[cfg(test)]
@@ -108,5 +112,13 @@ mod tests {
         .unwrap();
         let claim = r#"{"id":"c","lines":[{"procedure":"99213","from":"2026-03-01"},{"procedure":"36415","from":"2026-03-01"}]}"#;
         assert!(eval(&r, claim).iter().all(|(h, _)| !h));
+        // So the engine need not evaluate it: it cannot hold, alone or in a conjunction,
+        // while an alternative to it still can.
+        let sets = super::super::prelude::harness::codesets();
+        assert!(!r.when.possible(&sets));
+        let w = |when: &str| rule("line-pair", when, "m").unwrap().when.possible(&sets);
+        assert!(!w("  all:\n    - present: line.procedure\n    - ptp_edit: { column1: line.procedure, column2: other.procedure }"));
+        assert!(w("  any:\n    - present: line.procedure\n    - ptp_edit: { column1: line.procedure, column2: other.procedure }"));
+        assert!(w("  not:\n    ptp_edit: { column1: line.procedure, column2: other.procedure }"));
     }
 }
