@@ -42,6 +42,26 @@ struct RangeNodes {
     by_first: Vec<Vec<usize>>,
 }
 
+/// The Excludes1 notes that speak for one code ([`CodeSet::excludes1_notes`]).
+#[derive(Debug, Clone)]
+pub struct Excludes1Notes(Arc<[Excl]>);
+
+impl Excludes1Notes {
+    /// The first note that excludes `other`, as `(node the note is on, note text)`. A
+    /// note's qualifier (`E08-E13 with .42`) narrows its targets; a note that cannot be read
+    /// exactly ([`Resolution::Unresolved`]) never excludes.
+    pub fn excluding(&self, other: &str) -> Option<(&str, &str)> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let other = normalize(other);
+        self.0
+            .iter()
+            .find(|n| n.targets.iter().any(|t| n.how.matches(t, &other)))
+            .map(|n| (n.on.as_str(), n.text.as_str()))
+    }
+}
+
 /// One Excludes1 note that speaks for a code, read once: the node it sits on, its targets
 /// split out, how they read ([`Resolution`]) and its text.
 #[derive(Debug)]
@@ -845,20 +865,20 @@ impl CodeSet {
     }
 
     /// The Excludes1 note under which `code` (or one of its ancestors or blocks) excludes
-    /// `other`, as `(node the note is on, note text)`. Reads the stored targets directly: the
-    /// engine asks this for every pair of diagnoses on every claim. A note's qualifier
-    /// (`E08-E13 with .42`) narrows its targets; a note that cannot be read exactly
-    /// ([`Resolution::Unresolved`]) never excludes.
+    /// `other`, as `(node the note is on, note text)` ([`Excludes1Notes::excluding`]).
     pub fn excluded_by(&self, code: &str, other: &str) -> Option<(String, String)> {
-        if let Some(sup) = self.notes_from_supplement() {
-            return sup.excluded_by(code, other);
+        self.excludes1_notes(code)
+            .excluding(other)
+            .map(|(on, text)| (on.to_string(), text.to_string()))
+    }
+
+    /// The Excludes1 notes that speak for `code` (on it, an ancestor or a block), resolved
+    /// once per run: a caller checking one code against many others fetches them once.
+    pub fn excludes1_notes(&self, code: &str) -> Excludes1Notes {
+        match self.notes_from_supplement() {
+            Some(sup) => sup.excludes1_notes(code),
+            None => Excludes1Notes(self.excludes1_of(code)),
         }
-        let other = normalize(other);
-        let notes = self.excludes1_of(code);
-        notes
-            .iter()
-            .find(|n| n.targets.iter().any(|t| n.how.matches(t, &other)))
-            .map(|n| (n.on.clone(), n.text.clone()))
     }
 
     /// The Excludes1 notes that speak for `code`, nearest node first, resolved once per run.

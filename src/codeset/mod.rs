@@ -29,7 +29,7 @@ mod tabular;
 
 pub use compile::CompileError;
 pub use import::{BuildOptions, BuildReport, BuiltFile, build_dir, build_dir_with};
-pub use lookup::{CodeSet, MAX_SUGGESTIONS, SUGGESTION_CACHE};
+pub use lookup::{CodeSet, Excludes1Notes, MAX_SUGGESTIONS, SUGGESTION_CACHE};
 pub use mce::{MceAgeGroup, MceAttrs, mce_bit};
 pub use qualifier::{Resolution, Target, Unresolved};
 

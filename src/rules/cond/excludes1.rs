@@ -2,7 +2,6 @@
 //! sit on either code or on its category, block or chapter.
 
 use super::prelude::*;
-use crate::codeset::System;
 use crate::codeset::normalize::dotted;
 
 /// What a rule writes under `excludes1`.
@@ -44,11 +43,8 @@ impl Condition for Excludes1 {
         let (Value::Text(x), Value::Text(y)) = (self.field.get(s), self.other.get(s)) else {
             return false;
         };
-        let Some(set) = env.codesets.get(System::Icd10Cm) else {
-            return false;
-        };
         for (from, to) in [(x, y), (y, x)] {
-            if let Some((on, text)) = set.excluded_by(from, to) {
+            if let Some((on, text)) = env.excluded_by(from, to) {
                 facts.set(Fact::Excluded, dotted(to));
                 facts.set(Fact::Note, format!("{on}: {text}"));
                 return true;
