@@ -66,6 +66,9 @@ pub struct Engine {
     pub options: Options,
     /// Rules that cannot fire with these code sets (they need a table not loaded), by index.
     idle: Vec<bool>,
+    /// Each rule's scope group: consecutive rules with the same scope and effective window
+    /// share one, so a claim's scope test runs once per group, not once per rule.
+    group: Vec<u32>,
 }
 
 impl Engine {
@@ -82,11 +85,28 @@ impl Engine {
             .iter()
             .map(|r| !r.when.possible(&codesets))
             .collect();
+        let mut group = Vec::with_capacity(rules.rules.len());
+        let mut n = 0u32;
+        for (i, r) in rules.rules.iter().enumerate() {
+            let same = i
+                .checked_sub(1)
+                .and_then(|p| rules.rules.get(p))
+                .is_some_and(|p| {
+                    p.scope == r.scope
+                        && p.effective_from == r.effective_from
+                        && p.effective_to == r.effective_to
+                });
+            if !same {
+                n = n.saturating_add(1);
+            }
+            group.push(n);
+        }
         Engine {
             rules,
             codesets,
             options,
             idle,
+            group,
         }
     }
 
@@ -157,8 +177,14 @@ impl Engine {
 
     /// Does the rule apply to this claim at all (status, scope, effective window, pack
     /// overrides)?
-    fn applies(&self, rule: &Rule, base: &Scope<'_>, disabled: &[usize], idx: usize) -> bool {
-        let claim = base.claim;
+    fn applies(
+        &self,
+        rule: &Rule,
+        base: &Scope<'_>,
+        disabled: &[usize],
+        idx: usize,
+        last: &mut Option<(u32, bool)>,
+    ) -> bool {
         if self.idle.get(idx).copied().unwrap_or(false) {
             return false;
         }
@@ -170,6 +196,22 @@ impl Engine {
         if !disabled.is_empty() && disabled.binary_search(&idx).is_ok() {
             return false;
         }
+        let group = self.group.get(idx).copied();
+        if let (Some(g), Some((lg, verdict))) = (group, *last)
+            && g == lg
+        {
+            return verdict;
+        }
+        let verdict = self.in_scope(rule, base);
+        if let Some(g) = group {
+            *last = Some((g, verdict));
+        }
+        verdict
+    }
+
+    /// Does the claim fall in the rule's scope and effective window?
+    fn in_scope(&self, rule: &Rule, base: &Scope<'_>) -> bool {
+        let claim = base.claim;
         let (payer, plan) = self.payer_scope(claim);
         if !rule.scope.matches(claim.kind, base.setting(), payer, plan) {
             return false;
@@ -207,11 +249,13 @@ impl Engine {
         let base = Scope::new(claim);
         let mut out = Vec::new();
         let mut notices = Vec::new();
+        // The scope group last tested, and its verdict.
+        let mut last = None;
         for i in rules {
             let Some(rule) = self.rules.rules.get(i as usize) else {
                 continue;
             };
-            if !self.applies(rule, &base, &disabled, i as usize) {
+            if !self.applies(rule, &base, &disabled, i as usize, &mut last) {
                 continue;
             }
             let tally = rule
