@@ -46,11 +46,15 @@ one() {
   done
   local rc=0
   wait "$runner" || rc=$?
-  local execs crashes
+  local execs crashes slow
   execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$dir/log" | awk '{ print $2 }' | tail -1)
-  crashes=$(find "$dir/artifacts" -type f | wc -l)
-  printf '%s\t%s\tcpu_s=%s\twall_s=%s\texecs=%s\tartifacts=%s\texit=%s\n' \
-    "$(date -u +%FT%TZ)" "$t" "${used:-0}" "$(($(date +%s) - start))" "${execs:-?}" "$crashes" "$rc" \
+  # Crashes, leaks, timeouts and out-of-memory inputs are findings; a "slow unit" is timed in
+  # wall-clock time, so a pause (kill -STOP) makes one: replay it before believing it.
+  crashes=$(find "$dir/artifacts" -type f ! -name 'slow-unit-*' | wc -l)
+  slow=$(find "$dir/artifacts" -type f -name 'slow-unit-*' | wc -l)
+  # exit 72 is libFuzzer's "interrupted": the hour was up.
+  printf '%s\t%s\tcpu_s=%s\twall_s=%s\texecs=%s\tcrashes=%s\tslow_units=%s\texit=%s\n' \
+    "$(date -u +%FT%TZ)" "$t" "${used:-0}" "$(($(date +%s) - start))" "${execs:-?}" "$crashes" "$slow" "$rc" \
     >>"$out/summary.tsv"
 }
 
