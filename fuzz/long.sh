@@ -32,14 +32,16 @@ one() {
   nice -n 19 cargo +nightly fuzz run "$t" "${dirs[@]}" -- \
     -max_total_time=86400 -rss_limit_mb=4096 -timeout=300 -detect_leaks=0 \
     -print_final_stats=1 -artifact_prefix="$dir/artifacts/" >"$dir/log" 2>&1 &
-  local runner=$! pid=""
+  local runner=$! pid="" used=0
   while kill -0 "$runner" 2>/dev/null; do
     sleep 15
     [[ -z $pid ]] && pid=$(pgrep -f "fuzz/target/.*/release/$t " | head -1 || true)
     [[ -z $pid ]] && continue
-    local used
-    used=$(awk -v tick="$tick" '{ print int(($14 + $15) / tick) }' "/proc/$pid/stat" 2>/dev/null || echo 0)
-    if ((used >= cpu)); then
+    # Once the fuzzer has exited (a crash) its CPU time is gone: keep the last reading.
+    local now
+    now=$(awk -v tick="$tick" '{ print int(($14 + $15) / tick) }' "/proc/$pid/stat" 2>/dev/null || true)
+    [[ -n $now ]] && used=$now
+    if ((${used:-0} >= cpu)); then
       kill -INT "$pid" 2>/dev/null || true
       break
     fi

@@ -398,30 +398,43 @@ fn parse_plain<T: serde::de::DeserializeOwned>(slice: &[u8]) -> serde_json::Resu
 }
 
 /// A document that failed to parse, parsed again with path tracking: where it fails and why.
-fn locate_error<T: serde::de::DeserializeOwned>(slice: &[u8]) -> (String, serde_json::Error) {
+fn locate_error<T: serde::de::DeserializeOwned>(
+    slice: &[u8],
+) -> (serde_path_to_error::Path, serde_json::Error) {
     let mut de = serde_json::Deserializer::from_slice(slice);
-    match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Err(e) => (e.path().to_string(), e.into_inner()),
+    let mut track = serde_path_to_error::Track::new();
+    let found = T::deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track));
+    match found {
+        Err(e) => (track.path(), e),
         Ok(_) => match de.end() {
-            Err(e) => (String::new(), e),
+            Err(e) => (track.path(), e),
             // Both parses see the same bytes; should they disagree, say so at the root.
             Ok(()) => (
-                String::new(),
+                track.path(),
                 serde::de::Error::custom("the document could not be read"),
             ),
         },
     }
 }
 
-/// The JSON pointer of a parse error; for an unknown key, its parent's (the last step is the
-/// key itself: input text, never echoed).
-fn error_pointer(path: &str, inner: &serde_json::Error) -> String {
-    let mut pointer = pointer_from_path(path);
+/// The JSON pointer of a parse error, built from the path's steps (a key may hold `.`, `[`
+/// or `/`, so the path's text form cannot be split back). For an unknown key it is its
+/// parent's: the last step is the key itself, input text that is never echoed.
+fn error_pointer(path: &serde_path_to_error::Path, inner: &serde_json::Error) -> String {
+    use serde_path_to_error::Segment;
+    let mut steps: Vec<String> = path
+        .iter()
+        .map(|s| match s {
+            Segment::Seq { index } => index.to_string(),
+            Segment::Map { key } => key.replace('~', "~0").replace('/', "~1"),
+            Segment::Enum { variant } => variant.replace('~', "~0").replace('/', "~1"),
+            Segment::Unknown => "?".to_string(),
+        })
+        .collect();
     if inner.to_string().starts_with("unknown field") {
-        let parent = pointer.rfind('/').map_or(0, |i| i);
-        pointer.truncate(parent);
+        steps.pop();
     }
-    pointer
+    steps.iter().map(|s| format!("/{s}")).collect()
 }
 
 /// A JSON document that does not decode as the expected type: where and what, in words that
@@ -446,32 +459,6 @@ pub fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeE
             pointer,
         }
     })
-}
-
-/// serde_path_to_error paths look like `lines[0].units`; turn them into `/lines/0/units`.
-fn pointer_from_path(path: &str) -> String {
-    if path == "." || path.is_empty() {
-        return String::new();
-    }
-    let mut out = String::new();
-    for part in path.split('.') {
-        let mut rest = part;
-        if let Some(i) = rest.find('[') {
-            out.push('/');
-            out.push_str(&rest[..i]);
-            rest = &rest[i..];
-            while let Some(stripped) = rest.strip_prefix('[') {
-                let close = stripped.find(']').unwrap_or(stripped.len());
-                out.push('/');
-                out.push_str(&stripped[..close]);
-                rest = stripped.get(close + 1..).unwrap_or("");
-            }
-        } else {
-            out.push('/');
-            out.push_str(rest);
-        }
-    }
-    out
 }
 
 /// Keep serde's words about structure (field names, expected types) and drop any value it
@@ -631,6 +618,42 @@ mod tests {
             .unwrap_or_default();
         assert!(!msg.contains("1961"), "{msg}");
         assert!(msg.contains("/patient/date_of_birth"), "{msg}");
+    }
+
+    #[test]
+    fn an_unknown_key_is_never_echoed_whatever_it_holds() {
+        // Found by the long fuzz run: a key holding `[` was split as if it were a path step,
+        // and only its last part was dropped.
+        for key in [
+            "SECRET-:[{",
+            "SECRET.x",
+            "SECRET/x",
+            "SECRET[0]",
+            "SECRET~x",
+            "SECRET",
+        ] {
+            let text = format!(
+                "{{\"id\":\"A\",\"patient\":{{\"member_id\":\"M\",{}:1}}}}",
+                serde_json::to_string(key).unwrap_or_default()
+            );
+            let r = parse_all(split_document(doc(&text), None));
+            let e = r[0].as_ref().expect_err("an unknown key is an error");
+            assert!(!e.message.contains("SECRET"), "{key}: {}", e.message);
+            let pointer = match &e.location {
+                Some(Location::Json { pointer, .. }) => pointer.clone(),
+                _ => String::new(),
+            };
+            assert_eq!(pointer, "/patient", "{key}");
+        }
+    }
+
+    #[test]
+    fn a_known_path_reads_as_a_pointer() {
+        // A known field's error under a path whose steps are all known fields and indices.
+        let d = doc("{\"id\":\"A\",\"lines\":[{\"units\":\"x\"}]}");
+        let r = parse_all(split_document(d, None));
+        let e = r[0].as_ref().expect_err("a bad unit count is an error");
+        assert!(e.message.contains("`/lines/0/units`"), "{}", e.message);
     }
 
     #[test]
