@@ -93,7 +93,7 @@ pub fn rule_files(s: &Sources) -> Result<Vec<RuleFile>, SetupError> {
 /// every diagnostic when any is an error.
 pub fn rules(s: &Sources, codesets: &CodeSets) -> Result<(RuleSet, Vec<Diagnostic>), SetupError> {
     let files = rule_files(s)?;
-    let (set, diagnostics) = load(&files, &files::read_list, codesets);
+    let (set, diagnostics) = load(&files, &files::list_reader(!s.no_default_rules), codesets);
     match set {
         Some(set) => Ok((set, diagnostics)),
         None => Err(SetupError::Rules {

@@ -127,24 +127,45 @@ fn walk(root: &Path, keep: &dyn Fn(&str) -> bool) -> Result<Vec<RuleFile>, LoadE
     Ok(out)
 }
 
-/// Read a code-list file by the path a rule resolved it to: built-in first, then disk.
+/// Read a code-list file by the path a built-in rule resolved it to: built-in first, then
+/// disk, so the embedded packs never depend on the working directory.
 pub fn read_list(path: &str) -> Option<String> {
     builtin_text(path).or_else(|| std::fs::read_to_string(path).ok())
 }
 
-/// Read a claim file a rule test names: built-in first, then disk.
-pub fn read_bytes(path: &str) -> Option<Vec<u8>> {
-    let rel = path.strip_prefix(&format!("{BUILTIN_ROOT}/"));
-    rel.and_then(|r| BUILTIN.get_file(r))
-        .map(|f| f.contents().to_vec())
-        .or_else(|| std::fs::read(path).ok())
+/// Read a code-list file for rules loaded from disk: disk first, so a pack kept under a
+/// `rules/` folder of its own reads its own lists, never the built-in file of the same path.
+pub fn read_list_disk_first(path: &str) -> Option<String> {
+    std::fs::read_to_string(path)
+        .ok()
+        .or_else(|| builtin_text(path))
 }
 
-/// Files of a fixture directory a rule test names (built-in or on disk), by file name.
+/// The list reader for a set of rule files: built-in first when the built-in packs are
+/// among them, disk first when every rule came from disk.
+pub fn list_reader(with_builtin: bool) -> fn(&str) -> Option<String> {
+    if with_builtin {
+        read_list
+    } else {
+        read_list_disk_first
+    }
+}
+
+/// Read a claim file a rule test names: disk first (the file being edited), then built-in.
+pub fn read_bytes(path: &str) -> Option<Vec<u8>> {
+    std::fs::read(path).ok().or_else(|| {
+        let rel = path.strip_prefix(&format!("{BUILTIN_ROOT}/"))?;
+        Some(BUILTIN.get_file(rel)?.contents().to_vec())
+    })
+}
+
+/// Files of a fixture directory a rule test names, by file name: from disk when the
+/// directory is there (the fixture being edited), else built-in.
 pub fn fixture_files(dir: &str) -> Vec<(String, Vec<u8>)> {
-    if let Some(d) = dir
-        .strip_prefix(&format!("{BUILTIN_ROOT}/"))
-        .and_then(|r| BUILTIN.get_dir(r))
+    if !Path::new(dir).is_dir()
+        && let Some(d) = dir
+            .strip_prefix(&format!("{BUILTIN_ROOT}/"))
+            .and_then(|r| BUILTIN.get_dir(r))
     {
         let mut v: Vec<(String, Vec<u8>)> = d
             .files()

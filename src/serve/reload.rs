@@ -34,7 +34,7 @@ impl RuleSource {
         for d in &self.dirs {
             all.extend(files::dir_files(d).map_err(|e| e.to_string())?);
         }
-        let (set, diags) = load(&all, &files::read_list, codesets);
+        let (set, diags) = load(&all, &files::list_reader(self.builtin), codesets);
         let text = |level: DiagnosticLevel| -> Vec<String> {
             diags
                 .iter()

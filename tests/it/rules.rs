@@ -111,3 +111,73 @@ fn committed_rule_docs_are_current() {
         "`docs/rules.md` is stale: run `cargo run -- rules docs --out docs`"
     );
 }
+
+/// A pack kept under a `rules/` folder of its own, laid out as a built-in pack is, tests
+/// against its own fixture: the built-in file of the same path must not stand in for it.
+#[test]
+fn a_pack_on_disk_reads_its_own_fixture_not_the_built_in_one() {
+    let root = match tempfile::tempdir() {
+        Ok(d) => d,
+        Err(e) => panic!("{e}"),
+    };
+    let pack = root.path().join("rules/ncci");
+    let fixture = pack.join("fixtures/ncci");
+    let write = |p: std::path::PathBuf, text: &str| {
+        if let Some(dir) = p.parent() {
+            std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{e}"));
+        }
+        std::fs::write(&p, text).unwrap_or_else(|e| panic!("{e}"));
+    };
+    let shipped = |name: &str| {
+        std::fs::read_to_string(format!("{}/rules/ncci/{name}", env!("CARGO_MANIFEST_DIR")))
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    write(pack.join("pack.yaml"), &shipped("pack.yaml"));
+    write(pack.join("ptp-bundled.yaml"), &shipped("ptp-bundled.yaml"));
+    // A pair the built-in fixture does not have.
+    write(
+        fixture.join("ccipra-v322r0-f1.txt"),
+        "Column 1\tColumn 2\t*\tEffective Date\tDeletion Date\tModifier\tRationale\n\
+         99215\t99211\t\t20150101\t*\t0\tMutually exclusive procedures\n",
+    );
+    write(
+        pack.join("ptp-bundled.test.yaml"),
+        r#"base:
+  id: T1
+  type: professional
+  submission_date: "2026-06-20"
+  payer: { id: "00435", plan: CI }
+  patient: { member_id: M1, date_of_birth: "1961-04-12", sex: F }
+  billing_provider: { npi: "1234567893", tax_id: "123456789" }
+  place_of_service: "11"
+  diagnoses: [ { code: E119, role: principal } ]
+  total_charge: 200
+  lines:
+    - { procedure: "99215", units: 1, charge: 150, from: "2026-06-02", diagnosis_pointers: [1] }
+    - { procedure: "99211", units: 1, charge: 50, from: "2026-06-02", diagnosis_pointers: [1] }
+cases:
+  - name: fires on the pair only this fixture has
+    claim: {}
+    codesets: fixtures/ncci
+    expect:
+      - { line: 2, code: "99211" }
+  - name: silent on different dates
+    claim:
+      lines: [ { procedure: "99215", units: 1, charge: 150, from: "2026-06-02", diagnosis_pointers: [1] }, { procedure: "99211", units: 1, charge: 50, from: "2026-06-03", diagnosis_pointers: [1] } ]
+    codesets: fixtures/ncci
+    expect: []
+"#,
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_claimscrub"))
+        .args(["rules", "test", "rules"])
+        .current_dir(root.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (stdout, stderr) = (util::stdout(&out), util::stderr(&out));
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(
+        format!("{stdout}{stderr}").contains("2 passed, 0 failed"),
+        "{stdout}{stderr}"
+    );
+}

@@ -52,7 +52,8 @@ pub fn run(a: RulesArgs) -> Result<u8> {
             let sets = setup::codesets(codesets.as_deref())?;
             let (rules, _) = gather(&dirs)?;
             // Lint what compiled even when other files have errors: one run shows everything.
-            let (set, mut diags) = load_partial(&rules, &files::read_list, &sets);
+            let (set, mut diags) =
+                load_partial(&rules, &files::list_reader(dirs.is_empty()), &sets);
             diags.extend(claimscrub::authoring::lint::lint(&set));
             // `check --rules DIR` loads the built-in packs too (setup::rule_files); the
             // built-in packs themselves (no DIR) cannot collide with themselves.
@@ -88,7 +89,7 @@ pub fn run(a: RulesArgs) -> Result<u8> {
         } => {
             let sets = Arc::new(setup::codesets(codesets.as_deref())?);
             let (rules, tests) = gather(&dirs)?;
-            let (set, diags) = load(&rules, &files::read_list, &sets);
+            let (set, diags) = load(&rules, &files::list_reader(dirs.is_empty()), &sets);
             let Some(set) = set else {
                 write!(stdout, "{}", format.emitter().diagnostics(&diags, "test"))?;
                 return Ok(2);
@@ -118,7 +119,7 @@ pub fn run(a: RulesArgs) -> Result<u8> {
         RulesCommand::Docs { dirs, out } => {
             let sets = setup::codesets(None)?;
             let (rules, _) = gather(&dirs)?;
-            let (set, diags) = load(&rules, &files::read_list, &sets);
+            let (set, diags) = load(&rules, &files::list_reader(dirs.is_empty()), &sets);
             setup::print_diagnostics(&diags);
             let set = set.context("rule files have errors; no docs written")?;
             std::fs::create_dir_all(&out)
