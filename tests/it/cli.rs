@@ -393,7 +393,7 @@ fn rules_packs_lists_packs_and_what_they_match() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     for expected in [
-        "core (rules/core, 33 rules)",
+        "core (rules/core, 34 rules)",
         "  matches: every claim",
         "acme (rules/payers/acme, 3 rules)",
         "  matches: payer ids ACME1",
