@@ -55,6 +55,7 @@ pub mod outcome;
 pub mod report;
 pub mod rules;
 pub mod schemas;
+#[cfg(feature = "serve")]
 pub mod serve;
 pub mod setup;
 pub mod synth;

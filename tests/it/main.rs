@@ -20,6 +20,7 @@ mod parse_only;
 mod phi;
 mod quick;
 mod rules;
+#[cfg(feature = "serve")]
 mod serve;
 mod util;
 mod verdicts;

@@ -31,6 +31,7 @@ pub enum Command {
     /// Print a rule's documentation, conditions and examples.
     Explain(ExplainArgs),
     /// Serve the checks over HTTP: a JSON API under `/v1` and a page for coders at `/`.
+    #[cfg(feature = "serve")]
     Serve(ServeArgs),
     /// Generate synthetic claims (or, with `gen tables`, NCCI tables) for benchmarks.
     Gen(GenArgs),
@@ -287,6 +288,7 @@ pub struct ExplainArgs {
     pub sources: Sources,
 }
 
+#[cfg(feature = "serve")]
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on; loopback unless told otherwise. Port 0 takes a free port.

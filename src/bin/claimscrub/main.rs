@@ -20,6 +20,7 @@ mod output;
 mod packs;
 mod quick;
 mod rules_cmd;
+#[cfg(feature = "serve")]
 mod serve;
 mod setup;
 
@@ -42,6 +43,7 @@ fn main() -> ExitCode {
         Command::Codesets(a) => codes::run_codesets(a),
         Command::Rules(a) => rules_cmd::run(a),
         Command::Explain(a) => explain::run(a),
+        #[cfg(feature = "serve")]
         Command::Serve(a) => serve::run(a),
         Command::Gen(a) => generate::run(a),
     };
