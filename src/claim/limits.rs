@@ -9,7 +9,7 @@
 use serde::Serialize;
 
 use super::pending::ClaimError;
-use super::position::{DxField, LineField, Position, ProcField};
+use super::position::{ClaimField, DxField, LineField, Position, ProcField};
 use super::{Claim, ClaimKind};
 
 /// Service lines on a professional claim: the 837P (005010X222A1) 2400 loop repeats 50 times.
@@ -35,6 +35,12 @@ pub const MAX_CODE_LEN: usize = 48;
 /// Characters of any other text field, and bytes of any X12 element: X12 elements are at most
 /// 256 characters (AMT, NTE 80, NM103 60), FHIR and JSON names shorter still.
 pub const MAX_FIELD_LEN: usize = 4096;
+/// Digits before the decimal point of a charge (CLM02, SV102, SV203): X12's R type carries
+/// at most 18 digits. Bounding amounts keeps every sum a run reports finite: a JSON 1e308
+/// charge would make a batch's total infinite, which JSON cannot print.
+pub const MAX_AMOUNT_DIGITS: usize = 18;
+/// Digits before the decimal point of a unit count (SV104, SV205): R 1/15.
+pub const MAX_QUANTITY_DIGITS: usize = 15;
 /// Bytes of one JSON claim object (a lone object, an array element or an NDJSON line): a
 /// 999-line institutional claim written out in full is about 250 KB.
 pub const MAX_CLAIM_BYTES: usize = 1 << 20;
@@ -59,6 +65,10 @@ pub enum Limit {
     FieldLength,
     /// [`MAX_CLAIM_BYTES`].
     ClaimSize,
+    /// [`MAX_AMOUNT_DIGITS`].
+    AmountDigits,
+    /// [`MAX_QUANTITY_DIGITS`].
+    QuantityDigits,
 }
 
 impl Limit {
@@ -73,6 +83,8 @@ impl Limit {
             Limit::CodeLength => "code-length",
             Limit::FieldLength => "field-length",
             Limit::ClaimSize => "claim-size",
+            Limit::AmountDigits => "amount-digits",
+            Limit::QuantityDigits => "quantity-digits",
         }
     }
 
@@ -87,6 +99,8 @@ impl Limit {
             Limit::CodeLength => MAX_CODE_LEN,
             Limit::FieldLength => MAX_FIELD_LEN,
             Limit::ClaimSize => MAX_CLAIM_BYTES,
+            Limit::AmountDigits => MAX_AMOUNT_DIGITS,
+            Limit::QuantityDigits => MAX_QUANTITY_DIGITS,
         }
     }
 
@@ -100,6 +114,7 @@ impl Limit {
             Limit::PointersPerLine => "diagnosis pointers on one line",
             Limit::CodeLength | Limit::FieldLength => "characters",
             Limit::ClaimSize => "bytes",
+            Limit::AmountDigits | Limit::QuantityDigits => "digits before the decimal point",
         }
     }
 }
@@ -167,7 +182,7 @@ pub fn claim_id(id: &str) -> Option<String> {
 }
 
 /// Check a claim as read (before normalizing) against every limit: counts, then code and
-/// field lengths. Linear in the claim's size.
+/// field lengths and the size of numbers. Linear in the claim's size.
 pub fn check(c: &Claim) -> Result<(), Exceeded> {
     let kind = c.kind;
     let over = |limit: Limit, n: usize, at: Position| {
@@ -186,6 +201,15 @@ pub fn check(c: &Claim) -> Result<(), Exceeded> {
         Limit::ProceduresPerClaim,
         c.procedures.len(),
         Position::procedure(MAX_PROCEDURES),
+    )?;
+    let number = |limit: Limit, v: Option<f64>, at: Position| match v {
+        Some(v) if !fits(v, limit.max(kind)) => Err(Exceeded::new(limit, kind, at)),
+        _ => Ok(()),
+    };
+    number(
+        Limit::AmountDigits,
+        c.total_charge,
+        Position::Field(ClaimField::TotalCharge),
     )?;
     let code = |s: &str, at: Position| over(Limit::CodeLength, s.chars().count(), at);
     let code_opt = |s: &Option<String>, at: Position| s.as_deref().map_or(Ok(()), |s| code(s, at));
@@ -206,6 +230,16 @@ pub fn check(c: &Claim) -> Result<(), Exceeded> {
             l.diagnosis_pointers.len(),
             Position::pointer(i, MAX_POINTERS),
         )?;
+        number(
+            Limit::AmountDigits,
+            l.charge,
+            Position::line_field(i, LineField::Charge),
+        )?;
+        number(
+            Limit::QuantityDigits,
+            l.units,
+            Position::line_field(i, LineField::Units),
+        )?;
         code_opt(&l.procedure, Position::line_field(i, LineField::Procedure))?;
         code_opt(
             &l.revenue_code,
@@ -221,6 +255,13 @@ pub fn check(c: &Claim) -> Result<(), Exceeded> {
         }
     }
     Ok(())
+}
+
+/// Is `v` a finite number of at most `digits` digits before its decimal point?
+fn fits(v: f64, digits: usize) -> bool {
+    // 10^digits is exact in f64 for every bound used here (up to 10^22).
+    let bound = (0..digits).fold(1.0_f64, |b, _| b * 10.0);
+    v.is_finite() && v.abs() < bound
 }
 
 /// Could a string in this JSON text be over [`MAX_FIELD_LEN`]? False when no two quotes are
@@ -334,5 +375,46 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.limit, Limit::FieldLength);
         assert_ne!(e.at, Position::Claim);
+    }
+
+    #[test]
+    fn amounts_and_units_keep_to_the_x12_digits() {
+        let line = |units: &str, charge: &str| {
+            claim(&format!(
+                r#"{{"id":"c","lines":[{{}},{{"units":{units},"charge":{charge}}}]}}"#
+            ))
+        };
+        // The largest 18-digit amounts f64 tells from 10^18.
+        assert!(check(&line("999999999999999", "999999999999999000.25")).is_ok());
+        assert!(check(&line("-5", "-999999999999999000")).is_ok());
+        let e = check(&line("1", "1e18")).unwrap_err();
+        assert_eq!(
+            (e.limit, e.at),
+            (
+                Limit::AmountDigits,
+                Position::line_field(1, LineField::Charge)
+            )
+        );
+        assert_eq!(
+            e.message(),
+            "`/lines/1/charge`: more than 18 digits before the decimal point (limit `amount-digits`)"
+        );
+        let e = check(&line("1e15", "1")).unwrap_err();
+        assert_eq!(
+            (e.limit, e.at),
+            (
+                Limit::QuantityDigits,
+                Position::line_field(1, LineField::Units)
+            )
+        );
+        let e = check(&claim(r#"{"id":"c","total_charge":-1.7e308}"#)).unwrap_err();
+        assert_eq!(
+            (e.limit, e.at),
+            (
+                Limit::AmountDigits,
+                Position::Field(ClaimField::TotalCharge)
+            )
+        );
+        assert!(!fits(f64::NAN, 18) && !fits(f64::INFINITY, 18));
     }
 }

@@ -7,7 +7,7 @@ const FORMATS: [&str; 5] = ["human", "json", "ndjson", "csv", "sarif"];
 
 /// JSON claims: the marker as a member id, an unknown key, an id object, a value of the wrong
 /// type, an invalid enum value, and inside a syntax error.
-fn json_claims() -> String {
+pub(crate) fn json_claims() -> String {
     [
         r#"{"id":"C1","patient":{"member_id":"PHIMARK-member","date_of_birth":"1930-02-03","sex":"F"},"diagnoses":[{"code":"O80"}],"lines":[{"procedure":"99213","from":"2026-03-01","charge":10,"units":1}]}"#,
         r#"{"id":"C2","patient":{"member_id":"M2","PHIMARK-key":"x"},"lines":[]}"#,
@@ -21,7 +21,7 @@ fn json_claims() -> String {
 
 /// An 837P with the marker in the names, ids and address, a malformed date, and a second
 /// interchange whose transaction set id is not one.
-fn x12_claims() -> String {
+pub(crate) fn x12_claims() -> String {
     let base = crate::util::x12_sample("openx12-minimal-837p.edi");
     let claim = base
         .replace("NM1*IL*1*DOE*JANE****MI*MEM001~", "NM1*IL*1*PHIMARKLAST*PHIMARKFIRST****MI*PHIMARKMEMBER~N3*PHIMARK STREET~N4*PHIMARKCITY*NY*10001~DMG*D8*PHIMARKDOB*F~")
@@ -31,7 +31,7 @@ fn x12_claims() -> String {
 }
 
 /// FHIR documents: a root of a type FHIR does not define, and a Claim naming its patient.
-fn fhir_docs() -> [String; 2] {
+pub(crate) fn fhir_docs() -> [String; 2] {
     [
         r#"{"resourceType":"PHIMARK-type"}"#.to_string(),
         r#"{"resourceType":"Claim","id":"F1","type":{"coding":[{"code":"professional"}]},"patient":{"display":"PHIMARK-display","identifier":{"value":"PHIMARK-ident"}},"diagnosis":[{"sequence":1,"diagnosisCodeableConcept":{"coding":[{"code":"J06.9"}]}}]}"#.to_string(),
@@ -55,12 +55,12 @@ fn assert_clean(what: &str, texts: &[&str]) {
 }
 
 #[test]
-fn json_claims_echo_nothing() {
+pub(crate) fn json_claims_echo_nothing() {
     assert_clean("NDJSON claims", &[&json_claims()]);
 }
 
 #[test]
-fn x12_claims_echo_nothing() {
+pub(crate) fn x12_claims_echo_nothing() {
     assert_clean("X12 claims", &[&x12_claims()]);
 }
 
