@@ -6,7 +6,11 @@
 //! The counts come from the X12 005010 implementation guides, so nothing a valid 837 may
 //! carry is refused; the lengths are far above any real code or name.
 
-use serde::Serialize;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{Deserializer, IgnoredAny, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
 
 use super::pending::ClaimError;
 use super::position::{ClaimField, DxField, LineField, Position, ProcField};
@@ -257,6 +261,58 @@ pub fn check(c: &Claim) -> Result<(), Exceeded> {
     Ok(())
 }
 
+/// A JSON claim's service lines, the first one past any claim's limit kept and the rest only
+/// parsed: 1 MiB of `{},` would be 350,000 lines (120 MB) before [`check`] refused them.
+pub(crate) fn first_lines<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    d.deserialize_seq(KeepFirst(MAX_LINES_INSTITUTIONAL + 1, PhantomData))
+}
+
+/// A JSON claim's diagnoses, as [`first_lines`] keeps lines.
+pub(crate) fn first_diagnoses<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    d.deserialize_seq(KeepFirst(MAX_DIAGNOSES + 1, PhantomData))
+}
+
+/// A JSON claim's ICD procedures, as [`first_lines`] keeps lines.
+pub(crate) fn first_procedures<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    d.deserialize_seq(KeepFirst(MAX_PROCEDURES + 1, PhantomData))
+}
+
+/// A list visitor keeping its first `.0` items: enough for [`check`] to see a count past the
+/// limit and name the first item past it.
+struct KeepFirst<T>(usize, PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for KeepFirst<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        let mut kept = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(self.0).min(64));
+        while kept.len() < self.0 {
+            match seq.next_element()? {
+                Some(x) => kept.push(x),
+                None => return Ok(kept),
+            }
+        }
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(kept)
+    }
+}
+
 /// Is `v` a finite number of at most `digits` digits before its decimal point?
 fn fits(v: f64, digits: usize) -> bool {
     // 10^digits is exact in f64 for every bound used here (up to 10^22).
@@ -375,6 +431,35 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.limit, Limit::FieldLength);
         assert_ne!(e.at, Position::Claim);
+    }
+
+    #[test]
+    fn lists_past_every_limit_keep_one_item_past_it() {
+        let lines = |n: usize| {
+            let l = vec![r#"{"units":1}"#; n].join(",");
+            claim(&format!(
+                r#"{{"id":"c","type":"institutional","lines":[{l}]}}"#
+            ))
+        };
+        assert_eq!(lines(999).lines.len(), 999);
+        let many = lines(5000);
+        assert_eq!(many.lines.len(), MAX_LINES_INSTITUTIONAL + 1);
+        let e = check(&many).unwrap_err();
+        assert_eq!((e.limit, e.at), (Limit::LinesPerClaim, Position::line(999)));
+        let dx = vec![r#"{"code":"E119"}"#; 300].join(",");
+        let c = claim(&format!(r#"{{"id":"c","diagnoses":[{dx}]}}"#));
+        assert_eq!(c.diagnoses.len(), MAX_DIAGNOSES + 1);
+        assert_eq!(check(&c).unwrap_err().limit, Limit::DiagnosesPerClaim);
+        let pcs = vec![r#"{"code":"0DTJ4ZZ"}"#; 300].join(",");
+        let c = claim(&format!(r#"{{"id":"c","procedures":[{pcs}]}}"#));
+        assert_eq!(c.procedures.len(), MAX_PROCEDURES + 1);
+        // The skipped items are still parsed: a syntax error past the limit is one.
+        let bad = format!(
+            r#"{{"id":"c","lines":[{}, {{"units":}}]}}"#,
+            vec!["{}"; 1200].join(",")
+        );
+        assert!(serde_json::from_str::<Claim>(&bad).is_err());
+        assert!(serde_json::from_str::<Claim>(r#"{"id":"c","lines":null}"#).is_err());
     }
 
     #[test]

@@ -99,10 +99,14 @@ pub struct Claim {
     pub discharge_status: Option<String>,
     /// Diagnoses in the order sent (2300 `HI`, FHIR `Claim.diagnosis` by `sequence`); line
     /// diagnosis pointers count into this list from 1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "limits::first_diagnoses")]
     pub diagnoses: Vec<Diagnosis>,
     /// ICD-10-PCS procedures (institutional).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "limits::first_procedures"
+    )]
     pub procedures: Vec<IcdProcedure>,
     /// Prior authorization number for the whole claim (2300 `REF*G1`, FHIR
     /// `insurance.preAuthRef`); a line's own is its `prior_authorization`.
@@ -115,7 +119,7 @@ pub struct Claim {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_charge: Option<f64>,
     /// Service lines in the order sent (2400 loops, FHIR `Claim.item` by `sequence`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "limits::first_lines")]
     pub lines: Vec<ServiceLine>,
     /// Where each value came from; filled by the reader, not part of the JSON format.
     #[serde(skip)]
