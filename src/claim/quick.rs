@@ -85,8 +85,8 @@ pub enum QuickError {
     /// The age is past [`MAX_AGE`].
     #[error("`/age`: more than {MAX_AGE} years")]
     Age,
-    /// Units that are not a number above zero.
-    #[error("`/procedures/{0}/units`: units must be a number above zero")]
+    /// Units that are not a number above zero and within a `u32`.
+    #[error("`/procedures/{0}/units`: units must be a number above zero, at most 4294967295")]
     Units(usize),
 }
 
