@@ -5,10 +5,10 @@
 //!
 //! Invariants checked on every input:
 //! - readers (X12, JSON, NDJSON, FHIR): claims = checked + unreadable in the summary, results
-//!   in input order, no [`MARKER`] (the text seeds carry in PHI fields) in any refusal, error
-//!   record message or warning, every JSON/SARIF document and NDJSON line well formed, and
-//!   byte-identical output in every format whether claims are checked one at a time or in
-//!   chunks of 2,048;
+//!   in input order, finite money totals, no [`MARKER`] (the text seeds carry in PHI fields)
+//!   in any refusal, error record message or warning, every JSON/SARIF document and NDJSON
+//!   line well formed, and byte-identical output in every format whether claims are checked
+//!   one at a time or in chunks of 2,048;
 //! - rule compiler: the same diagnostics twice, each on a line of the file, and a rule set
 //!   that compiles never prints a member id, tax id, date of birth, exact age over 89 or
 //!   day count from the birth date of the claims it checks;
@@ -142,6 +142,10 @@ fn run_all(data: &[u8], format: InputFormat, chunk: usize) -> Written {
     }
     assert_eq!(summary.claims, results.len());
     assert_eq!(summary.claims, summary.checked + summary.unreadable);
+    assert!(
+        summary.total_charges.is_finite() && summary.charges_at_risk.is_finite(),
+        "the summary's money totals are not finite"
+    );
     let meta = RunMeta {
         tool: "claimscrub",
         version: "fuzz",
@@ -208,6 +212,12 @@ fn ndjson_counts(bytes: &[u8], summary: &Summary) {
     assert_eq!(n("claims"), n("checked") + n("unreadable"));
     assert_eq!(n("unreadable"), errors);
     assert_eq!(n("claims"), summary.claims as u64);
+    for money in ["total_charges", "charges_at_risk"] {
+        assert!(
+            last["data"][money].is_number(),
+            "NDJSON summary {money} is not a number"
+        );
+    }
 }
 
 /// Claims carrying PHI the rules must never print: a member id, a subscriber, a tax id and a
