@@ -108,6 +108,16 @@ impl Limit {
         }
     }
 
+    /// The magnitude a number under a digit limit must stay below (10^digits); infinite for
+    /// the other limits, which bound no number.
+    fn magnitude(self) -> f64 {
+        match self {
+            Limit::AmountDigits => AMOUNT_BOUND,
+            Limit::QuantityDigits => QUANTITY_BOUND,
+            _ => f64::INFINITY,
+        }
+    }
+
     /// What the limit counts, for messages.
     fn unit(self) -> &'static str {
         match self {
@@ -207,7 +217,7 @@ pub fn check(c: &Claim) -> Result<(), Exceeded> {
         Position::procedure(MAX_PROCEDURES),
     )?;
     let number = |limit: Limit, v: Option<f64>, at: Position| match v {
-        Some(v) if !fits(v, limit.max(kind)) => Err(Exceeded::new(limit, kind, at)),
+        Some(v) if !fits(v, limit.magnitude()) => Err(Exceeded::new(limit, kind, at)),
         _ => Ok(()),
     };
     number(
@@ -313,11 +323,24 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for KeepFirst<T> {
     }
 }
 
-/// Is `v` a finite number of at most `digits` digits before its decimal point?
-fn fits(v: f64, digits: usize) -> bool {
-    // 10^digits is exact in f64 for every bound used here (up to 10^22).
-    let bound = (0..digits).fold(1.0_f64, |b, _| b * 10.0);
+/// Is `v` finite and below `bound` in magnitude?
+fn fits(v: f64, bound: f64) -> bool {
     v.is_finite() && v.abs() < bound
+}
+
+/// 10^[`MAX_AMOUNT_DIGITS`], computed once: [`check`] tests every charge of every claim.
+const AMOUNT_BOUND: f64 = pow10(MAX_AMOUNT_DIGITS);
+/// 10^[`MAX_QUANTITY_DIGITS`].
+const QUANTITY_BOUND: f64 = pow10(MAX_QUANTITY_DIGITS);
+
+/// 10^n, exact in f64 up to 10^22.
+const fn pow10(n: usize) -> f64 {
+    let (mut b, mut i) = (1.0, 0);
+    while i < n {
+        b *= 10.0;
+        i += 1;
+    }
+    b
 }
 
 /// Could a string in this JSON text be over [`MAX_FIELD_LEN`]? False when no two quotes are
@@ -500,6 +523,7 @@ mod tests {
                 Position::Field(ClaimField::TotalCharge)
             )
         );
-        assert!(!fits(f64::NAN, 18) && !fits(f64::INFINITY, 18));
+        assert!(!fits(f64::NAN, AMOUNT_BOUND) && !fits(f64::INFINITY, AMOUNT_BOUND));
+        assert_eq!((AMOUNT_BOUND, QUANTITY_BOUND), (1e18, 1e15));
     }
 }
