@@ -2,6 +2,7 @@
 //! version, section bounds) before anything is read, and every later read is bounds-checked.
 
 use std::ops::{Deref, Range};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -219,7 +220,8 @@ impl Container {
         Ok(r)
     }
 
-    /// An fst map over a section; `verify` checks its checksum (files from disk).
+    /// An fst map over a section; `verify` checks its checksum and reads it through once
+    /// (files from disk).
     pub(crate) fn fst(&self, id: u32, verify: bool) -> Result<fst::Map<Slice>, CodesetError> {
         let range = self.section(id, 1)?;
         let slice = Slice {
@@ -234,8 +236,49 @@ impl Container {
         if verify {
             raw.verify().map_err(bad)?;
         }
-        Ok(fst::Map::from(raw))
+        let map = fst::Map::from(raw);
+        if verify && !reads_through(&map) {
+            return Err(CodesetError::Corrupt {
+                path: self.path.clone(),
+                what: format!("fst section {id}: its nodes do not read back"),
+            });
+        }
+        Ok(map)
     }
+}
+
+/// Does every node of `map` read back? The fst crate's checksum guards against accident,
+/// not design: nodes a forged checksum lets through make its reads panic (found by
+/// fuzzing), so a file from disk is read through once here, each node and transition
+/// decoded as a lookup decodes them, the panic caught and the file refused, instead of
+/// panicking in a lookup mid-run. Each node is read once (shared nodes are not walked
+/// again), and a transition must lead to a node written before its own, as the fst builder
+/// writes them, so a cycle is refused too: the walk is linear in the section's size.
+fn reads_through(map: &fst::Map<Slice>) -> bool {
+    let fst = map.as_fst();
+    let read = catch_unwind(AssertUnwindSafe(|| {
+        let mut seen = vec![0u64; fst.as_bytes().len() / 64 + 1];
+        let mut todo = vec![fst.root().addr()];
+        while let Some(addr) = todo.pop() {
+            let node = fst.node(addr);
+            let _ = node.final_output();
+            for t in node.transitions() {
+                if t.addr >= addr {
+                    return false;
+                }
+                let (word, bit) = (t.addr / 64, 1u64 << (t.addr % 64));
+                let Some(w) = seen.get_mut(word) else {
+                    return false;
+                };
+                if *w & bit == 0 {
+                    *w |= bit;
+                    todo.push(t.addr);
+                }
+            }
+        }
+        true
+    }));
+    read.unwrap_or(false)
 }
 
 /// Little-endian u32 `i` of `bytes` (0 when out of range: callers treat it as absent).

@@ -26,7 +26,7 @@
 //!
 //! And the cases that already behaved: empty, invalid UTF-8, deep nesting, a number past
 //! f64, impossible dates, 4010, 837P and 837I in one file, envelope count mismatches, a
-//! corrupt code set, a broken rule file.
+//! corrupt code set, a broken rule file; and a code set whose checksum the fuzzer forged.
 
 use std::fmt::Write as _;
 
@@ -376,6 +376,12 @@ fn found_rows() -> Vec<Row> {
     ]
 }
 
+/// A compiled ICD-10-CM set the fuzzer made: malformed fst nodes under a valid checksum.
+const FORGED_CODESET: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/fuzz/regressions/codeset_bytes/crash-7ffa8e988c254bd48abc682f0434570cf5e08b71"
+));
+
 /// Broken input that already behaved: each row keeps it so.
 fn behaved_rows() -> Vec<Row> {
     let mut utf8 = br#"{"id":""#.to_vec();
@@ -478,6 +484,16 @@ fn behaved_rows() -> Vec<Row> {
         .file("sets/icd10cm.csfst", "not a code set at all")
         .args(&["--codesets", "{dir}/sets"])
         .says("icd10cm.csfst` is not a compiled code-set file"),
+        // Found by fuzzing: an fst checksum forged over malformed nodes, which panicked.
+        Row::new(
+            "a compiled code set whose checksum hides malformed nodes: refused by name",
+            "json",
+            CLEAN,
+        )
+        .file("sets/icd10cm.csfst", FORGED_CODESET)
+        .args(&["--codesets", "{dir}/sets"])
+        .says("icd10cm.csfst` is corrupt: fst section 5: its nodes do not read back")
+        .never_says("panicked"),
         Row::new(
             "a rule file with a YAML syntax error: its line, nothing checked",
             "json",

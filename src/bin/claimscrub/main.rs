@@ -30,12 +30,27 @@ use clap::Parser;
 
 use args::{Cli, Command};
 
+/// A panic inside the fst crate is a compiled code-set file with malformed nodes, which the
+/// loader catches and then names as corrupt: one line is printed for it, not a backtrace.
+/// Every other panic keeps the default report.
+fn short_fst_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if info.location().is_some_and(|l| l.file().contains("/fst-")) {
+            say!("claimscrub: a compiled code-set file has malformed fst nodes");
+        } else {
+            default(info);
+        }
+    }));
+}
+
 /// Claims are built from many small strings (codes, locations) and dropped a chunk at a time;
 /// mimalloc's thread-local free lists handle that pattern far better than the system allocator.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    short_fst_panics();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(a) => check::run(a),
